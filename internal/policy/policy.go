@@ -1,0 +1,133 @@
+// Package policy decides who may see and change what. Every page and API
+// route asks it; the store turns the Scope it returns into WHERE clauses, so
+// scope is enforced in the query, not only in the handler.
+package policy
+
+import "senco/internal/domain"
+
+// ScopeKind is the breadth of what a user may see of one kind of record.
+type ScopeKind int
+
+const (
+	// Nothing: the user may see no records of this kind.
+	Nothing ScopeKind = iota
+	// National: every record.
+	National
+	// LA: records of settings in one local authority.
+	LA
+	// Setting: records of one setting.
+	Setting
+	// Org: records the user's own organisation recorded.
+	Org
+	// Self: the user's own practitioner record.
+	Self
+)
+
+// Scope is what a store query is limited to.
+type Scope struct {
+	Kind           ScopeKind
+	LACode         string
+	SettingURN     string
+	OrgID          int64
+	PractitionerID int64
+}
+
+// Settings is which settings of the register a user may see.
+//
+// The register itself is public data (Ofsted publishes it), but senco shows
+// each user the part they work with: the programme team, suppliers and
+// awarding organisations search the whole register (suppliers must find the
+// setting of every applicant), an LA officer sees their authority, and a
+// setting's people see their own setting.
+func Settings(u domain.User) Scope {
+	switch u.Role {
+	case domain.RoleProgrammeTeam, domain.RoleSupplierAdmin, domain.RoleTrainer,
+		domain.RoleAssessor, domain.RoleIQA, domain.RoleAOOfficer:
+		return Scope{Kind: National}
+	case domain.RoleLAOfficer:
+		if u.Org.LACode != "" {
+			return Scope{Kind: LA, LACode: u.Org.LACode}
+		}
+	case domain.RoleSettingManager, domain.RoleLearner:
+		if u.Org.SettingURN != "" {
+			return Scope{Kind: Setting, SettingURN: u.Org.SettingURN}
+		}
+	}
+	return Scope{Kind: Nothing}
+}
+
+// People is which practitioners and employments a user may see. Staff
+// records are personal data: only those who work with a setting see them.
+func People(u domain.User) Scope {
+	switch u.Role {
+	case domain.RoleProgrammeTeam:
+		return Scope{Kind: National}
+	case domain.RoleLAOfficer:
+		if u.Org.LACode != "" {
+			return Scope{Kind: LA, LACode: u.Org.LACode, OrgID: u.Org.ID}
+		}
+	case domain.RoleSettingManager:
+		if u.Org.SettingURN != "" {
+			return Scope{Kind: Setting, SettingURN: u.Org.SettingURN, OrgID: u.Org.ID}
+		}
+	case domain.RoleSupplierAdmin:
+		return Scope{Kind: Org, OrgID: u.Org.ID}
+	case domain.RoleLearner:
+		if u.PractitionerID != 0 {
+			return Scope{Kind: Self, PractitionerID: u.PractitionerID}
+		}
+	}
+	return Scope{Kind: Nothing}
+}
+
+// CanManageStaff reports whether u may add practitioners and record or end
+// employments at setting s.
+func CanManageStaff(u domain.User, s domain.Setting) bool {
+	switch u.Role {
+	case domain.RoleProgrammeTeam:
+		return true
+	case domain.RoleLAOfficer:
+		return u.Org.LACode != "" && s.LACode == u.Org.LACode
+	case domain.RoleSettingManager:
+		return u.Org.SettingURN != "" && s.URN == u.Org.SettingURN
+	case domain.RoleSupplierAdmin:
+		// Suppliers record the employment of the practitioners they train,
+		// wherever those work; they see only the records they made.
+		return true
+	}
+	return false
+}
+
+// CanImportPractitioners reports whether u may upload a practitioners CSV.
+func CanImportPractitioners(u domain.User) bool {
+	switch u.Role {
+	case domain.RoleProgrammeTeam, domain.RoleLAOfficer, domain.RoleSupplierAdmin:
+		return true
+	}
+	return false
+}
+
+// CanReadAudit reports whether u may read the audit log.
+func CanReadAudit(u domain.User) bool { return u.Role == domain.RoleProgrammeTeam }
+
+// CanUseAPI reports whether u may create API tokens for their organisation.
+func CanUseAPI(u domain.User) bool {
+	switch u.Role {
+	case domain.RoleProgrammeTeam, domain.RoleSupplierAdmin, domain.RoleAOOfficer, domain.RoleLAOfficer:
+		return true
+	}
+	return false
+}
+
+// CanSeeStaff reports whether u may see any staff records at all, for
+// navigation.
+func CanSeeStaff(u domain.User) bool { return People(u).Kind != Nothing }
+
+// CanListLAs reports whether u may browse local authorities and their counts.
+func CanListLAs(u domain.User) bool {
+	switch Settings(u).Kind {
+	case National, LA:
+		return true
+	}
+	return false
+}

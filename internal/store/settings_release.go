@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"senco/internal/domain"
+)
+
+// ReleaseSummary says what applying an Ofsted release changed.
+type ReleaseSummary struct {
+	Rows         int
+	Added        int
+	Updated      int
+	Unchanged    int
+	Closed       int      // active before, missing from this release
+	ActiveBefore int      // active settings before the release
+	ClosedURNs   []string // the settings closed, for the operator to check
+}
+
+// ErrTooManyClosures is returned when a release would close more than
+// MaxClosureShare of the active register, which usually means a partial
+// file was given by mistake.
+var ErrTooManyClosures = errors.New("too many closures")
+
+// MaxClosureShare is the share of the active register one release may close
+// without confirmation.
+const MaxClosureShare = 0.05
+
+// Release is a parsed Ofsted release to apply.
+type Release struct {
+	FileName        string
+	ReleaseOn       domain.Date
+	Settings        []domain.Setting
+	ConfirmClosures bool
+	Warnings        []string
+}
+
+// ApplySettingsRelease brings the register in line with a release, in the
+// transaction: new URNs are added, changed ones updated, settings that were
+// active and are missing from the release are closed on the release date,
+// and nothing is deleted. Re-applying the same release changes nothing.
+func (tx *Tx) ApplySettingsRelease(ctx context.Context, a domain.Actor, rel Release) (ReleaseSummary, error) {
+	sum := ReleaseSummary{Rows: len(rel.Settings)}
+	laNames, err := tx.laNames(ctx)
+	if err != nil {
+		return sum, err
+	}
+	existing, err := tx.allSettings(ctx)
+	if err != nil {
+		return sum, err
+	}
+	for _, s := range existing {
+		if s.Status == domain.Active {
+			sum.ActiveBefore++
+		}
+	}
+	seen := make(map[string]bool, len(rel.Settings))
+	var added, changed []domain.Setting
+	var changedBefore []domain.Setting
+	var touched []string // unchanged but last seen in an earlier release
+	for _, s := range rel.Settings {
+		seen[s.URN] = true
+		old, ok := existing[s.URN]
+		switch {
+		case !ok:
+			added = append(added, s)
+		case !sameSetting(old, s):
+			changed = append(changed, s)
+			changedBefore = append(changedBefore, old)
+		default:
+			sum.Unchanged++
+			if old.LastSeenOn.Before(s.LastSeenOn) {
+				touched = append(touched, s.URN)
+			}
+		}
+	}
+	for urn, s := range existing {
+		if s.Status == domain.Active && !seen[urn] {
+			sum.ClosedURNs = append(sum.ClosedURNs, urn)
+		}
+	}
+	sum.Added, sum.Updated, sum.Closed = len(added), len(changed), len(sum.ClosedURNs)
+	if sum.ActiveBefore > 0 && float64(sum.Closed) > MaxClosureShare*float64(sum.ActiveBefore) && !rel.ConfirmClosures {
+		return sum, fmt.Errorf("%w: this release would close %d of %d active settings (more than %.0f%%); if the file is complete, run again with --confirm-closures",
+			ErrTooManyClosures, sum.Closed, sum.ActiveBefore, MaxClosureShare*100)
+	}
+
+	if err := tx.insertSettings(ctx, added, laNames); err != nil {
+		return sum, err
+	}
+	for i, s := range changed {
+		if err := tx.updateSetting(ctx, s, laNames); err != nil {
+			return sum, err
+		}
+		if err := tx.Audit(ctx, a, "update", "setting", s.URN, changedBefore[i], s); err != nil {
+			return sum, err
+		}
+	}
+	for start := 0; start < len(touched); start += 500 {
+		var ar args
+		batch := touched[start:min(start+500, len(touched))]
+		ph := make([]string, len(batch))
+		for i, u := range batch {
+			ph[i] = ar.add(u)
+		}
+		q := `UPDATE settings SET last_seen_on = ` + ar.add(rel.ReleaseOn) + `, source_release = ` + ar.add(rel.ReleaseOn.String()) +
+			` WHERE urn IN (` + strings.Join(ph, ", ") + `)`
+		if _, err := tx.tx.ExecContext(ctx, q, ar...); err != nil {
+			return sum, fmt.Errorf("mark settings seen: %w", err)
+		}
+	}
+	for _, urn := range sum.ClosedURNs {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE settings SET status = 'closed', closed_on = $2, updated_at = $3 WHERE urn = $1`,
+			urn, rel.ReleaseOn, tx.now); err != nil {
+			return sum, fmt.Errorf("close setting %s: %w", urn, err)
+		}
+		if err := tx.Audit(ctx, a, "close", "setting", urn, map[string]string{"status": "active"},
+			map[string]string{"status": "closed", "closed_on": rel.ReleaseOn.String(), "reason": "missing from release " + rel.ReleaseOn.String()}); err != nil {
+			return sum, err
+		}
+	}
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO imports (kind, file_name, release_on, rows_read, added, updated, unchanged, closed, warnings, actor, created_at)
+		VALUES ('settings', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		rel.FileName, rel.ReleaseOn, sum.Rows, sum.Added, sum.Updated, sum.Unchanged, sum.Closed, strings.Join(rel.Warnings, "\n"), a.Label, tx.now); err != nil {
+		return sum, fmt.Errorf("record import: %w", err)
+	}
+	if sum.Added+sum.Updated+sum.Closed > 0 {
+		err := tx.Audit(ctx, a, "import", "settings", rel.FileName, nil, map[string]any{
+			"release": rel.ReleaseOn.String(), "rows": sum.Rows, "added": sum.Added, "updated": sum.Updated,
+			"unchanged": sum.Unchanged, "closed": sum.Closed})
+		if err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// sameSetting compares what a release says of a setting, ignoring when it
+// was last seen.
+func sameSetting(old, s domain.Setting) bool {
+	old.SourceRelease, old.LastSeenOn = "", domain.Date{}
+	s.SourceRelease, s.LastSeenOn = "", domain.Date{}
+	return old == s
+}
+
+func (tx *Tx) laNames(ctx context.Context) (map[string]string, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT code, CASE WHEN ofsted_name <> '' THEN ofsted_name ELSE name END FROM local_authorities`)
+	if err != nil {
+		return nil, fmt.Errorf("load local authority names: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			return nil, fmt.Errorf("load local authority names: %w", err)
+		}
+		out[code] = name
+	}
+	return out, rows.Err()
+}
+
+func (tx *Tx) allSettings(ctx context.Context) (map[string]domain.Setting, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT `+settingColumns+settingFrom)
+	if err != nil {
+		return nil, fmt.Errorf("load settings: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]domain.Setting{}
+	for rows.Next() {
+		var r SettingRecord
+		if err := scanSetting(rows, &r); err != nil {
+			return nil, fmt.Errorf("load settings: %w", err)
+		}
+		out[r.URN] = r.Setting
+	}
+	return out, rows.Err()
+}
+
+const settingInsertColumns = `urn, name, provider_type, subtype, status, eyr, ccr, vcr, la_code, address1, address2, address3, town, postcode,
+	places, registered_on, closed_on, inspected_on, outcome, source_release, last_seen_on, search_text, created_at, updated_at`
+
+const settingInsertWidth = 24
+
+func (tx *Tx) settingValues(a *args, s domain.Setting, laNames map[string]string) string {
+	var la any
+	if s.LACode != "" {
+		la = s.LACode
+	}
+	ph := []string{
+		a.add(s.URN), a.add(s.Name), a.add(string(s.Type)), a.add(s.Subtype), a.add(string(s.Status)),
+		a.add(s.EYR), a.add(s.CCR), a.add(s.VCR), a.add(la), a.add(s.Address1), a.add(s.Address2), a.add(s.Address3),
+		a.add(s.Town), a.add(s.Postcode), a.add(s.Places), a.add(s.RegisteredOn), a.add(s.ClosedOn), a.add(s.InspectedOn),
+		a.add(int(s.Outcome)), a.add(s.SourceRelease), a.add(s.LastSeenOn), a.add(searchText(s, laNames[s.LACode])),
+		a.add(tx.now), a.add(tx.now),
+	}
+	return "(" + strings.Join(ph, ", ") + ")"
+}
+
+// insertSettings writes new settings many rows to a statement: one
+// statement per row is several times slower on both databases.
+func (tx *Tx) insertSettings(ctx context.Context, ss []domain.Setting, laNames map[string]string) error {
+	const batch = 400 // 400 × 24 parameters stays under both databases' limits
+	for start := 0; start < len(ss); start += batch {
+		part := ss[start:min(start+batch, len(ss))]
+		a := make(args, 0, len(part)*settingInsertWidth)
+		values := make([]string, len(part))
+		for i, s := range part {
+			values[i] = tx.settingValues(&a, s, laNames)
+		}
+		q := `INSERT INTO settings (` + settingInsertColumns + `) VALUES ` + strings.Join(values, ", ")
+		if _, err := tx.tx.ExecContext(ctx, q, a...); err != nil {
+			return fmt.Errorf("insert settings %s…: %w", part[0].URN, err)
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) updateSetting(ctx context.Context, s domain.Setting, laNames map[string]string) error {
+	var la any
+	if s.LACode != "" {
+		la = s.LACode
+	}
+	_, err := tx.tx.ExecContext(ctx, `UPDATE settings SET name = $2, provider_type = $3, subtype = $4, status = $5, eyr = $6, ccr = $7, vcr = $8,
+		la_code = $9, address1 = $10, address2 = $11, address3 = $12, town = $13, postcode = $14, places = $15, registered_on = $16,
+		closed_on = $17, inspected_on = $18, outcome = $19, source_release = $20, last_seen_on = $21, search_text = $22, updated_at = $23
+		WHERE urn = $1`,
+		s.URN, s.Name, string(s.Type), s.Subtype, string(s.Status), s.EYR, s.CCR, s.VCR, la, s.Address1, s.Address2, s.Address3,
+		s.Town, s.Postcode, s.Places, s.RegisteredOn, s.ClosedOn, s.InspectedOn, int(s.Outcome), s.SourceRelease, s.LastSeenOn,
+		searchText(s, laNames[s.LACode]), tx.now)
+	if err != nil {
+		return fmt.Errorf("update setting %s: %w", s.URN, err)
+	}
+	return nil
+}
+
+// InsertSettings writes new settings directly, for tests that need a few
+// settings without a release file.
+func (tx *Tx) InsertSettings(ctx context.Context, ss []domain.Setting) error {
+	laNames, err := tx.laNames(ctx)
+	if err != nil {
+		return err
+	}
+	return tx.insertSettings(ctx, ss, laNames)
+}

@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"senco/internal/domain"
+)
+
+// CreateOrganisation adds an organisation, or returns the existing one of
+// the same kind and name (LA and setting organisations are unique by their
+// authority or setting).
+func (tx *Tx) CreateOrganisation(ctx context.Context, a domain.Actor, o domain.Organisation) (domain.Organisation, error) {
+	var id int64
+	err := tx.tx.QueryRowContext(ctx, `SELECT id FROM organisations WHERE kind = $1 AND (name = $2 OR (la_code IS NOT NULL AND la_code = $3) OR (setting_urn IS NOT NULL AND setting_urn = $4))`,
+		string(o.Kind), o.Name, o.LACode, o.SettingURN).Scan(&id)
+	if err == nil {
+		o.ID = id
+		return o, nil
+	}
+	if err := notFound(err, "find organisation"); err != ErrNotFound {
+		return o, err
+	}
+	o.ID, err = tx.insertID(ctx, `INSERT INTO organisations (kind, name, la_code, setting_urn, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		string(o.Kind), o.Name, nullString(o.LACode), nullString(o.SettingURN), tx.now)
+	if err != nil {
+		return o, fmt.Errorf("create organisation %s: %w", o.Name, err)
+	}
+	return o, tx.Audit(ctx, a, "create", "organisation", fmt.Sprint(o.ID), nil, o)
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// Organisation returns one organisation by id.
+func (db *DB) Organisation(ctx context.Context, id int64) (domain.Organisation, error) {
+	var o domain.Organisation
+	err := db.read.QueryRowContext(ctx, `SELECT id, kind, name, COALESCE(la_code, ''), COALESCE(setting_urn, '') FROM organisations WHERE id = $1`, id).
+		Scan(&o.ID, &o.Kind, &o.Name, &o.LACode, &o.SettingURN)
+	return o, notFound(err, "organisation")
+}
+
+// Organisations lists every organisation by kind and name, for operators.
+func (db *DB) Organisations(ctx context.Context) ([]domain.Organisation, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, name, COALESCE(la_code, ''), COALESCE(setting_urn, '') FROM organisations ORDER BY kind, name`)
+	if err != nil {
+		return nil, fmt.Errorf("list organisations: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.Organisation
+	for rows.Next() {
+		var o domain.Organisation
+		if err := rows.Scan(&o.ID, &o.Kind, &o.Name, &o.LACode, &o.SettingURN); err != nil {
+			return nil, fmt.Errorf("list organisations: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// CreateUser adds a user with an already hashed password.
+func (tx *Tx) CreateUser(ctx context.Context, a domain.Actor, u domain.User, passwordHash string) (domain.User, error) {
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	var n int
+	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = $1`, u.Email).Scan(&n); err != nil {
+		return u, fmt.Errorf("create user: %w", err)
+	}
+	if n > 0 {
+		return u, fmt.Errorf("a user with email %s already exists: %w", u.Email, ErrConflict)
+	}
+	var err error
+	u.CreatedAt = tx.now
+	u.ID, err = tx.insertID(ctx, `INSERT INTO users (email, name, role, org_id, practitioner_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		u.Email, u.Name, string(u.Role), u.Org.ID, nullID(u.PractitionerID), passwordHash, tx.now)
+	if err != nil {
+		return u, fmt.Errorf("create user %s: %w", u.Email, err)
+	}
+	return u, tx.Audit(ctx, a, "create", "user", fmt.Sprint(u.ID), nil,
+		map[string]any{"email": u.Email, "name": u.Name, "role": u.Role, "org_id": u.Org.ID})
+}
+
+const userColumns = `u.id, u.email, u.name, u.role, COALESCE(u.practitioner_id, 0), u.created_at, u.disabled_at,
+	o.id, o.kind, o.name, COALESCE(o.la_code, ''), COALESCE(o.setting_urn, '')`
+
+const userFrom = ` FROM users u JOIN organisations o ON o.id = u.org_id`
+
+func scanUser(sc interface{ Scan(...any) error }, u *domain.User, extra ...any) error {
+	dest := []any{&u.ID, &u.Email, &u.Name, &u.Role, &u.PractitionerID, nullTime{&u.CreatedAt}, nullTime{&u.DisabledAt},
+		&u.Org.ID, &u.Org.Kind, &u.Org.Name, &u.Org.LACode, &u.Org.SettingURN}
+	return sc.Scan(append(dest, extra...)...)
+}
+
+// UserByEmail returns a user and their password hash, for signing in.
+func (db *DB) UserByEmail(ctx context.Context, email string) (domain.User, string, error) {
+	var u domain.User
+	var hash string
+	err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash`+userFrom+` WHERE u.email = $1`,
+		strings.ToLower(strings.TrimSpace(email))), &u, &hash)
+	return u, hash, notFound(err, "user by email")
+}
+
+// User returns a user by id.
+func (db *DB) User(ctx context.Context, id int64) (domain.User, error) {
+	var u domain.User
+	err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = $1`, id), &u)
+	return u, notFound(err, "user")
+}
+
+// CreateSession stores a session by the hash of its token.
+func (tx *Tx) CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)`,
+		tokenHash, userID, tx.now, expires.UTC())
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	// Sweep expired sessions now and then, on the write path that already holds the lock.
+	_, err = tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, tx.now)
+	return err
+}
+
+// SessionUser returns the user of a live session and when it was last seen.
+func (db *DB) SessionUser(ctx context.Context, tokenHash string) (domain.User, time.Time, error) {
+	var u domain.User
+	var last time.Time
+	err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, s.last_seen_at`+userFrom+` JOIN sessions s ON s.user_id = u.id
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`, tokenHash, db.Now()), &u, nullTime{&last})
+	return u, last, notFound(err, "session")
+}
+
+// TouchSession extends a session's idle expiry.
+func (db *DB) TouchSession(ctx context.Context, tokenHash string, expires time.Time) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1`, tokenHash, db.Now(), expires.UTC())
+	if err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// SignInFailures counts recent failed sign-ins for a key (an email or an
+// address) within the window ending now.
+func (db *DB) SignInFailures(ctx context.Context, key string, window time.Duration) (int, error) {
+	var n int
+	var start time.Time
+	err := db.read.QueryRowContext(ctx, `SELECT failures, window_start FROM sign_in_failures WHERE key = $1`, key).Scan(&n, nullTime{&start})
+	if err := notFound(err, "sign-in failures"); err == ErrNotFound {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	if db.Now().Sub(start) > window {
+		return 0, nil
+	}
+	return n, nil
+}
+
+// RecordSignInFailure counts one failure for key, starting a new window when
+// the last one has passed.
+func (db *DB) RecordSignInFailure(ctx context.Context, key string, window time.Duration) error {
+	now := db.Now()
+	return db.InTx(ctx, func(tx *Tx) error {
+		var n int
+		var start time.Time
+		err := tx.tx.QueryRowContext(ctx, `SELECT failures, window_start FROM sign_in_failures WHERE key = $1`, key).Scan(&n, nullTime{&start})
+		switch err := notFound(err, "sign-in failures"); {
+		case err == ErrNotFound:
+			_, err = tx.tx.ExecContext(ctx, `INSERT INTO sign_in_failures (key, failures, window_start) VALUES ($1, 1, $2)`, key, now)
+			return err
+		case err != nil:
+			return err
+		}
+		if now.Sub(start) > window {
+			_, err = tx.tx.ExecContext(ctx, `UPDATE sign_in_failures SET failures = 1, window_start = $2 WHERE key = $1`, key, now)
+		} else {
+			_, err = tx.tx.ExecContext(ctx, `UPDATE sign_in_failures SET failures = failures + 1 WHERE key = $1`, key)
+		}
+		return err
+	})
+}
+
+// ClearSignInFailures forgets failures after a successful sign-in.
+func (db *DB) ClearSignInFailures(ctx context.Context, key string) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM sign_in_failures WHERE key = $1`, key)
+	return err
+}
