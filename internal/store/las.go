@@ -152,3 +152,54 @@ func (db *DB) LocalAuthority(ctx context.Context, scope policy.Scope, code strin
 	}
 	return la, nil
 }
+
+// TypeCount is the number of settings of one provider type.
+type TypeCount struct {
+	Type     domain.ProviderType
+	Active   int
+	Closed   int
+	Eligible int
+	Places   int // places of active settings
+}
+
+// SettingCountsByType counts one authority's settings by provider type.
+// code "" counts settings whose authority Ofsted did not record.
+func (db *DB) SettingCountsByType(ctx context.Context, scope policy.Scope, code string, asOf domain.Date) ([]TypeCount, error) {
+	var a args
+	where, ok := settingScope(&a, scope)
+	if !ok {
+		return nil, nil
+	}
+	if code == "" {
+		where += " AND s.la_code IS NULL"
+	} else {
+		where += " AND s.la_code = " + a.add(code)
+	}
+	elig := eligibleSQL(&a, "s", asOf)
+	rows, err := db.read.QueryContext(ctx, `SELECT s.provider_type,
+		COUNT(CASE WHEN s.status = 'active' THEN 1 END), COUNT(CASE WHEN s.status = 'closed' THEN 1 END),
+		COUNT(CASE WHEN `+elig+` THEN 1 END), COALESCE(SUM(CASE WHEN s.status = 'active' THEN s.places END), 0)
+		FROM settings s WHERE `+where+` GROUP BY s.provider_type`, a...)
+	if err != nil {
+		return nil, fmt.Errorf("count settings by type: %w", err)
+	}
+	defer rows.Close()
+	byType := map[domain.ProviderType]TypeCount{}
+	for rows.Next() {
+		var c TypeCount
+		if err := rows.Scan(&c.Type, &c.Active, &c.Closed, &c.Eligible, &c.Places); err != nil {
+			return nil, fmt.Errorf("count settings by type: %w", err)
+		}
+		byType[c.Type] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []TypeCount
+	for _, t := range domain.ProviderTypes {
+		if c, ok := byType[t]; ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}

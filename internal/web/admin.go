@@ -1,0 +1,151 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"senco/internal/auth"
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/store"
+)
+
+type auditData struct {
+	Filter  store.AuditFilter
+	Entries []store.AuditEntry
+	Older   string
+}
+
+func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
+	u, _ := currentUser(r)
+	if !policy.CanReadAudit(u) {
+		return errForbidden
+	}
+	q := r.URL.Query()
+	f := store.AuditFilter{Entity: q.Get("entity"), EntityID: q.Get("id"), Actor: strings.TrimSpace(q.Get("actor")), Limit: 100}
+	if b := q.Get("before"); b != "" {
+		n, err := strconv.ParseInt(b, 10, 64)
+		if err != nil {
+			return errNotFound
+		}
+		f.Before = n
+	}
+	entries, err := s.db.ListAudit(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	d := auditData{Filter: f, Entries: entries}
+	if len(entries) == f.Limit {
+		q.Set("before", itoa(entries[len(entries)-1].ID))
+		d.Older = "/audit?" + q.Encode()
+	}
+	return s.render(w, r, "audit", "Audit log", d)
+}
+
+type tokensData struct {
+	Tokens  []store.APIToken
+	Name    string
+	Days    string
+	Secret  string
+	Created *store.APIToken
+	Revoked bool
+	Now     time.Time
+	form
+}
+
+func (s *Server) tokenList(w http.ResponseWriter, r *http.Request) error {
+	u, _ := currentUser(r)
+	if !policy.CanUseAPI(u) {
+		return errForbidden
+	}
+	return s.renderTokens(w, r, tokensData{Days: "90", Revoked: r.URL.Query().Get("revoked") == "1"}, http.StatusOK)
+}
+
+func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, d tokensData, status int) error {
+	u, _ := currentUser(r)
+	var err error
+	d.Tokens, err = s.db.APITokens(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	d.Now = s.db.Now()
+	return s.renderStatus(w, r, status, "tokens", "API tokens", d)
+}
+
+func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
+	u, _ := currentUser(r)
+	if !policy.CanUseAPI(u) {
+		return errForbidden
+	}
+	d := tokensData{Name: strings.TrimSpace(r.PostFormValue("name")), Days: strings.TrimSpace(r.PostFormValue("days"))}
+	d.check(d.Name != "", "name", "Enter a name for the token, such as the system that will use it")
+	d.check(len(d.Name) <= 100, "name", "Name must be 100 characters or fewer")
+	days, err := strconv.Atoi(d.Days)
+	d.check(err == nil && days >= 1 && days <= 365, "days", "Enter a number of days between 1 and 365")
+	if !d.valid() {
+		return s.renderTokens(w, r, d, http.StatusUnprocessableEntity)
+	}
+	secret, hash, err := auth.NewToken("senco_")
+	if err != nil {
+		return err
+	}
+	var t store.APIToken
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		t, err = tx.CreateAPIToken(r.Context(), domain.ActorOf(u), u.ID, d.Name, hash, tx.Now().AddDate(0, 0, days))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	// The secret is shown once, on this response, and never stored.
+	d.Secret, d.Created, d.Name, d.Days = secret, &t, "", "90"
+	return s.renderTokens(w, r, d, http.StatusCreated)
+}
+
+type revokeData struct{ Token store.APIToken }
+
+func (s *Server) ownToken(r *http.Request) (store.APIToken, error) {
+	u, _ := currentUser(r)
+	if !policy.CanUseAPI(u) {
+		return store.APIToken{}, errForbidden
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return store.APIToken{}, err
+	}
+	tokens, err := s.db.APITokens(r.Context(), u.ID)
+	if err != nil {
+		return store.APIToken{}, err
+	}
+	for _, t := range tokens {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	return store.APIToken{}, errNotFound
+}
+
+func (s *Server) tokenRevokeForm(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.ownToken(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "token-revoke", "Revoke API token", revokeData{Token: t})
+}
+
+func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.ownToken(r)
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(r)
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error { return tx.RevokeAPIToken(r.Context(), domain.ActorOf(u), u.ID, t.ID) })
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	http.Redirect(w, r, "/api-tokens?revoked=1", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"senco/internal/auth"
+	"senco/internal/domain"
+	"senco/internal/store"
+)
+
+const sessionCookie = "senco_session"
+
+// Sign-in throttling: after maxFailures wrong passwords for one email (or
+// maxAddressFailures from one address) within failureWindow, sign-in is
+// refused until the window passes. Counts live in the database so that
+// several serve processes share them.
+const (
+	maxFailures        = 5
+	maxAddressFailures = 50
+	failureWindow      = 15 * time.Minute
+)
+
+type session struct {
+	hash string
+	user domain.User
+}
+
+// currentUser is the signed-in user, if any.
+func currentUser(r *http.Request) (domain.User, bool) {
+	u, ok := r.Context().Value(keyUser).(domain.User)
+	return u, ok
+}
+
+// withSession loads the user of the session cookie, if it is live, and
+// slides the idle expiry now and then (not on every request: that would
+// make every page view a write).
+func (s *Server) withSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil || c.Value == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		hash := auth.HashToken(c.Value)
+		u, last, err := s.db.SessionUser(r.Context(), hash)
+		if err != nil {
+			if !errors.Is(err, store.ErrNotFound) {
+				s.log.ErrorContext(r.Context(), "load session", "err", err)
+			}
+			s.clearCookie(w)
+			next.ServeHTTP(w, r)
+			return
+		}
+		if time.Since(last) > 5*time.Minute {
+			if err := s.db.TouchSession(r.Context(), hash, s.db.Now().Add(s.cfg.SessionIdle)); err != nil {
+				s.log.ErrorContext(r.Context(), "touch session", "err", err)
+			}
+		}
+		ctx := context.WithValue(r.Context(), keyUser, u)
+		ctx = context.WithValue(ctx, keySession, session{hash: hash, user: u})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// requireUser sends anyone not signed in to the sign-in page, remembering
+// where they were going.
+func (s *Server) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := currentUser(r); !ok {
+			to := "/sign-in"
+			if r.Method == http.MethodGet {
+				to += "?next=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, value string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+type signInForm struct {
+	Email string
+	Next  string
+	form
+}
+
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := currentUser(r); ok {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, r, "sign-in", "Sign in", signInForm{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// safeNext keeps only local paths, so the sign-in page cannot be used to
+// send people elsewhere.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	return next
+}
+
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	f := signInForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
+	password := r.PostFormValue("password")
+	f.check(f.Email != "", "email", "Enter your email address")
+	f.check(password != "", "password", "Enter your password")
+	if !f.valid() {
+		return s.renderForm(w, r, "sign-in", "Sign in", f)
+	}
+	emailKey := "email:" + strings.ToLower(f.Email)
+	addrKey := "addr:" + clientAddress(r)
+	nEmail, err := s.db.SignInFailures(ctx, emailKey, failureWindow)
+	if err != nil {
+		return err
+	}
+	nAddr, err := s.db.SignInFailures(ctx, addrKey, failureWindow)
+	if err != nil {
+		return err
+	}
+	if nEmail >= maxFailures || nAddr >= maxAddressFailures {
+		f.fail("email", "Too many failed attempts to sign in. Wait 15 minutes, then try again")
+		w.Header().Set("Retry-After", "900")
+		return s.renderStatus(w, r, http.StatusTooManyRequests, "sign-in", "Sign in", f)
+	}
+	u, hash, err := s.db.UserByEmail(ctx, f.Email)
+	ok := false
+	switch {
+	case err == nil && u.DisabledAt.IsZero():
+		ok, err = s.cfg.Hasher.Verify(ctx, hash, password)
+		if err != nil {
+			return err
+		}
+	case err == nil, errors.Is(err, store.ErrNotFound):
+		// Hash anyway so that a wrong email takes as long as a wrong password.
+		_, _ = s.cfg.Hasher.Hash(ctx, password)
+	default:
+		return err
+	}
+	if !ok {
+		for _, k := range []string{emailKey, addrKey} {
+			if err := s.db.RecordSignInFailure(ctx, k, failureWindow); err != nil {
+				return err
+			}
+		}
+		f.fail("email", "Enter a correct email address and password")
+		return s.renderForm(w, r, "sign-in", "Sign in", f)
+	}
+	if err := s.db.ClearSignInFailures(ctx, emailKey); err != nil {
+		return err
+	}
+	secret, tokenHash, err := auth.NewToken("")
+	if err != nil {
+		return err
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateSession(ctx, tokenHash, u.ID, tx.Now().Add(s.cfg.SessionIdle)); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, domain.ActorOf(u), "sign_in", "user", itoa(u.ID), nil, nil)
+	})
+	if err != nil {
+		return err
+	}
+	s.setCookie(w, secret, s.cfg.SessionMax)
+	to := f.Next
+	if to == "" {
+		to = "/"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+	if sess, ok := r.Context().Value(keySession).(session); ok {
+		if err := s.db.DeleteSession(r.Context(), sess.hash); err != nil {
+			return err
+		}
+	}
+	s.clearCookie(w)
+	http.Redirect(w, r, "/sign-in?signed_out=1", http.StatusSeeOther)
+	return nil
+}

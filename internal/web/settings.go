@@ -1,0 +1,208 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/store"
+)
+
+const settingsPageSize = 50
+
+type settingsSearchData struct {
+	Filter     store.SettingFilter
+	Page       store.SettingPage
+	LAOptions  []any
+	TypeItems  []any
+	ShowLA     bool
+	First      int
+	Last       int
+	Pagination map[string]any
+	form
+}
+
+func (s *Server) settingsSearch(w http.ResponseWriter, r *http.Request) error {
+	u, _ := currentUser(r)
+	scope := policy.Settings(u)
+	if scope.Kind == policy.Nothing {
+		return errForbidden
+	}
+	if scope.Kind == policy.Setting {
+		http.Redirect(w, r, "/settings/"+url.PathEscape(scope.SettingURN), http.StatusSeeOther)
+		return nil
+	}
+	q := r.URL.Query()
+	d := settingsSearchData{ShowLA: scope.Kind == policy.National}
+	f := store.SettingFilter{Q: strings.TrimSpace(q.Get("q")), LACode: q.Get("la"), Register: q.Get("register"), PageSize: settingsPageSize}
+	if t := domain.ProviderType(q.Get("type")); t != "" {
+		if !t.Valid() {
+			d.fail("type", "Choose a provider type from the list")
+		} else {
+			f.Type = t
+		}
+	}
+	switch st := domain.SettingStatus(q.Get("status")); st {
+	case "", domain.Active, domain.Closed:
+		f.Status = st
+	default:
+		d.fail("status", "Choose active or closed")
+	}
+	switch f.Register {
+	case "", "eyr", "ccr", "vcr":
+	default:
+		d.fail("register", "Choose a register from the list")
+		f.Register = ""
+	}
+	if p := q.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			return errNotFound
+		}
+		f.Page = n
+	}
+	f.Page = max(f.Page, 1)
+	if !d.ShowLA {
+		f.LACode = ""
+	}
+	d.Filter = f
+	var err error
+	if d.valid() {
+		d.Page, err = s.db.SearchSettings(r.Context(), scope, f)
+		if err != nil {
+			return err
+		}
+	}
+	if d.ShowLA {
+		las, err := s.db.AllLocalAuthorities(r.Context())
+		if err != nil {
+			return err
+		}
+		d.LAOptions = append(d.LAOptions, map[string]any{"value": "", "text": "Any local authority"},
+			map[string]any{"value": "none", "text": "Not recorded by Ofsted"})
+		for _, la := range las {
+			text := la.Name
+			if !la.EndedOn.IsZero() {
+				text += " (ended " + la.EndedOn.Long() + ")"
+			}
+			d.LAOptions = append(d.LAOptions, map[string]any{"value": la.Code, "text": text})
+		}
+	}
+	d.TypeItems = append(d.TypeItems, map[string]any{"value": "", "text": "Any type"})
+	for _, t := range domain.ProviderTypes {
+		d.TypeItems = append(d.TypeItems, map[string]any{"value": string(t), "text": t.Label()})
+	}
+	if d.Page.Total > 0 {
+		d.First = (f.Page-1)*settingsPageSize + 1
+		d.Last = d.First + len(d.Page.Settings) - 1
+	}
+	d.Pagination = pagination(r.URL, f.Page, d.Page.Total, settingsPageSize)
+	status := http.StatusOK
+	if !d.valid() {
+		status = http.StatusUnprocessableEntity
+	}
+	return s.renderStatus(w, r, status, "settings", "Settings", d)
+}
+
+// pagination builds the GOV.UK pagination component's parameters, keeping
+// the page's other query parameters.
+func pagination(u *url.URL, page, total, size int) map[string]any {
+	pages := (total + size - 1) / size
+	if pages <= 1 {
+		return nil
+	}
+	href := func(n int) string {
+		q := u.Query()
+		q.Set("page", strconv.Itoa(n))
+		return u.Path + "?" + q.Encode()
+	}
+	p := map[string]any{}
+	if page > 1 {
+		p["previousHref"] = href(page - 1)
+	}
+	if page < pages {
+		p["nextHref"] = href(page + 1)
+	}
+	var items []any
+	last := 0
+	for n := 1; n <= pages; n++ {
+		if n == 1 || n == pages || (n >= page-1 && n <= page+1) {
+			if last != 0 && n-last > 1 {
+				items = append(items, map[string]any{"ellipsis": true})
+			}
+			items = append(items, map[string]any{"number": n, "href": href(n), "current": n == page})
+			last = n
+		}
+	}
+	p["items"] = items
+	return p
+}
+
+type settingShowData struct {
+	Setting     store.SettingRecord
+	CanManage   bool
+	SeesStaff   bool
+	Current     []store.EmploymentRecord
+	Past        []store.EmploymentRecord
+	SENCONow    []store.EmploymentRecord
+	SENCOBefore []store.EmploymentRecord
+	Eligible    bool
+	Today       domain.Date
+	Added       string
+}
+
+func (s *Server) settingShow(w http.ResponseWriter, r *http.Request) error {
+	u, _ := currentUser(r)
+	ctx := r.Context()
+	st, err := s.db.Setting(ctx, policy.Settings(u), r.PathValue("urn"))
+	if err != nil {
+		return err
+	}
+	d := settingShowData{Setting: st, CanManage: policy.CanManageStaff(u, st.Setting) && u.Role != domain.RoleSupplierAdmin,
+		Today: domain.Today(), Added: r.URL.Query().Get("added")}
+	d.Eligible = domain.EligibleSetting(st.Setting, d.Today)
+	people := policy.People(u)
+	if people.Kind != policy.Nothing && people.Kind != policy.Org && people.Kind != policy.Self {
+		d.SeesStaff = true
+		all, err := s.db.Employments(ctx, people, store.PeopleFilter{SettingURN: st.URN, PageSize: 1000})
+		if err != nil {
+			return err
+		}
+		for _, e := range all.Employments {
+			current := e.Covers(d.Today)
+			if current {
+				d.Current = append(d.Current, e)
+			} else {
+				d.Past = append(d.Past, e)
+			}
+			if e.Role == domain.RoleSENCO {
+				if current {
+					d.SENCONow = append(d.SENCONow, e)
+				} else {
+					d.SENCOBefore = append(d.SENCOBefore, e)
+				}
+			}
+		}
+	}
+	return s.render(w, r, "setting", st.DisplayName(), d)
+}
+
+// loadManagedSetting loads a setting in the user's scope and checks they may
+// manage its staff.
+func (s *Server) loadManagedSetting(r *http.Request, urn string) (store.SettingRecord, error) {
+	u, _ := currentUser(r)
+	st, err := s.db.Setting(r.Context(), policy.Settings(u), urn)
+	if err != nil {
+		return st, err
+	}
+	if !policy.CanManageStaff(u, st.Setting) {
+		return st, errForbidden
+	}
+	return st, nil
+}
+
+func settingPath(urn string) string { return fmt.Sprintf("/settings/%s", url.PathEscape(urn)) }
