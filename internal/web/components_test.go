@@ -822,12 +822,10 @@ func TestComponentStaticHandler(t *testing.T) {
 	}{
 		{"/static/govuk/govuk-frontend.min.css", "text/css; charset=utf-8", 200},
 		{"/static/govuk/govuk-frontend.min.js", "text/javascript; charset=utf-8", 200},
-		{"/static/govuk/images/favicon.svg", "image/svg+xml", 200},
-		{"/static/govuk/images/favicon.ico", "image/x-icon", 200},
-		{"/static/govuk/images/govuk-icon-180.png", "image/png", 200},
-		{"/static/govuk/manifest.json", "application/json", 200},
+		{"/static/favicon.svg", "image/svg+xml", 200},
+		{"/static/app.mjs", "text/javascript; charset=utf-8", 200},
 		{"/static/govuk/", "", 404},
-		{"/static/govuk/images", "", 404},
+		{"/static/govuk", "", 404},
 		{"/static/", "", 404},
 		{"/static/nope.css", "", 404},
 		{"/static/../assets.go", "", 307}, // ServeMux cleans the path: a redirect, not the file

@@ -51,11 +51,11 @@ func (s *Server) laList(w http.ResponseWriter, r *http.Request) error {
 }
 
 type laShowData struct {
-	LA       domain.LocalAuthority
-	Counts   []store.TypeCount
-	Totals   store.TypeCount
-	Today    domain.Date
-	Ended    bool
+	LA     domain.LocalAuthority
+	Counts []store.TypeCount
+	Totals store.TypeCount
+	Today  domain.Date
+	Ended  bool
 }
 
 func (s *Server) laShow(w http.ResponseWriter, r *http.Request) error {

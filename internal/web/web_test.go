@@ -23,13 +23,13 @@ const password = "a long test password"
 
 // fixture is two of everything, so every test can try the other one's.
 type fixture struct {
-	db       *store.DB
-	srv      *httptest.Server
-	users    map[string]domain.User
-	p1, p2   int64 // practitioners at s1 (Leeds) and s2 (Barking)
-	e1, e2   int64 // their employments
-	supP     int64 // a practitioner recorded by supplier 1
-	hasher   *auth.Hasher
+	db     *store.DB
+	srv    *httptest.Server
+	users  map[string]domain.User
+	p1, p2 int64 // practitioners at s1 (Leeds) and s2 (Barking)
+	e1, e2 int64 // their employments
+	supP   int64 // a practitioner recorded by supplier 1
+	hasher *auth.Hasher
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
