@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -403,4 +404,60 @@ func TestSearchAndOperations(t *testing.T) {
 	if !strings.Contains(body, "senco_http_requests_total") {
 		t.Errorf("metrics lack request counts")
 	}
+}
+
+func upload(t *testing.T, c *http.Client, u, name, content string) (int, string) {
+	t.Helper()
+	var buf strings.Builder
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	io.WriteString(fw, content)
+	mw.Close()
+	res, err := c.Post(u, mw.FormDataContentType(), strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestPractitionerImportUpload(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		c := f.client(t, "la1")
+		header := "given_name,family_name,email,date_of_birth,qualification_level,qts,eyts,qtls,setting_urn,role,started_on,ended_on\n"
+		before := countPractitioners(t, db)
+		// A row at a setting outside Leeds refuses the whole file.
+		bad := header + "Dana,Example,dana@example.org,1990-01-02,3,N,N,N,EY100001,Practitioner,2024-09-02,\n" +
+			"Evan,Example,evan@example.org,1991-02-03,3,N,N,N,EY200002,Practitioner,2024-09-02,\n"
+		code, body := upload(t, c, f.srv.URL+"/people/import", "staff.csv", bad)
+		if code != 422 || !strings.Contains(body, "nothing was imported") || !strings.Contains(body, "EY200002") {
+			t.Fatalf("out-of-scope import: %d", code)
+		}
+		malformed := header + "Fay,Example,fay@example.org,31/02/1990,3,N,N,N,EY100001,Wizard,2024-09-02,\n"
+		code, body = upload(t, c, f.srv.URL+"/people/import", "staff.csv", malformed)
+		if code != 422 || !strings.Contains(body, "Wizard") || !strings.Contains(body, "31/02/1990") {
+			t.Fatalf("malformed import: %d", code)
+		}
+		if countPractitioners(t, db) != before {
+			t.Fatalf("a refused import changed the database")
+		}
+		good := header + "Dana,Example,dana@example.org,1990-01-02,3,N,N,N,EY100001,Practitioner,2024-09-02,\n" +
+			"Dana,Example,dana@example.org,1990-01-02,3,N,N,N,EY100001,SENCO,2025-09-01,\n"
+		code, body = upload(t, c, f.srv.URL+"/people/import", "staff.csv", good)
+		if code != 200 || !strings.Contains(body, "Import complete") {
+			t.Fatalf("good import: %d", code)
+		}
+		if countPractitioners(t, db) != before+1 {
+			t.Fatalf("practitioners %d, want %d", countPractitioners(t, db), before+1)
+		}
+		code, body = upload(t, c, f.srv.URL+"/people/import", "staff.csv", good)
+		if code != 200 || countPractitioners(t, db) != before+1 {
+			t.Fatalf("re-import: %d, practitioners %d", code, countPractitioners(t, db))
+		}
+		if code, _ := upload(t, f.client(t, "sm1"), f.srv.URL+"/people/import", "staff.csv", good); code != 403 {
+			t.Fatalf("setting manager import: %d", code)
+		}
+	})
 }
