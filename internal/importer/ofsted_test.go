@@ -316,7 +316,7 @@ func TestParseOfstedLayouts(t *testing.T) {
 			)),
 			check: func(t *testing.T, rel *Release) {
 				s := rel.Settings
-				if s[0].Status != domain.Closed || !s[0].ClosedOn.IsZero() || s[1].Status != domain.Active {
+				if s[0].Status != domain.Closed || s[0].ClosedOn.IsZero() || s[1].Status != domain.Active {
 					t.Errorf("statuses %q %q", s[0].Status, s[1].Status)
 				}
 				if s[1].URN != "EY101465" || s[1].LACode != "" || !reflect.DeepEqual(rel.NotRecorded, []string{"EY101465"}) || s[1].Places != 0 {
