@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
@@ -71,18 +72,51 @@ func (tx *Tx) UpsertLocalAuthorities(ctx context.Context, a domain.Actor, las []
 // AllLocalAuthorities returns every authority, live and ended, by name. It is
 // reference data, public to every signed-in user.
 func (db *DB) AllLocalAuthorities(ctx context.Context) ([]domain.LocalAuthority, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+laColumns+` FROM local_authorities ORDER BY name, code`)
+	recs, err := db.LocalAuthorities(ctx, LAFilter{})
+	out := make([]domain.LocalAuthority, len(recs))
+	for i, r := range recs {
+		out[i] = r.LocalAuthority
+	}
+	return out, err
+}
+
+// LARecord is an authority with when senco last changed it.
+type LARecord struct {
+	domain.LocalAuthority
+	UpdatedAt time.Time
+}
+
+// LAFilter narrows the list of authorities.
+type LAFilter struct {
+	Region       string
+	UpdatedSince time.Time // also orders by last change, for API sync
+}
+
+// LocalAuthorities lists authorities by name, or by last change when
+// UpdatedSince is set.
+func (db *DB) LocalAuthorities(ctx context.Context, f LAFilter) ([]LARecord, error) {
+	var a args
+	where, order := "1=1", "name, code"
+	if f.Region != "" {
+		where += " AND region_code = " + a.add(f.Region)
+	}
+	if !f.UpdatedSince.IsZero() {
+		where += " AND updated_at >= " + a.add(f.UpdatedSince.UTC())
+		order = "updated_at, code"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+laColumns+`, updated_at FROM local_authorities WHERE `+where+` ORDER BY `+order, a...)
 	if err != nil {
 		return nil, fmt.Errorf("list local authorities: %w", err)
 	}
 	defer rows.Close()
-	var out []domain.LocalAuthority
+	var out []LARecord
 	for rows.Next() {
-		var la domain.LocalAuthority
-		if err := scanLA(rows, &la); err != nil {
+		var r LARecord
+		la := &r.LocalAuthority
+		if err := rows.Scan(&la.Code, &la.DfECode, &la.Name, &la.OfstedName, &la.RegionCode, &la.RegionName, &la.Type, &la.StartedOn, &la.EndedOn, nullTime{&r.UpdatedAt}); err != nil {
 			return nil, fmt.Errorf("list local authorities: %w", err)
 		}
-		out = append(out, la)
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

@@ -1,0 +1,147 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"senco/internal/policy"
+	"senco/internal/store"
+)
+
+// Practitioners and employments are personal data: every read here passes
+// policy.People, and a token whose role sees no staff gets empty lists and
+// 404s.
+
+type practitionerAttributes struct {
+	GivenName          string    `json:"given_name"`
+	FamilyName         string    `json:"family_name"`
+	Email              *string   `json:"email"`
+	DateOfBirth        date      `json:"date_of_birth"`
+	QualificationLevel int       `json:"qualification_level"`
+	QTS                bool      `json:"qts"`
+	EYTS               bool      `json:"eyts"`
+	QTLS               bool      `json:"qtls"`
+	UpdatedAt          timestamp `json:"updated_at"`
+}
+
+func practitionerResource(r store.PractitionerRecord) resource {
+	p := r.Practitioner
+	return resource{ID: strconv.FormatInt(p.ID, 10), Type: "practitioner", Attributes: practitionerAttributes{
+		GivenName: p.GivenName, FamilyName: p.FamilyName, Email: optional(p.Email), DateOfBirth: date(p.DateOfBirth),
+		QualificationLevel: p.QualificationLevel, QTS: p.QTS, EYTS: p.EYTS, QTLS: p.QTLS, UpdatedAt: timestamp(r.UpdatedAt),
+	}}
+}
+
+var practitionerList = listSpec{filters: []string{"q", "setting"}}
+
+// listPractitioners lists the practitioners in the token's people scope, by
+// name, or by last change when filter[updated_since] is given.
+func (a *API) listPractitioners(r *http.Request, c caller) (any, error) {
+	q, err := parseList(r.URL.Query(), practitionerList)
+	if err != nil {
+		return nil, err
+	}
+	f := store.PeopleFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
+	if f.Q, err = parseQ(q); err != nil {
+		return nil, err
+	}
+	if f.SettingURN, err = parseURNFilter(q, "setting"); err != nil {
+		return nil, err
+	}
+	page, err := a.db.SearchPractitioners(r.Context(), policy.People(c.user), f)
+	if err != nil {
+		return nil, err
+	}
+	out := list{Data: make([]resource, 0, len(page.Practitioners)), Meta: metaOf(q, page.Total)}
+	for _, p := range page.Practitioners {
+		out.Data = append(out.Data, practitionerResource(p))
+	}
+	return out, nil
+}
+
+// getPractitioner returns one practitioner in scope; any other id is 404.
+func (a *API) getPractitioner(r *http.Request, c caller) (any, error) {
+	raw := r.PathValue("id")
+	id, ok := parseID(raw)
+	if !ok {
+		return nil, notFound("practitioner", raw)
+	}
+	p, err := a.db.Practitioner(r.Context(), policy.People(c.user), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("practitioner", raw)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return single{Data: practitionerResource(p)}, nil
+}
+
+type employmentAttributes struct {
+	PractitionerID string    `json:"practitioner_id"`
+	SettingURN     string    `json:"setting_urn"`
+	Role           string    `json:"role"`
+	StartedOn      date      `json:"started_on"`
+	EndedOn        date      `json:"ended_on"`
+	UpdatedAt      timestamp `json:"updated_at"`
+}
+
+func employmentResource(r store.EmploymentRecord) resource {
+	e := r.Employment
+	return resource{ID: strconv.FormatInt(e.ID, 10), Type: "employment", Attributes: employmentAttributes{
+		PractitionerID: strconv.FormatInt(e.PractitionerID, 10), SettingURN: e.SettingURN, Role: string(e.Role),
+		StartedOn: date(e.StartedOn), EndedOn: date(e.EndedOn), UpdatedAt: timestamp(r.UpdatedAt),
+	}}
+}
+
+var employmentList = listSpec{filters: []string{"setting", "practitioner", "current_on"}}
+
+// listEmployments lists the employments in the token's people scope:
+// current ones first, then by start date, newest first; or by last change
+// when filter[updated_since] is given.
+func (a *API) listEmployments(r *http.Request, c caller) (any, error) {
+	q, err := parseList(r.URL.Query(), employmentList)
+	if err != nil {
+		return nil, err
+	}
+	f := store.PeopleFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
+	if f.SettingURN, err = parseURNFilter(q, "setting"); err != nil {
+		return nil, err
+	}
+	if v, p := q.filter("practitioner"); p != "" {
+		id, ok := parseID(v)
+		if !ok {
+			return nil, badParam(p, "%s must be a practitioner id (a positive whole number), not %q", p, v)
+		}
+		f.PractitionerID = id
+	}
+	if f.CurrentOn, err = parseDateFilter(q, "current_on"); err != nil {
+		return nil, err
+	}
+	page, err := a.db.Employments(r.Context(), policy.People(c.user), f)
+	if err != nil {
+		return nil, err
+	}
+	out := list{Data: make([]resource, 0, len(page.Employments)), Meta: metaOf(q, page.Total)}
+	for _, e := range page.Employments {
+		out.Data = append(out.Data, employmentResource(e))
+	}
+	return out, nil
+}
+
+// getEmployment returns one employment in scope; any other id is 404.
+func (a *API) getEmployment(r *http.Request, c caller) (any, error) {
+	raw := r.PathValue("id")
+	id, ok := parseID(raw)
+	if !ok {
+		return nil, notFound("employment", raw)
+	}
+	e, err := a.db.Employment(r.Context(), policy.People(c.user), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("employment", raw)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return single{Data: employmentResource(e)}, nil
+}

@@ -1,0 +1,152 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/store"
+)
+
+type settingAttributes struct {
+	URN               string           `json:"urn"`
+	Name              *string          `json:"name"` // null when Ofsted withheld it
+	ProviderType      string           `json:"provider_type"`
+	ProviderTypeLabel string           `json:"provider_type_label"`
+	Subtype           *string          `json:"subtype"`
+	Status            string           `json:"status"`
+	Registers         registers        `json:"registers"`
+	LACode            *string          `json:"la_code"`
+	LAName            *string          `json:"la_name"`
+	Postcode          *string          `json:"postcode"`
+	Town              *string          `json:"town"`
+	Places            int              `json:"places"`
+	RegisteredOn      date             `json:"registered_on"`
+	ClosedOn          date             `json:"closed_on"`
+	LatestInspection  latestInspection `json:"latest_inspection"`
+	SourceRelease     *string          `json:"source_release"`
+	LastSeenOn        date             `json:"last_seen_on"`
+	UpdatedAt         timestamp        `json:"updated_at"`
+}
+
+type registers struct {
+	EarlyYears          bool `json:"early_years"`
+	CompulsoryChildcare bool `json:"compulsory_childcare"`
+	VoluntaryChildcare  bool `json:"voluntary_childcare"`
+}
+
+type latestInspection struct {
+	Date         date   `json:"date"`
+	Outcome      *int   `json:"outcome"`
+	OutcomeLabel string `json:"outcome_label"`
+}
+
+func settingResource(r store.SettingRecord) resource {
+	s := r.Setting
+	var outcome *int
+	if s.Outcome >= 1 && s.Outcome <= 4 {
+		o := int(s.Outcome)
+		outcome = &o
+	}
+	return resource{ID: s.URN, Type: "setting", Attributes: settingAttributes{
+		URN: s.URN, Name: optional(s.Name), ProviderType: string(s.Type), ProviderTypeLabel: s.Type.Label(),
+		Subtype: optional(s.Subtype), Status: string(s.Status),
+		Registers: registers{EarlyYears: s.EYR, CompulsoryChildcare: s.CCR, VoluntaryChildcare: s.VCR},
+		LACode:    optional(s.LACode), LAName: optional(r.LAName), Postcode: optional(s.Postcode), Town: optional(s.Town),
+		Places: s.Places, RegisteredOn: date(s.RegisteredOn), ClosedOn: date(s.ClosedOn),
+		LatestInspection: latestInspection{Date: date(s.InspectedOn), Outcome: outcome, OutcomeLabel: s.Outcome.String()},
+		SourceRelease:    optional(s.SourceRelease), LastSeenOn: date(s.LastSeenOn), UpdatedAt: timestamp(r.UpdatedAt),
+	}}
+}
+
+// Registers a setting may be filtered by.
+var registerCodes = []string{"eyr", "ccr", "vcr"}
+
+var settingList = listSpec{
+	filters: []string{"la", "type", "status", "register", "q"},
+	aliases: true,
+	sorts:   []string{"name", "updated_at"},
+}
+
+// listSettings searches the register within the token's settings scope.
+func (a *API) listSettings(r *http.Request, c caller) (any, error) {
+	q, err := parseList(r.URL.Query(), settingList)
+	if err != nil {
+		return nil, err
+	}
+	f := store.SettingFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
+	if f.Q, err = parseQ(q); err != nil {
+		return nil, err
+	}
+	if v, p := q.filter("la"); p != "" {
+		switch u := strings.ToUpper(v); {
+		case strings.EqualFold(v, "none"):
+			f.LACode = "none"
+		case gssPattern.MatchString(u):
+			f.LACode = u
+		default:
+			return nil, badParam(p, `%s must be a local authority's GSS code such as E09000002, or "none", not %q`, p, v)
+		}
+	}
+	if v, p := q.filter("type"); p != "" {
+		f.Type = domain.ProviderType(strings.ToLower(v))
+		if !f.Type.Valid() {
+			return nil, badParam(p, "%s must be one of %s, not %q", p, providerTypeCodes(), v)
+		}
+	}
+	if v, p := q.filter("status"); p != "" {
+		switch st := domain.SettingStatus(strings.ToLower(v)); st {
+		case domain.Active, domain.Closed:
+			f.Status = st
+		default:
+			return nil, badParam(p, "%s must be active or closed, not %q", p, v)
+		}
+	}
+	if v, p := q.filter("register"); p != "" {
+		f.Register = strings.ToLower(v)
+		if !slices.Contains(registerCodes, f.Register) {
+			return nil, badParam(p, "%s must be one of %s, not %q", p, strings.Join(registerCodes, ", "), v)
+		}
+	}
+	// Sync clients asking for changes get them in the order they happened,
+	// unless they ask otherwise.
+	switch q.sort {
+	case "updated_at":
+		f.ByUpdated = true
+	case "":
+		f.ByUpdated = !q.updatedSince.IsZero()
+	}
+	page, err := a.db.SearchSettings(r.Context(), policy.Settings(c.user), f)
+	if err != nil {
+		return nil, err
+	}
+	out := list{Data: make([]resource, 0, len(page.Settings)), Meta: metaOf(q, page.Total)}
+	for _, s := range page.Settings {
+		out.Data = append(out.Data, settingResource(s))
+	}
+	return out, nil
+}
+
+// getSetting returns one setting in scope; any other URN is 404.
+func (a *API) getSetting(r *http.Request, c caller) (any, error) {
+	urn := strings.ToUpper(strings.TrimSpace(r.PathValue("urn")))
+	s, err := a.db.Setting(r.Context(), policy.Settings(c.user), urn)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("setting with URN", urn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return single{Data: settingResource(s)}, nil
+}
+
+func providerTypeCodes() string {
+	codes := make([]string, len(domain.ProviderTypes))
+	for i, t := range domain.ProviderTypes {
+		codes[i] = string(t)
+	}
+	return strings.Join(codes, ", ")
+}
