@@ -23,7 +23,9 @@ func TestCheckEligibility(t *testing.T) {
 		{"on the closing day", with(func(f *EligibilityFacts) { f.AppliedOn = prog.ClosesOn }), DecisionEligible, "eligible"},
 		{"after closing", with(func(f *EligibilityFacts) { f.AppliedOn = prog.ClosesOn.AddDays(1) }), DecisionIneligible, "programme_open"},
 		{"unknown setting", with(func(f *EligibilityFacts) { f.Setting = nil }), DecisionManual, "setting_active_eyr"},
-		{"closed setting", with(func(f *EligibilityFacts) { f.Setting = setting(func(s *Setting) { s.Status, s.ClosedOn = Closed, d.AddDays(-5) }) }), DecisionIneligible, "setting_active_eyr"},
+		{"closed setting", with(func(f *EligibilityFacts) {
+			f.Setting = setting(func(s *Setting) { s.Status, s.ClosedOn = Closed, d.AddDays(-5) })
+		}), DecisionIneligible, "setting_active_eyr"},
 		{"registered after applying", with(func(f *EligibilityFacts) { f.Setting = setting(func(s *Setting) { s.RegisteredOn = d.AddDays(1) }) }), DecisionIneligible, "setting_active_eyr"},
 		{"not on the EYR", with(func(f *EligibilityFacts) { f.Setting = setting(func(s *Setting) { s.EYR = false }) }), DecisionIneligible, "setting_active_eyr"},
 		{"maintained nursery school", with(func(f *EligibilityFacts) { f.Setting = setting(func(s *Setting) { s.Type = MaintainedNursery }) }), DecisionIneligible, "setting_type"},
