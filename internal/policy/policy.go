@@ -21,6 +21,11 @@ const (
 	Org
 	// Self: the user's own practitioner record.
 	Self
+	// Staffed: cohorts the user teaches or assesses, and their learners.
+	Staffed
+	// Awarding: learners on programmes of qualifications the user's
+	// awarding organisation awards.
+	Awarding
 )
 
 // Scope is what a store query is limited to.
@@ -30,6 +35,8 @@ type Scope struct {
 	SettingURN     string
 	OrgID          int64
 	PractitionerID int64
+	UserID         int64
+	OrgName        string
 }
 
 // Settings is which settings of the register a user may see.
@@ -131,3 +138,66 @@ func CanListLAs(u domain.User) bool {
 	}
 	return false
 }
+
+// Delivery is which programmes' cohorts, sessions, applications and
+// learners a user may see: the programme team all of them; a supplier its
+// own cohorts and the applications from the authorities its contracts
+// serve; a trainer or assessor the cohorts they are staff of; an awarding
+// organisation the learners of the qualifications it awards; an LA officer
+// those from settings in their authority; a setting its own staff's; a
+// practitioner their own.
+func Delivery(u domain.User) Scope {
+	switch u.Role {
+	case domain.RoleProgrammeTeam:
+		return Scope{Kind: National}
+	case domain.RoleSupplierAdmin, domain.RoleIQA:
+		return Scope{Kind: Org, OrgID: u.Org.ID}
+	case domain.RoleTrainer, domain.RoleAssessor:
+		return Scope{Kind: Staffed, UserID: u.ID, OrgID: u.Org.ID}
+	case domain.RoleAOOfficer:
+		return Scope{Kind: Awarding, OrgID: u.Org.ID, OrgName: u.Org.Name}
+	case domain.RoleLAOfficer:
+		if u.Org.LACode != "" {
+			return Scope{Kind: LA, LACode: u.Org.LACode}
+		}
+	case domain.RoleSettingManager:
+		if u.Org.SettingURN != "" {
+			return Scope{Kind: Setting, SettingURN: u.Org.SettingURN}
+		}
+	case domain.RoleLearner:
+		if u.PractitionerID != 0 {
+			return Scope{Kind: Self, PractitionerID: u.PractitionerID}
+		}
+	}
+	return Scope{Kind: Nothing}
+}
+
+// CanManageProgrammes: create programmes, register suppliers, make contracts,
+// decide manual reviews.
+func CanManageProgrammes(u domain.User) bool { return u.Role == domain.RoleProgrammeTeam }
+
+// CanRunCohorts: create cohorts and sessions, place, defer, transfer and
+// withdraw learners.
+func CanRunCohorts(u domain.User) bool { return u.Role == domain.RoleSupplierAdmin }
+
+// CanTakeAttendance: record attendance and catch-ups for a cohort's
+// sessions (the store checks the cohort is in the user's scope).
+func CanTakeAttendance(u domain.User) bool {
+	return u.Role == domain.RoleTrainer || u.Role == domain.RoleSupplierAdmin
+}
+
+// CanAssess: record that a learner's assessment is complete.
+func CanAssess(u domain.User) bool {
+	return u.Role == domain.RoleAssessor || u.Role == domain.RoleSupplierAdmin
+}
+
+// CanCertify: register learners with the awarding organisation, certify,
+// revoke.
+func CanCertify(u domain.User) bool { return u.Role == domain.RoleAOOfficer }
+
+// CanNominate: a setting manager nominates staff or confirms their own
+// applications.
+func CanNominate(u domain.User) bool { return u.Role == domain.RoleSettingManager }
+
+// CanApply: a practitioner applies for themself.
+func CanApply(u domain.User) bool { return u.Role == domain.RoleLearner && u.PractitionerID != 0 }

@@ -44,7 +44,6 @@ CREATE TABLE contracts (
     supplier_org_id  bigint NOT NULL REFERENCES organisations (id),
     programme_id     bigint NOT NULL REFERENCES programmes (id),
     version          integer NOT NULL,
-    la_codes         text NOT NULL DEFAULT '',
     region_codes     text NOT NULL DEFAULT '',
     allocated_places integer NOT NULL,
     price_started    bigint NOT NULL,
@@ -54,6 +53,15 @@ CREATE TABLE contracts (
     created_at       timestamptz NOT NULL,
     UNIQUE (supplier_org_id, programme_id, version)
 );
+
+-- The authorities a contract serves: those named, and every authority of
+-- the regions named, resolved when the contract is made.
+CREATE TABLE contract_las (
+    contract_id bigint NOT NULL REFERENCES contracts (id),
+    la_code     text NOT NULL REFERENCES local_authorities (code),
+    PRIMARY KEY (contract_id, la_code)
+);
+CREATE INDEX contract_las_la ON contract_las (la_code);
 
 CREATE TABLE cohorts (
     id              bigserial PRIMARY KEY,
@@ -178,6 +186,7 @@ DROP TABLE sessions_taught;
 DROP TABLE cohort_staff;
 DROP TABLE cohort_las;
 DROP TABLE cohorts;
+DROP TABLE contract_las;
 DROP TABLE contracts;
 DROP TABLE supplier_members;
 DROP TABLE programmes;

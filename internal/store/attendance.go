@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"senco/internal/domain"
+)
+
+// RegisterLine is one learner on a session's register.
+type RegisterLine struct {
+	ApplicationID    int64
+	PractitionerName string
+	SettingName      string
+	Status           domain.Status
+	Mark             domain.Mark
+	CaughtUpOn       domain.Date
+	CatchUpNote      string
+}
+
+// Register is the attendance register of a session: the learners of its
+// cohort (those withdrawn before the session are left off) and their marks.
+func (db *DB) Register(ctx context.Context, s SessionRecord) ([]RegisterLine, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT ap.id, p.given_name || ' ' || p.family_name, s.name, ap.status,
+		COALESCE(at.mark, ''), at.caught_up_on, COALESCE(at.catch_up_note, '')
+		FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id JOIN settings s ON s.urn = ap.setting_urn
+		LEFT JOIN attendance at ON at.application_id = ap.id AND at.session_id = $2
+		WHERE ap.cohort_id = $1 AND (ap.status IN ('enrolled', 'in_training', 'completed', 'certified')
+			OR (ap.status = 'withdrawn' AND ap.withdrawn_on > $3) OR at.mark IS NOT NULL)
+		ORDER BY p.family_name, p.given_name, ap.id`, s.CohortID, s.ID, s.Date)
+	if err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	defer rows.Close()
+	var out []RegisterLine
+	for rows.Next() {
+		var l RegisterLine
+		if err := rows.Scan(&l.ApplicationID, &l.PractitionerName, &l.SettingName, &l.Status, &l.Mark, &l.CaughtUpOn, &l.CatchUpNote); err != nil {
+			return nil, fmt.Errorf("register: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// SaveRegister writes a session's marks for the whole cohort at once. The
+// save names the register version it was based on: if another save came
+// first, it is refused with ErrConflict rather than silently undoing it.
+// A mark for anyone not on the register refuses the whole save.
+func (tx *Tx) SaveRegister(ctx context.Context, a domain.Actor, s SessionRecord, version int, marks map[int64]domain.Mark) error {
+	var current int
+	if err := tx.tx.QueryRowContext(ctx, `SELECT register_version FROM sessions_taught WHERE id = $1`, s.ID).Scan(&current); err != nil {
+		return notFound(err, "session")
+	}
+	if current != version {
+		return fmt.Errorf("someone else saved this register since you opened it: %w", ErrConflict)
+	}
+	allowed := map[int64]domain.Status{}
+	rows, err := tx.tx.QueryContext(ctx, `SELECT id, status FROM applications WHERE cohort_id = $1`, s.CohortID)
+	if err != nil {
+		return fmt.Errorf("save register: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var st domain.Status
+		if err := rows.Scan(&id, &st); err != nil {
+			rows.Close()
+			return fmt.Errorf("save register: %w", err)
+		}
+		allowed[id] = st
+	}
+	rows.Close()
+	var unknown []string
+	for id, m := range marks {
+		if _, ok := allowed[id]; !ok {
+			unknown = append(unknown, fmt.Sprint(id))
+		}
+		if !m.Valid() {
+			return refuse("marks", "%q is not a mark: use present, half, absent or excused", m)
+		}
+	}
+	if len(unknown) > 0 {
+		return refuse("marks", "Not learners of this cohort: %s; nothing was saved", strings.Join(unknown, ", "))
+	}
+	for id, m := range marks {
+		res, err := tx.tx.ExecContext(ctx, `UPDATE attendance SET mark = $3, updated_at = $4, updated_by = $5 WHERE application_id = $1 AND session_id = $2`,
+			id, s.ID, string(m), tx.now, a.Label)
+		if err != nil {
+			return fmt.Errorf("save register: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO attendance (application_id, session_id, mark, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)`,
+				id, s.ID, string(m), tx.now, a.Label); err != nil {
+				return fmt.Errorf("save register: %w", err)
+			}
+		}
+		// The first mark for an enrolled learner starts their training.
+		if allowed[id] == domain.StatusEnrolled && m != domain.Excused {
+			app, err := tx.application(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := tx.StartTraining(ctx, a, app, s.Date); err != nil {
+				return err
+			}
+			allowed[id] = domain.StatusInTraining
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE applications SET updated_at = $2 WHERE id = $1`, id, tx.now); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE sessions_taught SET register_version = register_version + 1, updated_at = $2 WHERE id = $1`, s.ID, tx.now); err != nil {
+		return fmt.Errorf("save register: %w", err)
+	}
+	return tx.Audit(ctx, a, "attendance", "session", fmt.Sprint(s.ID), map[string]int{"version": version}, marks)
+}
+
+// RecordCatchUp records that a learner caught up a session they missed.
+func (tx *Tx) RecordCatchUp(ctx context.Context, a domain.Actor, s SessionRecord, appID int64, on domain.Date, note string) error {
+	var mark string
+	err := tx.tx.QueryRowContext(ctx, `SELECT mark FROM attendance WHERE application_id = $1 AND session_id = $2`, appID, s.ID).Scan(&mark)
+	if err != nil {
+		return refuse("catch_up", "Mark the learner absent or half for this session before recording a catch-up")
+	}
+	if mark == string(domain.Present) || mark == string(domain.Excused) {
+		return refuse("catch_up", "The learner did not miss this session (marked %s)", mark)
+	}
+	if on.Before(s.Date) {
+		return refuse("catch_up", "A catch-up must be on or after the session, %s", s.Date.Long())
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE attendance SET caught_up_on = $3, catch_up_note = $4, updated_at = $5, updated_by = $6
+		WHERE application_id = $1 AND session_id = $2`, appID, s.ID, on, strings.TrimSpace(note), tx.now, a.Label); err != nil {
+		return fmt.Errorf("catch-up: %w", err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE applications SET updated_at = $2 WHERE id = $1`, appID, tx.now); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, a, "catch_up", "attendance", fmt.Sprintf("%d/%d", appID, s.ID), nil, map[string]any{"on": on, "note": note})
+}
+
+// attendanceOf returns a learner's marks and how many sessions their cohort
+// has held on or before d.
+func (tx *Tx) attendanceOf(ctx context.Context, appID, cohortID int64, d domain.Date) ([]domain.Attendance, int, error) {
+	return attendanceOf(ctx, tx.tx, appID, cohortID, d)
+}
+
+// Attendance returns a learner's marks and the sessions held to date d, for
+// domain.AttendanceRate; the caller has loaded the application in scope.
+func (db *DB) Attendance(ctx context.Context, appID, cohortID int64, d domain.Date) ([]domain.Attendance, int, error) {
+	return attendanceOf(ctx, db.read, appID, cohortID, d)
+}
+
+func attendanceOf(ctx context.Context, q rowsQuerier, appID, cohortID int64, d domain.Date) ([]domain.Attendance, int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT st.id, COALESCE(at.mark, ''), at.caught_up_on IS NOT NULL FROM sessions_taught st
+		LEFT JOIN attendance at ON at.session_id = st.id AND at.application_id = $1
+		WHERE st.cohort_id = $2 AND st.held_on <= $3`, appID, cohortID, d)
+	if err != nil {
+		return nil, 0, fmt.Errorf("attendance: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.Attendance
+	held := 0
+	for rows.Next() {
+		var at domain.Attendance
+		if err := rows.Scan(&at.SessionID, &at.Mark, &at.CaughtUp); err != nil {
+			return nil, 0, fmt.Errorf("attendance: %w", err)
+		}
+		held++
+		if at.Mark != "" {
+			out = append(out, at)
+		}
+	}
+	return out, held, rows.Err()
+}
