@@ -112,6 +112,20 @@ func (s *Server) nav(u *domain.User, path string) []map[string]any {
 	if policy.CanListLAs(*u) {
 		items = append(items, navItem{Href: "/local-authorities", Text: "Local authorities"})
 	}
+	if policy.CanManageProgrammes(*u) {
+		items = append(items, navItem{Href: "/programmes", Text: "Programmes"})
+	}
+	switch policy.Delivery(*u).Kind {
+	case policy.National, policy.Org, policy.LA, policy.Setting, policy.Awarding:
+		items = append(items, navItem{Href: "/applications", Text: "Applications"})
+	}
+	switch policy.Delivery(*u).Kind {
+	case policy.National, policy.Org, policy.Staffed, policy.LA:
+		items = append(items, navItem{Href: "/cohorts", Text: "Cohorts"})
+	}
+	if u.Role == domain.RoleLearner {
+		items = append(items, navItem{Href: "/my-training", Text: "Your training"})
+	}
 	if policy.CanSeeStaff(*u) && u.Role != domain.RoleLearner {
 		items = append(items, navItem{Href: "/people", Text: "People"})
 	}

@@ -153,6 +153,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api-tokens/{id}/revoke", signedIn(s.tokenRevokeForm))
 	mux.Handle("POST /api-tokens/{id}/revoke", signedIn(s.tokenRevoke))
 
+	// Training delivery: each area registers its own routes.
+	s.programmeRoutes(mux, signedIn)
+	s.cohortRoutes(mux, signedIn)
+	s.applicationRoutes(mux, signedIn)
+
 	mux.Handle("/", public(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 
 	// Every state-changing request must come from our own pages: browsers
