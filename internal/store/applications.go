@@ -430,6 +430,16 @@ func (tx *Tx) transition(ctx context.Context, a domain.Actor, app Application, t
 		return refuse("status", "%s", capitalise(err.Error()))
 	}
 	q := `UPDATE applications SET status = $2, updated_at = $3`
+	// Keep the enrolment's span for the coverage figures (domain.Enrolment).
+	switch {
+	case to == domain.StatusEnrolled:
+		q += ", enrolled_on = " + fmt.Sprintf("$%d", 5+len(setArgs)) + ", left_training_on = NULL"
+		setArgs = append(setArgs, on)
+	case (app.Status == domain.StatusEnrolled || app.Status == domain.StatusInTraining) &&
+		(to == domain.StatusWithdrawn || to == domain.StatusDeferred || to == domain.StatusCompleted):
+		q += ", left_training_on = " + fmt.Sprintf("$%d", 5+len(setArgs))
+		setArgs = append(setArgs, on)
+	}
 	if set != "" {
 		q += ", " + set
 	}

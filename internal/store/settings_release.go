@@ -200,10 +200,28 @@ func (tx *Tx) settingValues(a *args, s domain.Setting, laNames map[string]string
 	return "(" + strings.Join(ph, ", ") + ")"
 }
 
-// insertSettings writes new settings many rows to a statement: one
-// statement per row is several times slower on both databases.
+// insertSettings writes new settings. PostgreSQL takes many rows to a
+// statement (a round trip per row would dominate); SQLite runs in-process,
+// where one prepared single-row statement is fastest: its cost per
+// statement grows faster than linearly with the number of parameters.
 func (tx *Tx) insertSettings(ctx context.Context, ss []domain.Setting, laNames map[string]string) error {
-	const batch = 400 // 400 × 24 parameters stays under both databases' limits
+	if tx.db.Dialect == SQLite {
+		var a args
+		stmt, err := tx.tx.PrepareContext(ctx, `INSERT INTO settings (`+settingInsertColumns+`) VALUES `+tx.settingValues(&a, domain.Setting{}, laNames))
+		if err != nil {
+			return fmt.Errorf("insert settings: %w", err)
+		}
+		defer stmt.Close()
+		for _, s := range ss {
+			a = a[:0]
+			tx.settingValues(&a, s, laNames)
+			if _, err := stmt.ExecContext(ctx, a...); err != nil {
+				return fmt.Errorf("insert setting %s: %w", s.URN, err)
+			}
+		}
+		return nil
+	}
+	const batch = 400 // 400 × 24 parameters stays under PostgreSQL's limit
 	for start := 0; start < len(ss); start += batch {
 		part := ss[start:min(start+batch, len(ss))]
 		a := make(args, 0, len(part)*settingInsertWidth)

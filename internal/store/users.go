@@ -14,8 +14,17 @@ import (
 // authority or setting).
 func (tx *Tx) CreateOrganisation(ctx context.Context, a domain.Actor, o domain.Organisation) (domain.Organisation, error) {
 	var id int64
-	err := tx.tx.QueryRowContext(ctx, `SELECT id FROM organisations WHERE kind = $1 AND (name = $2 OR (la_code IS NOT NULL AND la_code = $3) OR (setting_urn IS NOT NULL AND setting_urn = $4))`,
-		string(o.Kind), o.Name, o.LACode, o.SettingURN).Scan(&id)
+	// A setting's organisation is its setting and an LA's its authority
+	// (many nurseries share a name); other organisations go by name.
+	var err error
+	switch {
+	case o.SettingURN != "":
+		err = tx.tx.QueryRowContext(ctx, `SELECT id FROM organisations WHERE setting_urn = $1`, o.SettingURN).Scan(&id)
+	case o.LACode != "":
+		err = tx.tx.QueryRowContext(ctx, `SELECT id FROM organisations WHERE la_code = $1`, o.LACode).Scan(&id)
+	default:
+		err = tx.tx.QueryRowContext(ctx, `SELECT id FROM organisations WHERE kind = $1 AND name = $2 AND setting_urn IS NULL AND la_code IS NULL`, string(o.Kind), o.Name).Scan(&id)
+	}
 	if err == nil {
 		o.ID = id
 		return o, nil

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	"senco/internal/api"
+	"senco/internal/auth"
+	"senco/internal/store"
+	"senco/internal/web"
+)
+
+// shutdownGrace is how long requests in flight get to finish on SIGINT or
+// SIGTERM.
+const shutdownGrace = 20 * time.Second
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "serve", "[flags]", "Run the web service and the JSON API (/api/v1/). The database schema is brought up to date first.\nStops gracefully on SIGINT or SIGTERM.")
+	addr := fs.String("addr", envOr(e, "SENCO_ADDR", "127.0.0.1:8080"), "address to listen on (env SENCO_ADDR)")
+	dbURL := dbFlag(fs, e, "SENCO_DB", "sqlite:senco.db")
+	secure := fs.Bool("secure-cookies", envBool(e, "SENCO_SECURE_COOKIES"), "mark cookies Secure: set when served over HTTPS, as in production (env SENCO_SECURE_COOKIES)")
+	pos, err := parse(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if err := want(pos, 0, ""); err != nil {
+		return err
+	}
+	log := newLogger(e)
+	db, err := openDB(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return serveHTTP(ctx, log, db, newHasher(), server{addr: *addr, secureCookies: *secure, ready: func(url string) {
+		log.Info("senco is listening", "url", url, "version", versionString(), "database", string(db.Dialect))
+	}})
+}
+
+// newHasher bounds concurrent password hashing (64 MiB each) near the core
+// count.
+func newHasher() *auth.Hasher { return auth.NewHasher(auth.DefaultParams, max(2, runtime.NumCPU())) }
+
+// server is how to serve.
+type server struct {
+	addr          string
+	secureCookies bool
+	demoUsers     []web.DemoUser
+	ready         func(url string) // called once listening
+}
+
+// serveHTTP serves the web service and the API until ctx ends or the
+// process gets SIGINT or SIGTERM, then shuts down gracefully.
+func serveHTTP(ctx context.Context, log *slog.Logger, db *store.DB, h *auth.Hasher, o server) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	w, err := web.New(web.Config{
+		DB:            db,
+		Hasher:        h,
+		Log:           log,
+		API:           api.New(db, log).Handler(),
+		SecureCookies: o.secureCookies,
+		Version:       versionString(),
+		DemoUsers:     o.demoUsers,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           w.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // uploads of a whole register
+		WriteTimeout:      5 * time.Minute, // large exports
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	if o.ready != nil {
+		o.ready(urlOf(ln.Addr()))
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	stop() // a second signal ends the process at once
+	log.Info("shutting down: finishing requests in flight", "grace", shutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// urlOf is the address to open in a browser.
+func urlOf(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}

@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+)
+
+// The coverage rules of DESIGN.md section 4 live in package domain
+// (EligibleSetting, QualifiedSENCOAt, InTrainingAt, CoverSetting,
+// AreaCoverage.Count). The SQL below is those rules written as conditions,
+// built from the domain's own lists; TestCoverageSQLMatchesDomain checks on
+// both databases that it classifies every setting exactly as the domain
+// functions do.
+
+// qualifiedSQL: a qualified SENCO works at setting s on day d (domain.QualifiedSENCOAt).
+// senco restricts it to employments with role SENCO (the designated SENCO).
+func qualifiedSQL(a *args, d domain.Date, senco bool) string {
+	day := a.add(d)
+	role := ""
+	if senco {
+		role = " AND e.role = " + a.add(string(domain.RoleSENCO))
+	}
+	return "EXISTS (SELECT 1 FROM employments e WHERE e.setting_urn = s.urn" + role +
+		" AND e.started_on <= " + day + " AND (e.ended_on IS NULL OR e.ended_on > " + day + ")" +
+		" AND EXISTS (SELECT 1 FROM certificates c WHERE c.practitioner_id = e.practitioner_id AND c.level >= 3" +
+		" AND c.certified_on <= " + day + " AND (c.revoked_on IS NULL OR c.revoked_on > " + day + ")))"
+}
+
+// inTrainingSQL: someone employed at s on d has an enrolment active on d
+// (domain.InTrainingAt).
+func inTrainingSQL(a *args, d domain.Date) string {
+	day := a.add(d)
+	return "EXISTS (SELECT 1 FROM employments e WHERE e.setting_urn = s.urn" +
+		" AND e.started_on <= " + day + " AND (e.ended_on IS NULL OR e.ended_on > " + day + ")" +
+		" AND EXISTS (SELECT 1 FROM applications ap WHERE ap.practitioner_id = e.practitioner_id" +
+		" AND ap.enrolled_on <= " + day + " AND (ap.left_training_on IS NULL OR ap.left_training_on > " + day + ")))"
+}
+
+func groupSQL(a *args) string {
+	ph := make([]string, len(domain.GroupTypes))
+	for i, t := range domain.GroupTypes {
+		ph[i] = a.add(string(t))
+	}
+	return "s.provider_type IN (" + strings.Join(ph, ", ") + ")"
+}
+
+// settingFlagsSQL selects, for every eligible setting on d within the
+// scope, its authority, whether it is a group setting and its coverage
+// flags as 0/1.
+func settingFlagsSQL(a *args, scope policy.Scope, d domain.Date) (string, bool) {
+	where, ok := settingScope(a, scope)
+	if !ok {
+		return "", false
+	}
+	return `SELECT s.urn, COALESCE(s.la_code, '') AS la_code, CASE WHEN ` + groupSQL(a) + ` THEN 1 ELSE 0 END AS grp,
+		CASE WHEN ` + qualifiedSQL(a, d, false) + ` THEN 1 ELSE 0 END AS q,
+		CASE WHEN ` + inTrainingSQL(a, d) + ` THEN 1 ELSE 0 END AS t,
+		CASE WHEN ` + qualifiedSQL(a, d, true) + ` THEN 1 ELSE 0 END AS dg
+		FROM settings s WHERE ` + where + ` AND ` + eligibleSQL(a, "s", d), true
+}
+
+// LACoverage is one authority's coverage on a date. Code "" is the row of
+// settings whose authority Ofsted did not record.
+type LACoverage struct {
+	Code       string
+	Name       string
+	RegionCode string
+	RegionName string
+	EndedOn    domain.Date
+	domain.AreaCoverage
+}
+
+// CoverageByLA counts coverage on d for every authority in scope: every
+// live authority (with zeros where it has no eligible settings), ended
+// authorities that still have settings filed under them, and a "not
+// recorded" row. The rows add up to England.
+func (db *DB) CoverageByLA(ctx context.Context, scope policy.Scope, d domain.Date) ([]LACoverage, error) {
+	var a args
+	flags, ok := settingFlagsSQL(&a, scope, d)
+	if !ok {
+		return nil, nil
+	}
+	q := `SELECT x.la_code, x.grp, COUNT(*), SUM(x.q), SUM(x.t), SUM(x.dg), SUM(CASE WHEN x.q = 0 AND x.t = 0 THEN 1 ELSE 0 END)
+		FROM (` + flags + `) x GROUP BY x.la_code, x.grp`
+	rows, err := db.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, fmt.Errorf("coverage by LA: %w", err)
+	}
+	byLA := map[string]*domain.AreaCoverage{}
+	for rows.Next() {
+		var code string
+		var grp int
+		var c domain.Counts
+		if err := rows.Scan(&code, &grp, &c.Eligible, &c.Qualified, &c.InTraining, &c.Designated, &c.Gap); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("coverage by LA: %w", err)
+		}
+		ac := byLA[code]
+		if ac == nil {
+			ac = &domain.AreaCoverage{}
+			byLA[code] = ac
+		}
+		if grp == 1 {
+			ac.Group = c
+		} else {
+			ac.Childminder = c
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	las, err := db.AllLocalAuthorities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []LACoverage
+	for _, la := range las {
+		switch scope.Kind {
+		case policy.LA:
+			if la.Code != scope.LACode {
+				continue
+			}
+		case policy.Setting:
+			if byLA[la.Code] == nil {
+				continue
+			}
+		}
+		ac, has := byLA[la.Code]
+		if !la.EndedOn.IsZero() && !la.EndedOn.After(d) && !has {
+			continue // ended, and nothing filed under it any more
+		}
+		row := LACoverage{Code: la.Code, Name: la.Name, RegionCode: la.RegionCode, RegionName: la.RegionName, EndedOn: la.EndedOn}
+		if has {
+			row.AreaCoverage = *ac
+		}
+		out = append(out, row)
+		delete(byLA, la.Code)
+	}
+	if ac, ok := byLA[""]; ok {
+		out = append(out, LACoverage{Name: "Not recorded by Ofsted", AreaCoverage: *ac})
+		delete(byLA, "")
+	}
+	// A setting filed under a code missing from the authority list still
+	// counts: never silently dropped.
+	for code, ac := range byLA {
+		out = append(out, LACoverage{Code: code, Name: code + " (unknown authority)", AreaCoverage: *ac})
+	}
+	return out, nil
+}
+
+// SettingCoverageRow is one eligible setting's coverage, for gap lists.
+type SettingCoverageRow struct {
+	URN        string
+	Name       string
+	Type       domain.ProviderType
+	LACode     string
+	Places     int
+	Outcome    domain.Outcome
+	Qualified  bool
+	InTraining bool
+	Designated bool
+}
+
+// CoverageSettings lists the eligible settings in scope on d with their
+// coverage flags, by name; gapOnly keeps those with no qualified SENCO and
+// no one in training.
+func (db *DB) CoverageSettings(ctx context.Context, scope policy.Scope, d domain.Date, laCode string, gapOnly bool) ([]SettingCoverageRow, error) {
+	var a args
+	flags, ok := settingFlagsSQL(&a, scope, d)
+	if !ok {
+		return nil, nil
+	}
+	where := "1=1"
+	if laCode != "" {
+		if laCode == "none" {
+			laCode = ""
+		}
+		where += " AND x.la_code = " + a.add(laCode)
+	}
+	if gapOnly {
+		where += " AND x.q = 0 AND x.t = 0"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT x.urn, s.name, s.provider_type, x.la_code, s.places, s.outcome, x.q, x.t, x.dg
+		FROM (`+flags+`) x JOIN settings s ON s.urn = x.urn WHERE `+where+` ORDER BY s.name, x.urn`, a...)
+	if err != nil {
+		return nil, fmt.Errorf("coverage settings: %w", err)
+	}
+	defer rows.Close()
+	var out []SettingCoverageRow
+	for rows.Next() {
+		var r SettingCoverageRow
+		var q, t, dg int
+		if err := rows.Scan(&r.URN, &r.Name, &r.Type, &r.LACode, &r.Places, &r.Outcome, &q, &t, &dg); err != nil {
+			return nil, fmt.Errorf("coverage settings: %w", err)
+		}
+		r.Qualified, r.InTraining, r.Designated = q == 1, t == 1, dg == 1
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// StaffFacts loads, for the settings in scope, every employment with its
+// practitioner's certificates and enrolments, for the domain functions: the
+// slow, obviously-correct path that tests and small reports use to check
+// the SQL.
+func (db *DB) StaffFacts(ctx context.Context) (map[string][]domain.StaffMember, error) {
+	certs := map[int64][]domain.Certificate{}
+	rows, err := db.read.QueryContext(ctx, `SELECT practitioner_id, level, certified_on, revoked_on FROM certificates`)
+	if err != nil {
+		return nil, fmt.Errorf("staff facts: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var c domain.Certificate
+		if err := rows.Scan(&id, &c.Level, &c.CertifiedOn, &c.RevokedOn); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("staff facts: %w", err)
+		}
+		certs[id] = append(certs[id], c)
+	}
+	rows.Close()
+	enrols := map[int64][]domain.Enrolment{}
+	rows, err = db.read.QueryContext(ctx, `SELECT practitioner_id, enrolled_on, left_training_on FROM applications WHERE enrolled_on IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("staff facts: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var e domain.Enrolment
+		if err := rows.Scan(&id, &e.From, &e.To); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("staff facts: %w", err)
+		}
+		enrols[id] = append(enrols[id], e)
+	}
+	rows.Close()
+	out := map[string][]domain.StaffMember{}
+	rows, err = db.read.QueryContext(ctx, `SELECT id, practitioner_id, setting_urn, role, started_on, ended_on FROM employments`)
+	if err != nil {
+		return nil, fmt.Errorf("staff facts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e domain.Employment
+		if err := rows.Scan(&e.ID, &e.PractitionerID, &e.SettingURN, &e.Role, &e.StartedOn, &e.EndedOn); err != nil {
+			return nil, fmt.Errorf("staff facts: %w", err)
+		}
+		out[e.SettingURN] = append(out[e.SettingURN], domain.StaffMember{Employment: e, Certificates: certs[e.PractitionerID], Enrolments: enrols[e.PractitionerID]})
+	}
+	return out, rows.Err()
+}
+
+// RecogniseQualification records an equivalent SENCO qualification a
+// practitioner already holds, which counts like a certificate.
+func (tx *Tx) RecogniseQualification(ctx context.Context, a domain.Actor, practitionerID int64, title string, level int, on domain.Date) error {
+	if strings.TrimSpace(title) == "" {
+		return refuse("title", "Enter the qualification's title")
+	}
+	if level < 3 || level > 8 {
+		return refuse("level", "A recognised SENCO qualification must be level 3 to 8")
+	}
+	id, err := tx.insertID(ctx, `INSERT INTO recognised_qualifications (practitioner_id, title, level, recognised_on, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		practitionerID, strings.TrimSpace(title), level, on, tx.now)
+	if err != nil {
+		return fmt.Errorf("recognise qualification: %w", err)
+	}
+	if err := tx.touchPractitioner(ctx, practitionerID); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, a, "recognise", "qualification", fmt.Sprint(id), nil, map[string]any{"practitioner_id": practitionerID, "title": title, "level": level, "on": on})
+}

@@ -1,0 +1,156 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/store"
+	"senco/internal/store/storetest"
+)
+
+// TestCoverageSQLMatchesDomain builds random settings, staff, certificates
+// and enrolments, then checks for several dates that the SQL coverage by
+// authority equals domain.CoverSetting applied to every setting, that no
+// setting is dropped, and that authorities add up to regions and regions
+// to England.
+func TestCoverageSQLMatchesDomain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		seedLAs(t, db)
+		rng := rand.New(rand.NewPCG(7, 11))
+		day := func(y0, y1 int) domain.Date {
+			return domain.NewDate(2015, 1, 1).AddDays(rng.IntN((y1-2015)*365) + (y0-2015)*365)
+		}
+		las := []string{"E08000035", "E09000002", "E10000006", ""}
+		var settings []domain.Setting
+		for i := range 60 {
+			typ := domain.ProviderTypes[rng.IntN(4)]
+			s := setting(fmt.Sprintf("EY%06d", i), fmt.Sprint("S", i), typ, las[rng.IntN(len(las))], rng.IntN(5) > 0)
+			s.RegisteredOn = day(2015, 2026)
+			if rng.IntN(5) == 0 {
+				s.Status, s.ClosedOn = domain.Closed, day(2020, 2028)
+			}
+			settings = append(settings, s)
+		}
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.InsertSettings(ctx, settings); err != nil {
+				return err
+			}
+			q, err := tx.SaveQualification(ctx, domain.Qualification{Code: "Q", Version: 1, Title: "Q", Level: 3, AwardingOrganisation: "AO"})
+			if err != nil {
+				return err
+			}
+			prog, err := tx.SaveProgramme(ctx, op, domain.Programme{Name: "P", QualificationID: q, OpensOn: domain.NewDate(2015, 1, 1), Rules: domain.ProgrammeRules{}})
+			if err != nil {
+				return err
+			}
+			org, _ := tx.CreateOrganisation(ctx, op, domain.Organisation{Kind: domain.OrgProgramme, Name: "Programme"})
+			for i := range 120 {
+				p, err := tx.CreatePractitioner(ctx, op, domain.Practitioner{GivenName: "P", FamilyName: fmt.Sprint(i), QualificationLevel: 3, OwnerOrgID: org.ID})
+				if err != nil {
+					return err
+				}
+				// One to three employments, some concurrent, some ended.
+				for range 1 + rng.IntN(3) {
+					s := settings[rng.IntN(len(settings))]
+					e := domain.Employment{PractitionerID: p.ID, SettingURN: s.URN, Role: domain.EmploymentRoles[rng.IntN(5)], StartedOn: day(2015, 2026)}
+					if rng.IntN(2) == 0 {
+						e.EndedOn = e.StartedOn.AddDays(1 + rng.IntN(2000))
+					}
+					if _, err := tx.AddEmployment(ctx, op, e); err != nil && err.Error() != "" {
+						continue
+					}
+				}
+				switch rng.IntN(4) {
+				case 0:
+					if err := tx.RecogniseQualification(ctx, op, p.ID, "Level 3 SENCO award", 3+rng.IntN(2), day(2016, 2027)); err != nil {
+						return err
+					}
+				case 1:
+					// An application on the programme, enrolled and perhaps certified.
+					app, err := tx.Apply(ctx, op, store.ApplyInput{ProgrammeID: prog.ID, PractitionerID: p.ID, SettingURN: settings[0].URN, AppliedOn: domain.NewDate(2020, 1, 1), Nominated: true})
+					if err != nil {
+						return err
+					}
+					enrolled := day(2020, 2026)
+					_ = app
+					left := "NULL"
+					if rng.IntN(2) == 0 {
+						left = "'" + enrolled.AddDays(30+rng.IntN(300)).String() + "'"
+					}
+					cert := "NULL"
+					if rng.IntN(2) == 0 {
+						cert = "'" + enrolled.AddDays(200).String() + "'"
+					}
+					if err := tx.RawExecForTest(ctx, fmt.Sprintf("UPDATE applications SET enrolled_on = '%s', left_training_on = %s, certified_on = %s WHERE id = %d",
+						enrolled, left, cert, app.ID)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		staff, err := db.StaffFacts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		national := policy.Scope{Kind: policy.National}
+		for _, d := range []domain.Date{domain.NewDate(2016, 6, 1), domain.NewDate(2021, 8, 31), domain.NewDate(2024, 1, 15), domain.NewDate(2026, 11, 22), domain.NewDate(2029, 1, 1)} {
+			want := map[string]domain.AreaCoverage{}
+			var england domain.AreaCoverage
+			for _, s := range settings {
+				c := domain.CoverSetting(s, staff[s.URN], d)
+				ac := want[s.LACode]
+				ac.Count(s.Type, c)
+				want[s.LACode] = ac
+				england.Count(s.Type, c)
+			}
+			rows, err := db.CoverageByLA(ctx, national, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sum domain.AreaCoverage
+			regions := map[string]domain.AreaCoverage{}
+			seen := map[string]bool{}
+			for _, r := range rows {
+				if r.AreaCoverage != want[r.Code] {
+					t.Errorf("%s %q: SQL %+v, domain %+v", d, r.Code, r.AreaCoverage, want[r.Code])
+				}
+				seen[r.Code] = true
+				sum = sum.Add(r.AreaCoverage)
+				regions[r.RegionCode] = regions[r.RegionCode].Add(r.AreaCoverage)
+			}
+			for code, ac := range want {
+				if ac.All().Eligible > 0 && !seen[code] {
+					t.Errorf("%s: authority %q with eligible settings missing from the rows", d, code)
+				}
+			}
+			var regionSum domain.AreaCoverage
+			for _, r := range regions {
+				regionSum = regionSum.Add(r)
+			}
+			if sum != england || regionSum != england {
+				t.Errorf("%s: LA rows %+v, regions %+v, England %+v", d, sum, regionSum, england)
+			}
+			gap, err := db.CoverageSettings(ctx, national, d, "", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(gap) != england.All().Gap {
+				t.Errorf("%s: gap list %d, counts %d", d, len(gap), england.All().Gap)
+			}
+		}
+		// Scope: an LA officer sees only their row.
+		rows, _ := db.CoverageByLA(ctx, policy.Scope{Kind: policy.LA, LACode: "E08000035"}, domain.NewDate(2024, 1, 1))
+		if len(rows) != 1 || rows[0].Code != "E08000035" {
+			t.Errorf("LA scope rows: %+v", rows)
+		}
+	})
+}
