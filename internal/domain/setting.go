@@ -62,9 +62,19 @@ func ParseOfstedProviderType(s string) (ProviderType, bool) {
 	return "", false
 }
 
+// GroupTypes are the group settings, reported apart from childminders.
+var GroupTypes = []ProviderType{NonDomestic, Domestic}
+
 // IsGroup reports whether the type is a group setting (as opposed to a
 // childminder) for coverage figures reported separately.
-func (t ProviderType) IsGroup() bool { return t == NonDomestic || t == Domestic }
+func (t ProviderType) IsGroup() bool {
+	for _, g := range GroupTypes {
+		if g == t {
+			return true
+		}
+	}
+	return false
+}
 
 // SettingStatus is whether a setting is on the register.
 type SettingStatus string

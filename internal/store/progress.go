@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+)
+
+// ProgressApps returns what domain.ComputeProgress needs of every
+// application to a programme in scope (and of one supplier's cohorts when
+// supplierOrgID is set).
+func (db *DB) ProgressApps(ctx context.Context, scope policy.Scope, programmeID, supplierOrgID int64) ([]domain.ProgressApp, error) {
+	var a args
+	where, ok := appScope(&a, scope)
+	if !ok {
+		return nil, nil
+	}
+	where += " AND ap.programme_id = " + a.add(programmeID)
+	if supplierOrgID != 0 {
+		where += " AND EXISTS (SELECT 1 FROM cohorts sc WHERE sc.id = ap.cohort_id AND sc.supplier_org_id = " + a.add(supplierOrgID) + ")"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT ap.practitioner_id, ap.status, ap.decision, ap.withdrawal_reason, ap.enrolled_on IS NOT NULL
+		FROM applications ap WHERE `+where, a...)
+	if err != nil {
+		return nil, fmt.Errorf("progress: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.ProgressApp
+	for rows.Next() {
+		var p domain.ProgressApp
+		if err := rows.Scan(&p.PractitionerID, &p.Status, &p.Decision, &p.WithdrawalReason, &p.EverEnrolled); err != nil {
+			return nil, fmt.Errorf("progress: %w", err)
+		}
+		p.Completed = p.Status == domain.StatusCompleted || p.Status == domain.StatusCertified
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// CohortFlights returns what domain.Forecast needs of every cohort of a
+// programme in scope.
+func (db *DB) CohortFlights(ctx context.Context, scope policy.Scope, programmeID int64) ([]domain.CohortFlight, error) {
+	var a args
+	where, ok := cohortScope(&a, scope)
+	if !ok {
+		return nil, nil
+	}
+	where += " AND ch.programme_id = " + a.add(programmeID)
+	rows, err := db.read.QueryContext(ctx, `SELECT ch.ends_on,
+		(SELECT COUNT(*) FROM applications a1 WHERE a1.cohort_id = ch.id AND a1.status IN ('enrolled', 'in_training')),
+		(SELECT COUNT(*) FROM applications a2 WHERE a2.cohort_id = ch.id AND a2.status IN ('completed', 'certified')),
+		(SELECT COUNT(*) FROM applications a3 WHERE a3.cohort_id = ch.id AND a3.status = 'withdrawn' AND a3.enrolled_on IS NOT NULL)
+		FROM cohorts ch WHERE `+where, a...)
+	if err != nil {
+		return nil, fmt.Errorf("cohort flights: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.CohortFlight
+	for rows.Next() {
+		var c domain.CohortFlight
+		if err := rows.Scan(&c.EndsOn, &c.Active, &c.Completed, &c.Withdrawn); err != nil {
+			return nil, fmt.Errorf("cohort flights: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
