@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"senco/internal/catalogue"
 	"senco/internal/domain"
 	"senco/internal/importer"
 	"senco/internal/register"
@@ -110,10 +111,14 @@ func openDB(ctx context.Context, url string) (*store.DB, error) {
 	return db, nil
 }
 
-// loadReference fills a new database with the reference data that ships
-// inside the binary: the local authority list (only when the database has
-// none, so an imported newer list is never overwritten).
+// loadReference fills the database with the reference data that ships
+// inside the binary: the qualification catalogue (every version, idempotent)
+// and the local authority list (only when the database has none, so an
+// imported newer list is never overwritten).
 func loadReference(ctx context.Context, db *store.DB) error {
+	if _, err := catalogue.Load(ctx, db); err != nil {
+		return fmt.Errorf("qualification catalogue: %w", err)
+	}
 	las, err := db.AllLocalAuthorities(ctx)
 	if err != nil {
 		return err

@@ -1,9 +1,685 @@
 package web
 
-import "net/http"
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/store"
+)
 
 // programmeRoutes registers the programme team's pages: programmes,
 // suppliers and contracts, the qualification catalogue and the
 // manual-review queue.
 func (s *Server) programmeRoutes(mux *http.ServeMux, signedIn func(appHandler) http.Handler) {
+	mux.Handle("GET /programmes", signedIn(s.progList))
+	mux.Handle("GET /programmes/new", signedIn(s.progNew))
+	mux.Handle("POST /programmes", signedIn(s.progCreate))
+	mux.Handle("GET /programmes/{id}", signedIn(s.progShow))
+	mux.Handle("GET /programmes/{id}/edit", signedIn(s.progEdit))
+	mux.Handle("POST /programmes/{id}/edit", signedIn(s.progUpdate))
+
+	mux.Handle("GET /suppliers", signedIn(s.progSuppliers))
+	mux.Handle("GET /suppliers/new", signedIn(s.progSupplierNew))
+	mux.Handle("POST /suppliers", signedIn(s.progSupplierCreate))
+	mux.Handle("GET /suppliers/{id}", signedIn(s.progSupplierShow))
+	mux.Handle("GET /suppliers/{id}/members", signedIn(s.progMembersEdit))
+	mux.Handle("POST /suppliers/{id}/members", signedIn(s.progMembersUpdate))
+	mux.Handle("GET /suppliers/{id}/contracts/new", signedIn(s.progContractNew))
+	mux.Handle("POST /suppliers/{id}/contracts", signedIn(s.progContractCreate))
+
+	mux.Handle("GET /review", signedIn(s.progReview))
+	mux.Handle("GET /applications/{id}/decide", signedIn(s.progDecideForm))
+	mux.Handle("POST /applications/{id}/decide", signedIn(s.progDecide))
+
+	mux.Handle("GET /qualifications", signedIn(s.progQualifications))
+	mux.Handle("GET /qualifications/{id}", signedIn(s.progQualification))
+}
+
+// progTeam returns the signed-in user when they may manage programmes.
+func progTeam(r *http.Request) (domain.User, error) {
+	u, _ := currentUser(r)
+	if !policy.CanManageProgrammes(u) {
+		return u, errForbidden
+	}
+	return u, nil
+}
+
+// progPhase is where a programme's applications window is on a date.
+func progPhase(p domain.Programme, d domain.Date) (text, colour string) {
+	switch {
+	case p.Open(d):
+		return "Open", "green"
+	case !p.OpensOn.IsZero() && d.Before(p.OpensOn):
+		return "Not open yet", "blue"
+	}
+	return "Closed", "grey"
+}
+
+func progDateRange(from, to domain.Date) string {
+	switch {
+	case from.IsZero() && to.IsZero():
+		return "Not set"
+	case to.IsZero():
+		return "From " + from.Long()
+	case from.IsZero():
+		return "Until " + to.Long()
+	}
+	return from.Long() + " to " + to.Long()
+}
+
+func progQualName(q domain.Qualification) string {
+	return fmt.Sprintf("%s version %d: %s", q.Code, q.Version, q.Title)
+}
+
+// ---- list
+
+type progListRow struct {
+	Programme     domain.Programme
+	Qualification string
+	QualID        int64
+	Applications  string
+	Training      string
+	Target        string
+	Tag, Colour   string
+}
+
+type progListData struct {
+	Rows  []progListRow
+	Added string
+}
+
+func (s *Server) progList(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	ps, err := s.db.Programmes(ctx)
+	if err != nil {
+		return err
+	}
+	quals, err := s.progQualsByID(r)
+	if err != nil {
+		return err
+	}
+	today := domain.Today()
+	d := progListData{Added: r.URL.Query().Get("added")}
+	for _, p := range ps {
+		row := progListRow{Programme: p, QualID: p.QualificationID, Applications: progDateRange(p.OpensOn, p.ClosesOn),
+			Training: progDateRange(p.StartsOn, p.EndsOn), Target: progThousands(p.TargetCompletions)}
+		if q, ok := quals[p.QualificationID]; ok {
+			row.Qualification = fmt.Sprintf("%s version %d", q.Code, q.Version)
+		}
+		row.Tag, row.Colour = progPhase(p, today)
+		d.Rows = append(d.Rows, row)
+	}
+	return s.render(w, r, "prog-list", "Programmes", d)
+}
+
+func (s *Server) progQualsByID(r *http.Request) (map[int64]domain.Qualification, error) {
+	qs, err := s.db.Qualifications(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]domain.Qualification, len(qs))
+	for _, q := range qs {
+		out[q.ID] = q
+	}
+	return out, nil
+}
+
+// ---- areas: regions and local authorities as checkboxes
+
+// progLAGroup is one region's live local authorities, as checkboxes.
+type progLAGroup struct {
+	RegionCode string
+	RegionName string
+	IDPrefix   string
+	Items      []any
+	Checked    int
+}
+
+type progAreas struct {
+	las     []domain.LocalAuthority // live, by name
+	byCode  map[string]domain.LocalAuthority
+	regions []progRegion // by name
+}
+
+type progRegion struct{ Code, Name string }
+
+// progLoadAreas loads every local authority; live ones are offered in
+// forms, ended ones still resolve names.
+func (s *Server) progLoadAreas(r *http.Request) (progAreas, error) {
+	all, err := s.db.AllLocalAuthorities(r.Context())
+	if err != nil {
+		return progAreas{}, err
+	}
+	a := progAreas{byCode: map[string]domain.LocalAuthority{}}
+	seen := map[string]bool{}
+	for _, la := range all {
+		a.byCode[la.Code] = la
+		if !la.EndedOn.IsZero() {
+			continue
+		}
+		a.las = append(a.las, la)
+		if la.RegionCode != "" && !seen[la.RegionCode] {
+			seen[la.RegionCode] = true
+			a.regions = append(a.regions, progRegion{la.RegionCode, la.RegionName})
+		}
+	}
+	sort.Slice(a.regions, func(i, j int) bool { return a.regions[i].Name < a.regions[j].Name })
+	return a, nil
+}
+
+func (a progAreas) regionName(code string) string {
+	for _, r := range a.regions {
+		if r.Code == code {
+			return r.Name
+		}
+	}
+	for _, la := range a.byCode {
+		if la.RegionCode == code && la.RegionName != "" {
+			return la.RegionName
+		}
+	}
+	return code
+}
+
+func (a progAreas) laName(code string) string {
+	if la, ok := a.byCode[code]; ok {
+		return la.Name
+	}
+	return code
+}
+
+func (a progAreas) regionItems(checked []string) []any {
+	items := make([]any, 0, len(a.regions))
+	for _, r := range a.regions {
+		items = append(items, map[string]any{"value": r.Code, "text": r.Name, "checked": slices.Contains(checked, r.Code)})
+	}
+	return items
+}
+
+func (a progAreas) laGroups(prefix string, checked []string) []progLAGroup {
+	var out []progLAGroup
+	for _, rg := range a.regions {
+		g := progLAGroup{RegionCode: rg.Code, RegionName: rg.Name, IDPrefix: prefix + "-" + strings.ToLower(rg.Code)}
+		for _, la := range a.las {
+			if la.RegionCode != rg.Code {
+				continue
+			}
+			on := slices.Contains(checked, la.Code)
+			if on {
+				g.Checked++
+			}
+			g.Items = append(g.Items, map[string]any{"value": la.Code, "text": la.Name, "checked": on})
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// validRegions and validLAs keep only known, live codes; ok is false when
+// any was not.
+func (a progAreas) validRegions(codes []string) ([]string, bool) {
+	var out []string
+	ok := true
+	for _, c := range codes {
+		if slices.ContainsFunc(a.regions, func(r progRegion) bool { return r.Code == c }) {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		} else {
+			ok = false
+		}
+	}
+	return out, ok
+}
+
+func (a progAreas) validLAs(codes []string) ([]string, bool) {
+	var out []string
+	ok := true
+	for _, c := range codes {
+		if la, found := a.byCode[c]; found && la.EndedOn.IsZero() {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		} else {
+			ok = false
+		}
+	}
+	return out, ok
+}
+
+// ---- programme form
+
+type progForm struct {
+	ID                  int64
+	Heading             string
+	Name                string
+	Qualification       string
+	Opens               dateField
+	Closes              dateField
+	Starts              dateField
+	Ends                dateField
+	Target              string
+	Eligibility         []string
+	AllowWorkingTowards string
+	PlacesPerSetting    string
+	AttendanceThreshold string
+	PriorityRegions     []string
+	PriorityLAs         []string
+	UpdatedAt           string
+	QualItems           []any
+	RuleItems           []any
+	RegionItems         []any
+	LAGroups            []progLAGroup
+	form
+}
+
+var progFormOrder = []string{"name", "qualification", "opens-day", "closes-day", "starts-day", "ends-day", "target", "eligibility",
+	"allow_working_towards", "places_per_setting", "attendance_threshold", "priority_regions", "priority_las"}
+
+func progFormOf(p domain.Programme) progForm {
+	f := progForm{ID: p.ID, Name: p.Name, Opens: dateFieldOf(p.OpensOn), Closes: dateFieldOf(p.ClosesOn), Starts: dateFieldOf(p.StartsOn),
+		Ends: dateFieldOf(p.EndsOn), Target: strconv.Itoa(p.TargetCompletions), AllowWorkingTowards: "no",
+		PlacesPerSetting: strconv.Itoa(p.Rules.PlacesPerSetting), AttendanceThreshold: progPercent(p.Rules.AttendanceThreshold),
+		PriorityRegions: p.Rules.PriorityRegions, PriorityLAs: p.Rules.PriorityLAs}
+	if p.QualificationID != 0 {
+		f.Qualification = strconv.FormatInt(p.QualificationID, 10)
+	}
+	for _, rule := range p.Rules.Eligibility {
+		f.Eligibility = append(f.Eligibility, string(rule))
+	}
+	if p.Rules.AllowWorkingTowards {
+		f.AllowWorkingTowards = "yes"
+	}
+	if !p.UpdatedAt.IsZero() {
+		f.UpdatedAt = p.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return f
+}
+
+// progPercent shows a share as a percentage: 0.8 → "80", 0.825 → "82.5".
+func progPercent(share float64) string {
+	return strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64)
+}
+
+func (s *Server) progFillForm(r *http.Request, f *progForm) error {
+	qs, err := s.db.Qualifications(r.Context())
+	if err != nil {
+		return err
+	}
+	f.QualItems = []any{map[string]any{"value": "", "text": "Choose a qualification"}}
+	for _, q := range qs {
+		f.QualItems = append(f.QualItems, map[string]any{"value": strconv.FormatInt(q.ID, 10), "text": progQualName(q)})
+	}
+	f.RuleItems = nil
+	for _, rule := range domain.EligibilityRules {
+		f.RuleItems = append(f.RuleItems, map[string]any{"value": string(rule.Rule), "text": progRuleTitle(rule.Rule), "hint": rule.Text})
+	}
+	areas, err := s.progLoadAreas(r)
+	if err != nil {
+		return err
+	}
+	f.RegionItems = areas.regionItems(f.PriorityRegions)
+	f.LAGroups = areas.laGroups("priority-las", f.PriorityLAs)
+	return nil
+}
+
+// progRuleTitle is a short name for an eligibility rule; its full meaning
+// is domain.EligibilityRules' text.
+func progRuleTitle(rule domain.EligibilityRule) string {
+	switch rule {
+	case domain.RuleProgrammeOpen:
+		return "Programme open"
+	case domain.RuleSettingOnEYR:
+		return "Setting active on the Early Years Register"
+	case domain.RuleSettingType:
+		return "Eligible type of setting"
+	case domain.RuleInEngland:
+		return "Setting in England"
+	case domain.RuleLevel3:
+		return "Level 3 early years qualification"
+	case domain.RuleNotAlreadyFunded:
+		return "Not already funded or qualified"
+	case domain.RuleSettingPlaces:
+		return "Setting's funded places not used up"
+	}
+	return string(rule)
+}
+
+func progRuleText(rule domain.EligibilityRule) string {
+	for _, k := range domain.EligibilityRules {
+		if k.Rule == rule {
+			return k.Text
+		}
+	}
+	return string(rule)
+}
+
+// progRead reads and checks the programme form into p (which carries the
+// id and the stored rules' order when editing).
+func (s *Server) progRead(r *http.Request, p domain.Programme) (domain.Programme, progForm, error) {
+	if err := r.ParseForm(); err != nil {
+		return p, progForm{}, errNotFound
+	}
+	pf := r.PostForm
+	f := progForm{ID: p.ID, Name: strings.TrimSpace(pf.Get("name")), Qualification: pf.Get("qualification"),
+		Opens: readDate(r, "opens"), Closes: readDate(r, "closes"), Starts: readDate(r, "starts"), Ends: readDate(r, "ends"),
+		Target: strings.TrimSpace(pf.Get("target")), Eligibility: pf["eligibility"], AllowWorkingTowards: pf.Get("allow_working_towards"),
+		PlacesPerSetting: strings.TrimSpace(pf.Get("places_per_setting")), AttendanceThreshold: strings.TrimSpace(pf.Get("attendance_threshold")),
+		PriorityRegions: pf["priority_regions"], PriorityLAs: pf["priority_las"], UpdatedAt: pf.Get("updated_at")}
+	if err := s.progFillForm(r, &f); err != nil {
+		return p, f, err
+	}
+	p.Name = f.Name
+	if len(p.Name) > 200 {
+		f.fail("name", "The programme's name must be 200 characters or fewer")
+	}
+	quals, err := s.progQualsByID(r)
+	if err != nil {
+		return p, f, err
+	}
+	p.QualificationID = 0
+	if id, err := strconv.ParseInt(f.Qualification, 10, 64); err == nil {
+		if _, ok := quals[id]; ok {
+			p.QualificationID = id
+		}
+	}
+	// Dates: the opening date is required, the others optional.
+	var msg string
+	if p.OpensOn, msg = f.Opens.parse("the date applications open"); msg != "" {
+		f.fail("opens-day", msg)
+	}
+	for _, d := range []struct {
+		field *dateField
+		into  *domain.Date
+		id    string
+		what  string
+	}{
+		{&f.Closes, &p.ClosesOn, "closes-day", "the date applications close"},
+		{&f.Starts, &p.StartsOn, "starts-day", "the date training starts"},
+		{&f.Ends, &p.EndsOn, "ends-day", "the date training ends"},
+	} {
+		*d.into = domain.Date{}
+		if !d.field.empty() {
+			if *d.into, msg = d.field.parse(d.what); msg != "" {
+				f.fail(d.id, msg)
+			}
+		}
+	}
+	if f.Target == "" {
+		f.fail("target", "Enter the target number of completions")
+	} else if n, ok := progParseCount(f.Target); ok {
+		p.TargetCompletions = n
+	} else {
+		f.fail("target", "The target must be a whole number, for example 5000")
+	}
+	// Eligibility rules: keep the programme's order for rules still chosen,
+	// then add newly chosen ones in the catalogue's order.
+	chosen := map[domain.EligibilityRule]bool{}
+	for _, v := range f.Eligibility {
+		rule := domain.EligibilityRule(v)
+		if !rule.Valid() {
+			f.fail("eligibility", "Choose eligibility rules from the list")
+			continue
+		}
+		chosen[rule] = true
+	}
+	var rules []domain.EligibilityRule
+	for _, rule := range p.Rules.Eligibility {
+		if chosen[rule] && !slices.Contains(rules, rule) {
+			rules = append(rules, rule)
+		}
+	}
+	for _, k := range domain.EligibilityRules {
+		if chosen[k.Rule] && !slices.Contains(rules, k.Rule) {
+			rules = append(rules, k.Rule)
+		}
+	}
+	p.Rules.Eligibility = rules
+	if len(rules) == 0 {
+		f.fail("eligibility", "Choose the rules applications are checked against")
+	}
+	switch f.AllowWorkingTowards {
+	case "yes":
+		p.Rules.AllowWorkingTowards = true
+	case "no":
+		p.Rules.AllowWorkingTowards = false
+	default:
+		f.fail("allow_working_towards", "Choose whether practitioners working towards Level 3 may apply")
+	}
+	if f.PlacesPerSetting == "" {
+		f.fail("places_per_setting", "Enter the number of funded places each setting may take, or 0 for no limit")
+	} else if n, ok := progParseCount(f.PlacesPerSetting); ok {
+		p.Rules.PlacesPerSetting = n
+	} else {
+		f.fail("places_per_setting", "Places per setting must be a whole number, 0 or more")
+	}
+	if f.AttendanceThreshold == "" {
+		f.fail("attendance_threshold", "Enter the attendance threshold as a percentage, for example 80")
+	} else if pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(f.AttendanceThreshold), "%"), 64); err != nil || math.IsNaN(pct) {
+		f.fail("attendance_threshold", "The attendance threshold must be a number, for example 80")
+	} else {
+		p.Rules.AttendanceThreshold = math.Round(pct*10) / 1000
+	}
+	areas, err := s.progLoadAreas(r)
+	if err != nil {
+		return p, f, err
+	}
+	var ok bool
+	if p.Rules.PriorityRegions, ok = areas.validRegions(f.PriorityRegions); !ok {
+		f.fail("priority_regions", "Choose priority regions from the list")
+	}
+	if p.Rules.PriorityLAs, ok = areas.validLAs(f.PriorityLAs); !ok {
+		f.fail("priority_las", "Choose priority local authorities from the list")
+	}
+	idOf := map[string]string{"opens": "opens-day", "closes": "closes-day", "ends": "ends-day"}
+	for field, m := range p.Validate() {
+		if id, ok := idOf[field]; ok {
+			field = id
+		}
+		f.fail(field, m)
+	}
+	f.ErrorOrder = orderFields(f.ErrorOrder, progFormOrder...)
+	return p, f, nil
+}
+
+// progSave saves a checked programme, turning a duplicate name into a form
+// error. ok is false when the form must be shown again.
+func (s *Server) progSave(r *http.Request, u domain.User, p domain.Programme, f *progForm) (domain.Programme, bool, error) {
+	ctx := r.Context()
+	all, err := s.db.Programmes(ctx)
+	if err != nil {
+		return p, false, err
+	}
+	for _, other := range all {
+		if other.ID != p.ID && strings.EqualFold(other.Name, p.Name) {
+			f.fail("name", "A programme called "+other.Name+" already exists")
+			return p, false, nil
+		}
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		p, err = tx.SaveProgramme(ctx, domain.ActorOf(u), p)
+		return err
+	})
+	if errors.Is(err, store.ErrConflict) {
+		f.fail("name", "A programme called "+p.Name+" already exists")
+		return p, false, nil
+	}
+	if rule, ok := store.IsRule(err); ok {
+		f.fail(rule.Field, rule.Msg)
+		return p, false, nil
+	}
+	return p, err == nil, err
+}
+
+func (s *Server) progNew(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	f := progFormOf(domain.Programme{Rules: domain.DefaultRules()})
+	f.Target, f.Heading = "", "Create a programme"
+	if err := s.progFillForm(r, &f); err != nil {
+		return err
+	}
+	return s.render(w, r, "prog-form", "Create a programme", f)
+}
+
+func (s *Server) progCreate(w http.ResponseWriter, r *http.Request) error {
+	u, err := progTeam(r)
+	if err != nil {
+		return err
+	}
+	p, f, err := s.progRead(r, domain.Programme{})
+	if err != nil {
+		return err
+	}
+	f.Heading = "Create a programme"
+	if !f.valid() {
+		return s.renderForm(w, r, "prog-form", "Create a programme", f)
+	}
+	p, ok, err := s.progSave(r, u, p, &f)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return s.renderForm(w, r, "prog-form", "Create a programme", f)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/programmes/%d?saved=%s", p.ID, url.QueryEscape(p.Name+" created")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) progLoad(r *http.Request) (domain.Programme, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return domain.Programme{}, err
+	}
+	return s.db.Programme(r.Context(), id)
+}
+
+func (s *Server) progEdit(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	p, err := s.progLoad(r)
+	if err != nil {
+		return err
+	}
+	f := progFormOf(p)
+	f.Heading = "Change " + p.Name
+	if err := s.progFillForm(r, &f); err != nil {
+		return err
+	}
+	return s.render(w, r, "prog-form", f.Heading, f)
+}
+
+func (s *Server) progUpdate(w http.ResponseWriter, r *http.Request) error {
+	u, err := progTeam(r)
+	if err != nil {
+		return err
+	}
+	before, err := s.progLoad(r)
+	if err != nil {
+		return err
+	}
+	title := "Change " + before.Name
+	p, f, err := s.progRead(r, before)
+	if err != nil {
+		return err
+	}
+	f.Heading = title
+	current := before.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	if f.UpdatedAt != current {
+		// Someone saved the programme after this form was opened: show the
+		// form again, so the second save is a choice, not an accident.
+		f.UpdatedAt = current
+		f.fail("name", "Someone else changed this programme after you opened this page. Check your changes against the programme's page and save again")
+	}
+	if !f.valid() {
+		return s.renderForm(w, r, "prog-form", title, f)
+	}
+	p, ok, err := s.progSave(r, u, p, &f)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return s.renderForm(w, r, "prog-form", title, f)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/programmes/%d?saved=%s", p.ID, url.QueryEscape(p.Name+" saved")), http.StatusSeeOther)
+	return nil
+}
+
+// ---- programme page
+
+type progShowData struct {
+	Programme     domain.Programme
+	Qualification domain.Qualification
+	Tag, Colour   string
+	Applications  string
+	Training      string
+	Target        string
+	Rules         []map[string]string
+	Threshold     string
+	Regions       []string
+	LAs           []string
+	Contracts     []progContractRow
+	ManualReview  int
+	Saved         string
+}
+
+func (s *Server) progShow(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	p, err := s.progLoad(r)
+	if err != nil {
+		return err
+	}
+	d := progShowData{Programme: p, Applications: progDateRange(p.OpensOn, p.ClosesOn), Training: progDateRange(p.StartsOn, p.EndsOn),
+		Target: progThousands(p.TargetCompletions), Threshold: progPercent(p.Rules.AttendanceThreshold) + "%", Saved: r.URL.Query().Get("saved")}
+	d.Tag, d.Colour = progPhase(p, domain.Today())
+	if d.Qualification, err = s.db.Qualification(ctx, p.QualificationID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	for i, rule := range p.Rules.Eligibility {
+		d.Rules = append(d.Rules, map[string]string{"n": strconv.Itoa(i + 1), "title": progRuleTitle(rule), "text": progRuleText(rule)})
+	}
+	areas, err := s.progLoadAreas(r)
+	if err != nil {
+		return err
+	}
+	for _, c := range p.Rules.PriorityRegions {
+		d.Regions = append(d.Regions, areas.regionName(c))
+	}
+	for _, c := range p.Rules.PriorityLAs {
+		d.LAs = append(d.LAs, areas.laName(c))
+	}
+	contracts, err := s.db.Contracts(ctx, policy.Scope{Kind: policy.National}, true)
+	if err != nil {
+		return err
+	}
+	for _, c := range contracts {
+		if c.ProgrammeID == p.ID {
+			d.Contracts = append(d.Contracts, progContractRowOf(c, areas))
+		}
+	}
+	review, err := s.db.Applications(ctx, policy.Scope{Kind: policy.National}, store.AppFilter{ProgrammeID: p.ID, ManualReview: true, PageSize: 1})
+	if err != nil {
+		return err
+	}
+	d.ManualReview = review.Total
+	return s.render(w, r, "prog-show", p.Name, d)
 }

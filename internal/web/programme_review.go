@@ -1,0 +1,175 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"senco/internal/domain"
+	"senco/internal/store"
+)
+
+const progReviewPageSize = 50
+
+type progReviewData struct {
+	Page        store.AppPage
+	Programme   int64
+	Programmes  []any
+	RuleTitles  map[string]string
+	First, Last int
+	Pagination  map[string]any
+	Decided     string
+}
+
+// progReview is the queue of applications the rules could not decide.
+func (s *Server) progReview(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	q := r.URL.Query()
+	page := 1
+	if p := q.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			return errNotFound
+		}
+		page = n
+	}
+	d := progReviewData{Decided: q.Get("decided"), RuleTitles: map[string]string{}}
+	if p := q.Get("programme"); p != "" {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id < 1 {
+			return errNotFound
+		}
+		d.Programme = id
+	}
+	ps, err := s.db.Programmes(ctx)
+	if err != nil {
+		return err
+	}
+	d.Programmes = []any{map[string]any{"value": "", "text": "All programmes"}}
+	for _, p := range ps {
+		d.Programmes = append(d.Programmes, map[string]any{"value": strconv.FormatInt(p.ID, 10), "text": p.Name})
+	}
+	for _, k := range domain.EligibilityRules {
+		d.RuleTitles[string(k.Rule)] = progRuleTitle(k.Rule)
+	}
+	d.Page, err = s.db.Applications(ctx, progNational, store.AppFilter{ManualReview: true, ProgrammeID: d.Programme, Page: page, PageSize: progReviewPageSize})
+	if err != nil {
+		return err
+	}
+	if d.Page.Total > 0 {
+		d.First = (page-1)*progReviewPageSize + 1
+		d.Last = d.First + len(d.Page.Applications) - 1
+	}
+	d.Pagination = pagination(r.URL, page, d.Page.Total, progReviewPageSize)
+	return s.render(w, r, "prog-review", "Applications for manual review", d)
+}
+
+type progDecideForm struct {
+	App       store.Application
+	RuleTitle string
+	Awaiting  bool
+	ShowExtra bool
+	Decision  string
+	Reason    string
+	Extra     bool
+	form
+}
+
+func (s *Server) progLoadDecide(r *http.Request) (progDecideForm, error) {
+	var f progDecideForm
+	id, err := pathID(r, "id")
+	if err != nil {
+		return f, err
+	}
+	f.App, err = s.db.Application(r.Context(), progNational, id)
+	if err != nil {
+		return f, err
+	}
+	f.Awaiting = f.App.Decision == domain.DecisionManual && f.App.Status == domain.StatusApplied
+	f.ShowExtra = f.App.ReasonCode == string(domain.RuleSettingPlaces) || f.App.ExtraSettingPlace
+	if rule := domain.EligibilityRule(f.App.ReasonCode); rule.Valid() {
+		f.RuleTitle = progRuleTitle(rule)
+	}
+	return f, nil
+}
+
+func (s *Server) progDecideForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	f, err := s.progLoadDecide(r)
+	if err != nil {
+		return err
+	}
+	f.Extra = f.App.ExtraSettingPlace
+	return s.render(w, r, "prog-decide", "Decide on "+f.App.PractitionerName+"'s application", f)
+}
+
+func (s *Server) progDecide(w http.ResponseWriter, r *http.Request) error {
+	u, err := progTeam(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	f, err := s.progLoadDecide(r)
+	if err != nil {
+		return err
+	}
+	title := "Decide on " + f.App.PractitionerName + "'s application"
+	f.Decision, f.Reason = r.PostFormValue("decision"), strings.TrimSpace(r.PostFormValue("reason"))
+	f.Extra = f.ShowExtra && r.PostFormValue("extra_place") == "yes"
+	eligible := false
+	switch f.Decision {
+	case "eligible":
+		eligible = true
+	case "ineligible":
+	default:
+		f.fail("decision", "Choose whether the applicant is eligible")
+	}
+	switch {
+	case f.Reason == "":
+		f.fail("reason", "Enter the reason for your decision")
+	case len(f.Reason) > 2000:
+		f.fail("reason", "The reason must be 2,000 characters or fewer")
+	}
+	if !f.valid() {
+		return s.renderForm(w, r, "prog-decide", title, f)
+	}
+	var app store.Application
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		app, err = tx.Decide(ctx, domain.ActorOf(u), f.App, eligible, eligible && f.Extra, f.Reason)
+		return err
+	})
+	if rule, ok := store.IsRule(err); ok {
+		field := rule.Field
+		if field != "reason" {
+			field = "decision"
+		}
+		f.fail(field, rule.Msg)
+		return s.renderForm(w, r, "prog-decide", title, f)
+	}
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("%s's application is now %s", app.PractitionerName, strings.ToLower(app.Status.Label()))
+	if eligible && f.Extra {
+		msg += ", with an extra funded place for " + progSettingName(app)
+	}
+	http.Redirect(w, r, "/review?decided="+url.QueryEscape(msg), http.StatusSeeOther)
+	return nil
+}
+
+// progSettingName names an application's setting; childminders' names are
+// withheld from the register, so fall back to the URN.
+func progSettingName(app store.Application) string {
+	if app.SettingName != "" {
+		return app.SettingName
+	}
+	return "the setting with URN " + app.SettingURN
+}

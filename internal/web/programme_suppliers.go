@@ -1,0 +1,525 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/store"
+)
+
+var progNational = policy.Scope{Kind: policy.National}
+
+// ---- suppliers
+
+type progSupplierRow struct {
+	Org       domain.Organisation
+	Members   []string
+	Contracts int
+	Places    string
+}
+
+type progSuppliersData struct {
+	Rows []progSupplierRow
+}
+
+// progSupplierOrgs lists organisations of kind supplier, by name.
+func (s *Server) progSupplierOrgs(r *http.Request) ([]domain.Organisation, error) {
+	all, err := s.db.Organisations(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Organisation
+	for _, o := range all {
+		if o.Kind == domain.OrgSupplier {
+			out = append(out, o)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+	return out, nil
+}
+
+func (s *Server) progSuppliers(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	orgs, err := s.progSupplierOrgs(r)
+	if err != nil {
+		return err
+	}
+	contracts, err := s.db.Contracts(ctx, progNational, true)
+	if err != nil {
+		return err
+	}
+	var d progSuppliersData
+	for _, o := range orgs {
+		row := progSupplierRow{Org: o}
+		if row.Members, err = s.db.SupplierMembers(ctx, o.ID); err != nil {
+			return err
+		}
+		places := 0
+		for _, c := range contracts {
+			if c.SupplierOrgID == o.ID {
+				row.Contracts++
+				places += c.AllocatedPlaces
+			}
+		}
+		row.Places = progThousands(places)
+		d.Rows = append(d.Rows, row)
+	}
+	return s.render(w, r, "prog-suppliers", "Suppliers", d)
+}
+
+type progSupplierForm struct {
+	ID      int64
+	Name    string
+	Members string
+	form
+}
+
+// progMemberLines splits the members textarea: one organisation a line,
+// blank lines and repeats left out.
+func progMemberLines(text string) []string {
+	var out []string
+	for line := range strings.Lines(text) {
+		line = strings.Join(strings.Fields(line), " ")
+		if line != "" && !slices.ContainsFunc(out, func(m string) bool { return strings.EqualFold(m, line) }) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func (f *progSupplierForm) checkMembers() []string {
+	members := progMemberLines(f.Members)
+	for _, m := range members {
+		if len(m) > 200 {
+			f.fail("members", "Each member's name must be 200 characters or fewer")
+			break
+		}
+	}
+	if len(members) > 100 {
+		f.fail("members", "A consortium can list up to 100 members")
+	}
+	return members
+}
+
+func (s *Server) progSupplierNew(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	return s.render(w, r, "prog-supplier-new", "Register a supplier", progSupplierForm{})
+}
+
+func (s *Server) progSupplierCreate(w http.ResponseWriter, r *http.Request) error {
+	u, err := progTeam(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	f := progSupplierForm{Name: strings.Join(strings.Fields(r.PostFormValue("name")), " "), Members: r.PostFormValue("members")}
+	switch {
+	case f.Name == "":
+		f.fail("name", "Enter the supplier's name")
+	case len(f.Name) > 200:
+		f.fail("name", "The supplier's name must be 200 characters or fewer")
+	}
+	members := f.checkMembers()
+	orgs, err := s.progSupplierOrgs(r)
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		if strings.EqualFold(o.Name, f.Name) {
+			f.fail("name", "A supplier called "+o.Name+" is already registered")
+		}
+	}
+	if !f.valid() {
+		return s.renderForm(w, r, "prog-supplier-new", "Register a supplier", f)
+	}
+	var org domain.Organisation
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		a := domain.ActorOf(u)
+		var err error
+		if org, err = tx.CreateOrganisation(ctx, a, domain.Organisation{Kind: domain.OrgSupplier, Name: f.Name}); err != nil {
+			return err
+		}
+		if len(members) == 0 {
+			return nil
+		}
+		return tx.SetSupplierMembers(ctx, a, org.ID, members)
+	})
+	if err != nil {
+		return err
+	}
+	msg := f.Name + " registered"
+	if len(members) > 0 {
+		msg += fmt.Sprintf(" as a consortium of %d members", len(members))
+	}
+	http.Redirect(w, r, fmt.Sprintf("/suppliers/%d?added=%s", org.ID, url.QueryEscape(msg)), http.StatusSeeOther)
+	return nil
+}
+
+// progLoadSupplier loads the supplier organisation of the path's id.
+func (s *Server) progLoadSupplier(r *http.Request) (domain.Organisation, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return domain.Organisation{}, err
+	}
+	o, err := s.db.Organisation(r.Context(), id)
+	if err != nil {
+		return o, err
+	}
+	if o.Kind != domain.OrgSupplier {
+		return o, errNotFound
+	}
+	return o, nil
+}
+
+// progContractRow is a contract version for pages, money as pounds.
+type progContractRow struct {
+	ID             int64
+	SupplierID     int64
+	Supplier       string
+	ProgrammeID    int64
+	Programme      string
+	Version        int
+	Created        string
+	Areas          string
+	LANames        []string
+	Places         string
+	PriceStarted   string
+	PriceRetained  string
+	PriceCompleted string
+	Current        bool
+	Used           bool
+}
+
+func progContractRowOf(c store.ContractRecord, areas progAreas) progContractRow {
+	row := progContractRow{ID: c.ID, SupplierID: c.SupplierOrgID, Supplier: c.SupplierName, ProgrammeID: c.ProgrammeID, Programme: c.ProgrammeName,
+		Version: c.Version, Places: progThousands(c.AllocatedPlaces), PriceStarted: progPounds(c.PriceStarted),
+		PriceRetained: progPounds(c.PriceRetained), PriceCompleted: progPounds(c.PriceCompleted), Current: c.SupersededBy == 0, Used: c.Used}
+	if !c.CreatedAt.IsZero() {
+		row.Created = domain.DateOf(c.CreatedAt).Long()
+	}
+	var parts []string
+	for _, code := range c.RegionCodes {
+		parts = append(parts, areas.regionName(code)+" (whole region)")
+	}
+	direct := progDirectLAs(c.Contract, areas)
+	for _, code := range direct {
+		parts = append(parts, areas.laName(code))
+	}
+	for _, code := range c.LACodes {
+		row.LANames = append(row.LANames, areas.laName(code))
+	}
+	sort.Strings(row.LANames)
+	row.Areas = strings.Join(parts, ", ")
+	if row.Areas == "" {
+		row.Areas = "None"
+	}
+	return row
+}
+
+// progDirectLAs are the authorities a contract names itself, beside those
+// it serves through a whole region.
+func progDirectLAs(c domain.Contract, areas progAreas) []string {
+	var out []string
+	for _, code := range c.LACodes {
+		la := areas.byCode[code]
+		if !slices.Contains(c.RegionCodes, la.RegionCode) {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+type progContractGroup struct {
+	Programme string
+	Versions  []progContractRow
+}
+
+type progSupplierData struct {
+	Org     domain.Organisation
+	Members []string
+	Groups  []progContractGroup
+	Added   string
+}
+
+func (s *Server) progSupplierShow(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	org, err := s.progLoadSupplier(r)
+	if err != nil {
+		return err
+	}
+	d := progSupplierData{Org: org, Added: r.URL.Query().Get("added")}
+	if d.Members, err = s.db.SupplierMembers(ctx, org.ID); err != nil {
+		return err
+	}
+	contracts, err := s.db.Contracts(ctx, progNational, false)
+	if err != nil {
+		return err
+	}
+	areas, err := s.progLoadAreas(r)
+	if err != nil {
+		return err
+	}
+	for _, c := range contracts {
+		if c.SupplierOrgID != org.ID {
+			continue
+		}
+		if n := len(d.Groups); n == 0 || d.Groups[n-1].Programme != c.ProgrammeName {
+			d.Groups = append(d.Groups, progContractGroup{Programme: c.ProgrammeName})
+		}
+		g := &d.Groups[len(d.Groups)-1]
+		g.Versions = append(g.Versions, progContractRowOf(c, areas))
+	}
+	return s.render(w, r, "prog-supplier", org.Name, d)
+}
+
+func (s *Server) progMembersEdit(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	org, err := s.progLoadSupplier(r)
+	if err != nil {
+		return err
+	}
+	members, err := s.db.SupplierMembers(r.Context(), org.ID)
+	if err != nil {
+		return err
+	}
+	f := progSupplierForm{ID: org.ID, Name: org.Name, Members: strings.Join(members, "\n")}
+	return s.render(w, r, "prog-supplier-members", "Change the members of "+org.Name, f)
+}
+
+func (s *Server) progMembersUpdate(w http.ResponseWriter, r *http.Request) error {
+	u, err := progTeam(r)
+	if err != nil {
+		return err
+	}
+	org, err := s.progLoadSupplier(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	f := progSupplierForm{ID: org.ID, Name: org.Name, Members: r.PostFormValue("members")}
+	members := f.checkMembers()
+	if !f.valid() {
+		return s.renderForm(w, r, "prog-supplier-members", "Change the members of "+org.Name, f)
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error { return tx.SetSupplierMembers(ctx, domain.ActorOf(u), org.ID, members) })
+	if err != nil {
+		return err
+	}
+	msg := "Members of " + org.Name + " saved"
+	if len(members) == 0 {
+		msg = org.Name + " has no members listed: it is no longer shown as a consortium"
+	}
+	http.Redirect(w, r, fmt.Sprintf("/suppliers/%d?added=%s", org.ID, url.QueryEscape(msg)), http.StatusSeeOther)
+	return nil
+}
+
+// ---- contracts
+
+type progContractForm struct {
+	Supplier       domain.Organisation
+	From           *progContractRow // the version this one replaces
+	NextVersion    int
+	Programme      string
+	ProgrammeName  string
+	Regions        []string
+	LAs            []string
+	Places         string
+	PriceStarted   string
+	PriceRetained  string
+	PriceCompleted string
+	ProgrammeItems []any
+	RegionItems    []any
+	LAGroups       []progLAGroup
+	form
+}
+
+var progContractOrder = []string{"programme", "regions", "las", "places", "price_started", "price_retained", "price_completed"}
+
+func (s *Server) progFillContract(r *http.Request, f *progContractForm, areas progAreas) error {
+	ps, err := s.db.Programmes(r.Context())
+	if err != nil {
+		return err
+	}
+	f.ProgrammeItems = []any{map[string]any{"value": "", "text": "Choose a programme"}}
+	for _, p := range ps {
+		f.ProgrammeItems = append(f.ProgrammeItems, map[string]any{"value": strconv.FormatInt(p.ID, 10), "text": p.Name})
+	}
+	f.RegionItems = areas.regionItems(f.Regions)
+	f.LAGroups = areas.laGroups("las", f.LAs)
+	return nil
+}
+
+// progLoadFrom loads the contract a new version replaces: a version of
+// this supplier's, still in force.
+func (s *Server) progLoadFrom(r *http.Request, org domain.Organisation, raw string, areas progAreas) (store.ContractRecord, *progContractRow, error) {
+	if raw == "" {
+		return store.ContractRecord{}, nil, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return store.ContractRecord{}, nil, errNotFound
+	}
+	c, err := s.db.Contract(r.Context(), progNational, id)
+	if err != nil {
+		return c, nil, err
+	}
+	if c.SupplierOrgID != org.ID {
+		return c, nil, errNotFound
+	}
+	row := progContractRowOf(c, areas)
+	return c, &row, nil
+}
+
+func (s *Server) progContractNew(w http.ResponseWriter, r *http.Request) error {
+	if _, err := progTeam(r); err != nil {
+		return err
+	}
+	org, err := s.progLoadSupplier(r)
+	if err != nil {
+		return err
+	}
+	areas, err := s.progLoadAreas(r)
+	if err != nil {
+		return err
+	}
+	from, row, err := s.progLoadFrom(r, org, r.URL.Query().Get("from"), areas)
+	if err != nil {
+		return err
+	}
+	f := progContractForm{Supplier: org, From: row}
+	title := "Add a contract"
+	if row != nil {
+		f.NextVersion = row.Version + 1
+		if !row.Current {
+			return errNotFound
+		}
+		title = "Make a new version of a contract"
+		f.Programme, f.ProgrammeName = strconv.FormatInt(from.ProgrammeID, 10), from.ProgrammeName
+		f.Regions, f.LAs = from.RegionCodes, progDirectLAs(from.Contract, areas)
+		f.Places = strconv.Itoa(from.AllocatedPlaces)
+		f.PriceStarted, f.PriceRetained, f.PriceCompleted = progPoundsInput(from.PriceStarted), progPoundsInput(from.PriceRetained), progPoundsInput(from.PriceCompleted)
+	}
+	if err := s.progFillContract(r, &f, areas); err != nil {
+		return err
+	}
+	return s.render(w, r, "prog-contract-form", title, f)
+}
+
+func (s *Server) progContractCreate(w http.ResponseWriter, r *http.Request) error {
+	u, err := progTeam(r)
+	if err != nil {
+		return err
+	}
+	org, err := s.progLoadSupplier(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	if err := r.ParseForm(); err != nil {
+		return errNotFound
+	}
+	pf := r.PostForm
+	areas, err := s.progLoadAreas(r)
+	if err != nil {
+		return err
+	}
+	from, row, err := s.progLoadFrom(r, org, pf.Get("from"), areas)
+	if err != nil {
+		return err
+	}
+	f := progContractForm{Supplier: org, From: row, Programme: pf.Get("programme"), Regions: pf["regions"], LAs: pf["las"],
+		Places: strings.TrimSpace(pf.Get("places")), PriceStarted: pf.Get("price_started"), PriceRetained: pf.Get("price_retained"),
+		PriceCompleted: pf.Get("price_completed")}
+	title := "Add a contract"
+	c := domain.Contract{SupplierOrgID: org.ID}
+	if row != nil {
+		f.NextVersion = row.Version + 1
+		title = "Make a new version of a contract"
+		// A new version is of the same supplier and programme.
+		f.Programme, f.ProgrammeName = strconv.FormatInt(from.ProgrammeID, 10), from.ProgrammeName
+		if !row.Current {
+			f.fail("programme", fmt.Sprintf("Version %d has already been replaced by a newer version: start again from the supplier's page", row.Version))
+		}
+	}
+	if id, err := strconv.ParseInt(f.Programme, 10, 64); err == nil {
+		if p, err := s.db.Programme(ctx, id); err == nil {
+			c.ProgrammeID, f.ProgrammeName = p.ID, p.Name
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if c.ProgrammeID == 0 {
+		f.fail("programme", "Choose the programme")
+	}
+	var ok bool
+	if c.RegionCodes, ok = areas.validRegions(f.Regions); !ok {
+		f.fail("regions", "Choose regions from the list")
+	}
+	if c.LACodes, ok = areas.validLAs(f.LAs); !ok {
+		f.fail("las", "Choose local authorities from the list")
+	}
+	if len(c.RegionCodes) == 0 && len(c.LACodes) == 0 && f.valid() {
+		f.fail("regions", "Choose the regions or local authorities the contract serves")
+	}
+	if f.Places == "" {
+		f.fail("places", "Enter the number of allocated places")
+	} else if n, ok := progParseCount(f.Places); !ok || n < 1 {
+		f.fail("places", "Allocated places must be a whole number, 1 or more")
+	} else {
+		c.AllocatedPlaces = n
+	}
+	for _, price := range []struct {
+		field, value, what string
+		into               *int64
+	}{
+		{"price_started", f.PriceStarted, "the price for a learner starting", &c.PriceStarted},
+		{"price_retained", f.PriceRetained, "the price for a learner retained", &c.PriceRetained},
+		{"price_completed", f.PriceCompleted, "the price for a learner completing", &c.PriceCompleted},
+	} {
+		p, err := progParsePence(price.value)
+		if err != nil {
+			f.fail(price.field, progMoneyMessage(price.what, err))
+			continue
+		}
+		*price.into = p
+	}
+	f.ErrorOrder = orderFields(f.ErrorOrder, progContractOrder...)
+	if !f.valid() {
+		if err := s.progFillContract(r, &f, areas); err != nil {
+			return err
+		}
+		return s.renderForm(w, r, "prog-contract-form", title, f)
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		c, err = tx.CreateContract(ctx, domain.ActorOf(u), c)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Contract version %d for %s created: it serves %d local authorities", c.Version, f.ProgrammeName, len(c.LACodes))
+	if c.Version > 1 {
+		msg += fmt.Sprintf(" and replaces version %d", c.Version-1)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/suppliers/%d?added=%s", org.ID, url.QueryEscape(msg)), http.StatusSeeOther)
+	return nil
+}
