@@ -204,12 +204,16 @@ func (a *API) markUsed(ctx context.Context, c caller) {
 }
 
 // Error is an API error: its status, a short title, a detail saying what
-// was expected, and the query parameter at fault if any.
+// was expected, and the query parameter or request body attribute (a JSON
+// pointer such as /data/attributes/name) at fault if any. More are further
+// errors of the same request, sent in the same document.
 type Error struct {
 	Status    int
 	Title     string
 	Detail    string
 	Parameter string
+	Pointer   string
+	More      []*Error
 	headers   map[string]string
 }
 
@@ -276,11 +280,15 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, c caller, err error) 
 	for k, v := range e.headers {
 		w.Header().Set(k, v)
 	}
-	obj := errorObject{Status: strconv.Itoa(e.Status), Title: e.Title, Detail: e.Detail}
-	if e.Parameter != "" {
-		obj.Source = &errorSource{Parameter: e.Parameter}
+	doc := errorDocument{}
+	for _, one := range append([]*Error{e}, e.More...) {
+		obj := errorObject{Status: strconv.Itoa(e.Status), Title: one.Title, Detail: one.Detail}
+		if one.Parameter != "" || one.Pointer != "" {
+			obj.Source = &errorSource{Parameter: one.Parameter, Pointer: one.Pointer}
+		}
+		doc.Errors = append(doc.Errors, obj)
 	}
-	a.send(w, r, c, e.Status, errorDocument{Errors: []errorObject{obj}})
+	a.send(w, r, c, e.Status, doc)
 }
 
 // send writes a JSON body, encoded in full before anything is written so an

@@ -347,7 +347,7 @@ func TestMethodsAndPaths(t *testing.T) {
 				t.Errorf("%s %s: %d, Allow %q", c.method, c.path, res.Status, res.Header.Get("Allow"))
 			}
 		}
-		for _, p := range []string{"/api/v1/", "/api/v1/cohorts", "/api/v1/settings/", "/api/v1/settings/EY000001/staff", "/api/v1/practitioners/abc", "/api/v1/employments/-1", "/api/v1/settings/NOPE"} {
+		for _, p := range []string{"/api/v1/", "/api/v1/no-such-list", "/api/v1/settings/", "/api/v1/settings/EY000001/staff", "/api/v1/practitioners/abc", "/api/v1/employments/-1", "/api/v1/settings/NOPE"} {
 			if res := f.get(t, "programme", p); res.Status != http.StatusNotFound {
 				t.Errorf("GET %s: %d, want 404", p, res.Status)
 			}

@@ -20,13 +20,20 @@ func openAPIDocument() obj {
 			"title":   "senco API",
 			"version": "1",
 			"description": "Read access to the early years settings register, local authorities, practitioners and their employments, " +
-				"within the scope of the token's organisation and role. Send a token as `Authorization: Bearer <token>`. " +
+				"and to training delivery (cohorts, sessions, attendance, applications, learners), within the scope of the token's " +
+				"organisation and role; for suppliers, writes to their cohorts, sessions, attendance and applications. " +
+				"Send a token as `Authorization: Bearer <token>`. " +
 				"Lists are paginated with page[number] and page[size] (default 100, maximum 1000) and filtered with filter[…]; " +
 				"with filter[updated_since] they are ordered by updated_at then id, so clients can sync by asking for changes since " +
-				"the last updated_at they saw. Each token is rate limited; a 429 response says when to retry in Retry-After.",
+				"the last updated_at they saw. Each token is rate limited; a 429 response says when to retry in Retry-After. " +
+				"Writes take a JSON body {\"data\": {\"type\": …, \"attributes\": {…}}}, answer 200 with the record as it is after the " +
+				"change, are audited against the token, and are safe to retry with an Idempotency-Key header (a retry with the same " +
+				"key and request gets the first response and changes nothing; the key is remembered for 24 hours); without a key, a " +
+				"retried write is refused by the record's natural key (409 or 422) rather than repeated. A refusal names the " +
+				"attribute at fault in source.pointer.",
 		},
 		"security": []any{obj{"bearer": []any{}}},
-		"paths": obj{
+		"paths": merged(obj{
 			"/api/v1/openapi.json": obj{"get": obj{
 				"operationId": "getOpenAPI",
 				"summary":     "This document",
@@ -84,7 +91,7 @@ func openAPIDocument() obj {
 			"/api/v1/employments/{id}": obj{"get": getOperation("getEmployment", "Get an employment",
 				"One employment by id. An employment outside the token's scope is 404, as if it did not exist.",
 				"Employment", idParam("Employment id"))},
-		},
+		}, deliveryPaths()),
 		"components": obj{
 			"securitySchemes": obj{"bearer": obj{
 				"type": "http", "scheme": "bearer",
@@ -98,8 +105,12 @@ func openAPIDocument() obj {
 				"UpdatedSince": obj{"name": "filter[updated_since]", "in": "query", "required": false,
 					"description": "Only records changed at or after this time (RFC 3339); orders the list by updated_at then id.",
 					"schema":      obj{"type": "string", "format": "date-time"}, "example": "2025-01-31T09:00:00Z"},
+				"IdempotencyKey": obj{"name": IdempotencyKeyHeader, "in": "header", "required": false,
+					"description": "A key of the client's choosing (for example a UUID), unique per write: a retry with the same key and " +
+						"request gets the first response and changes nothing; the same key with another request is 422. Remembered per token for 24 hours.",
+					"schema": obj{"type": "string", "minLength": 1, "maxLength": maxIdempotencyKey}, "example": "6f1c2a9e-3b7d-4c55-9a0e-2d8f4b1e7c30"},
 			},
-			"schemas":   schemas(),
+			"schemas":   merged(schemas(), deliverySchemas()),
 			"responses": errorResponses(),
 		},
 	}
@@ -179,7 +190,18 @@ func getOperation(id, summary, desc, schema string, param obj) obj {
 
 var errorResponseNames = map[string]string{
 	"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
-	"405": "MethodNotAllowed", "429": "TooManyRequests",
+	"405": "MethodNotAllowed", "409": "Conflict", "422": "UnprocessableEntity", "429": "TooManyRequests",
+}
+
+// merged is the union of objects; later keys win.
+func merged(objs ...obj) obj {
+	out := obj{}
+	for _, o := range objs {
+		for k, v := range o {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func withErrors(responses obj, statuses ...string) obj {
@@ -200,11 +222,16 @@ func errorResponses() obj {
 	}
 	str := obj{"type": "string"}
 	return obj{
-		"BadRequest": errResp("Malformed input: a bad filter value, page[size] over 1000, an unparseable time. "+
-			"The detail says what was expected and source.parameter names the parameter.", nil),
+		"BadRequest": errResp("Malformed input: a bad filter value, page[size] over 1000, an unparseable time, a request body that is not "+
+			"the JSON expected. The detail says what was expected; source.parameter names the query parameter, or source.pointer the "+
+			"place in the body.", nil),
 		"Unauthorized": errResp("No token, or a token that is wrong, expired or revoked.",
 			obj{"WWW-Authenticate": obj{"description": "Bearer", "schema": str}}),
-		"Forbidden":        errResp("The token's user may not use the API.", nil),
+		"Forbidden": errResp("The token's user may not use the API, or their role may not make this change.", nil),
+		"Conflict": errResp("The write would duplicate a record (the same natural key) or undo someone else's change made since the "+
+			"client read it (a stale register_version). Nothing was changed.", nil),
+		"UnprocessableEntity": errResp("A rule refused the write: the detail says which and why, and source.pointer names the attribute "+
+			"at fault (none when the record's status refuses it). Nothing was changed.", nil),
 		"NotFound":         errResp("No such record within the token's scope; records outside it read the same as records that do not exist.", nil),
 		"MethodNotAllowed": errResp("The method is not allowed on this path.", obj{"Allow": obj{"description": "The methods allowed", "schema": str}}),
 		"TooManyRequests": errResp("The token's rate limit is spent.",

@@ -20,6 +20,7 @@ import (
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
+		w := dlSeed(t, f)
 		res := f.get(t, "", "/api/v1/openapi.json")
 		if res.Status != http.StatusOK {
 			t.Fatalf("openapi.json: %d %s", res.Status, res.Body)
@@ -54,6 +55,15 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			if !rt.Public {
 				want = append(want, "401", "403", "429")
 			}
+			if rt.Method != http.MethodGet {
+				want = append(want, "400", "422")
+				if strings.Contains(rt.Path, "{") {
+					want = append(want, "404")
+				}
+				if _, ok := dig(op, "requestBody", "content", "application/json", "schema", "$ref").(string); !ok {
+					t.Errorf("%s does not document its request body", key)
+				}
+			}
 			for _, s := range want {
 				if _, ok := responses[s]; !ok {
 					t.Errorf("%s does not document response %s", key, s)
@@ -62,7 +72,13 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 
 		// Every documented operation is a route and answers.
-		example := map[string]string{"urn": "EY000001", "/api/v1/practitioners/{id}": f.id("pA"), "/api/v1/employments/{id}": f.id("eA")}
+		example := map[string]string{"urn": "EY000001", "/api/v1/practitioners/{id}": f.id("pA"), "/api/v1/employments/{id}": f.id("eA"),
+			"/api/v1/cohorts/{id}": w.cohort("k1"), "/api/v1/cohorts/{id}/sessions": w.cohort("k1"),
+			"/api/v1/sessions/{id}": w.session("s1"), "/api/v1/sessions/{id}/attendance": w.session("s1"),
+			"/api/v1/applications/{id}": w.app("enrolled")}
+		for _, action := range []string{"accept", "reject", "defer", "resume", "withdraw", "transfer"} {
+			example["/api/v1/applications/{id}/"+action] = w.app("eligible")
+		}
 		for path, item := range paths {
 			for method, rawOp := range item.(map[string]any) {
 				key := strings.ToUpper(method) + " " + path
@@ -71,6 +87,19 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				}
 				concrete := strings.ReplaceAll(path, "{urn}", example["urn"])
 				concrete = strings.ReplaceAll(concrete, "{id}", example[path])
+				// A write is refused without a token, and to a token whose
+				// role may not write; its happy paths, and their answers
+				// against this document, are in the delivery tests.
+				if method != "get" {
+					body, _ := json.Marshal(dig(rawOp, "requestBody", "content", "application/json", "example"))
+					if res := dlDo(t, f, strings.ToUpper(method), "", concrete, string(body), ""); res.Status != http.StatusUnauthorized {
+						t.Errorf("%s without a token: %d", key, res.Status)
+					}
+					if res := dlDo(t, f, strings.ToUpper(method), "laA", concrete, string(body), ""); res.Status != http.StatusForbidden {
+						t.Errorf("%s by an LA officer: %d %s", key, res.Status, res.Body)
+					}
+					continue
+				}
 				// A public operation is asked without a token.
 				token := "programme"
 				if sec, ok := dig(rawOp, "security").([]any); ok && len(sec) == 0 {
