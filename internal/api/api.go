@@ -275,7 +275,8 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, c caller, err error) 
 	if e.Status >= 500 {
 		a.log.Error("api request failed", append(attrs, "err", err)...)
 	} else {
-		a.log.Info("api request refused", append(attrs, "detail", e.Detail)...)
+		// The detail of a refusal can name a learner; log its title only.
+		a.log.Info("api request refused", append(attrs, "title", e.Title, "pointer", e.Pointer)...)
 	}
 	for k, v := range e.headers {
 		w.Header().Set(k, v)

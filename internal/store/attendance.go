@@ -56,8 +56,11 @@ func (tx *Tx) SaveRegister(ctx context.Context, a domain.Actor, s SessionRecord,
 	if current != version {
 		return fmt.Errorf("someone else saved this register since you opened it: %w", ErrConflict)
 	}
+	// Only learners on the register may be marked: those placed on the
+	// cohort, and those who withdrew after the session took place.
 	allowed := map[int64]domain.Status{}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, status FROM applications WHERE cohort_id = $1`, s.CohortID)
+	rows, err := tx.tx.QueryContext(ctx, `SELECT id, status FROM applications WHERE cohort_id = $1
+		AND (status IN ('enrolled', 'in_training', 'completed', 'certified') OR (status = 'withdrawn' AND withdrawn_on > $2))`, s.CohortID, s.Date)
 	if err != nil {
 		return fmt.Errorf("save register: %w", err)
 	}

@@ -244,11 +244,19 @@ func (tx *Tx) SetCohortStaff(ctx context.Context, a domain.Actor, cohortID int64
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM cohort_staff WHERE cohort_id = $1`, cohortID); err != nil {
 		return fmt.Errorf("cohort staff: %w", err)
 	}
-	for role, ids := range map[string][]int64{"trainer": trainers, "assessor": assessors} {
-		for _, id := range ids {
+	for _, staff := range []struct {
+		role string
+		ids  []int64
+	}{{"trainer", trainers}, {"assessor", assessors}} {
+		role := staff.role
+		for _, id := range staff.ids {
 			var org int64
-			if err := tx.tx.QueryRowContext(ctx, `SELECT org_id FROM users WHERE id = $1`, id).Scan(&org); err != nil || org != supplier {
+			var userRole string
+			if err := tx.tx.QueryRowContext(ctx, `SELECT org_id, role FROM users WHERE id = $1`, id).Scan(&org, &userRole); err != nil || org != supplier {
 				return refuse(role+"s", "A %s must be a user of the cohort's supplier", role)
+			}
+			if userRole != role && userRole != string(domain.RoleSupplierAdmin) {
+				return refuse(role+"s", "Only a user with the %s role can be a cohort's %s", role, role)
 			}
 			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO cohort_staff (cohort_id, user_id, role) VALUES ($1, $2, $3)`, cohortID, id, role); err != nil {
 				return fmt.Errorf("cohort staff: %w", err)
@@ -285,8 +293,11 @@ func scanSession(sc interface{ Scan(...any) error }, r *SessionRecord) error {
 // within the cohort's dates.
 func (tx *Tx) AddSession(ctx context.Context, a domain.Actor, c domain.Cohort, s domain.Session) (domain.Session, error) {
 	if errs := s.Validate(c); len(errs) > 0 {
-		for field, msg := range errs {
-			return s, refuse(field, "%s", msg)
+		// Report the first field in the form's order, so the message is stable.
+		for _, field := range []string{"date-day", "hours", "mode", "topic"} {
+			if msg, ok := errs[field]; ok {
+				return s, refuse(field, "%s", msg)
+			}
 		}
 	}
 	var err error

@@ -113,8 +113,9 @@ func (s *Server) nav(u *domain.User, path string) []map[string]any {
 		items = append(items, navItem{Href: "/local-authorities", Text: "Local authorities"})
 	}
 	if policy.CanManageProgrammes(*u) {
-		items = append(items, navItem{Href: "/programmes", Text: "Programmes"},
-			navItem{Href: "/suppliers", Text: "Suppliers"}, navItem{Href: "/review", Text: "Review"})
+		// Suppliers and the review queue are reached from the programmes page,
+		// so the bar stays on one line.
+		items = append(items, navItem{Href: "/programmes", Text: "Programmes"})
 	}
 	switch policy.Delivery(*u).Kind {
 	case policy.National, policy.Org, policy.LA, policy.Setting, policy.Awarding:
