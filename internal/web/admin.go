@@ -1,8 +1,10 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +17,86 @@ import (
 
 type auditData struct {
 	Filter  store.AuditFilter
-	Entries []store.AuditEntry
+	Entries []auditLine
 	Older   string
+}
+
+// auditLine is an audit entry as people read it: what happened in words,
+// and each changed field with its value before and after.
+type auditLine struct {
+	store.AuditEntry
+	What    string
+	Changes []fieldChange
+}
+
+type fieldChange struct{ Field, Before, After string }
+
+var auditVerbs = map[string]string{
+	"create": "Created", "update": "Changed", "end": "Ended", "close": "Closed", "import": "Imported",
+	"sign_in": "Signed in", "revoke": "Revoked", "decide": "Decided", "confirm": "Confirmed",
+	"attendance": "Took attendance for", "transfer": "Transferred", "register": "Registered",
+	"withdrawn": "Withdrew", "deferred": "Deferred", "enrolled": "Enrolled", "completed": "Completed",
+	"certified": "Certified", "catch_up": "Recorded a catch-up for", "recognise": "Recognised",
+}
+
+func describeAudit(e store.AuditEntry) auditLine {
+	verb, ok := auditVerbs[e.Action]
+	if !ok {
+		verb = strings.ReplaceAll(e.Action, "_", " ")
+		verb = strings.ToUpper(verb[:1]) + verb[1:]
+	}
+	what := verb + " " + strings.ReplaceAll(e.Entity, "_", " ")
+	if e.EntityID != "" {
+		what += " " + e.EntityID
+	}
+	return auditLine{AuditEntry: e, What: what, Changes: auditChanges(e.Before, e.After)}
+}
+
+// auditChanges lists the fields that differ between two JSON records (all
+// of the after record's fields for a creation); values that are not JSON
+// objects are shown whole.
+func auditChanges(before, after string) []fieldChange {
+	var b, a map[string]any
+	if before != "" && json.Unmarshal([]byte(before), &b) != nil {
+		return []fieldChange{{Field: "record", Before: before, After: after}}
+	}
+	if after != "" && json.Unmarshal([]byte(after), &a) != nil {
+		return []fieldChange{{Field: "record", Before: before, After: after}}
+	}
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []fieldChange
+	for _, k := range names {
+		bv, av := auditValue(b[k]), auditValue(a[k])
+		if bv == av {
+			continue
+		}
+		out = append(out, fieldChange{Field: k, Before: bv, After: av})
+	}
+	return out
+}
+
+func auditValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
@@ -37,7 +117,10 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := auditData{Filter: f, Entries: entries}
+	d := auditData{Filter: f}
+	for _, e := range entries {
+		d.Entries = append(d.Entries, describeAudit(e))
+	}
 	if len(entries) == f.Limit {
 		q.Set("before", itoa(entries[len(entries)-1].ID))
 		d.Older = "/audit?" + q.Encode()
