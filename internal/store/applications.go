@@ -275,6 +275,10 @@ func (tx *Tx) Apply(ctx context.Context, a domain.Actor, in ApplyInput) (Applica
 		working_towards_l3, status, qualification_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'applied', $9, $10, $10)`,
 		in.ProgrammeID, in.PractitionerID, in.SettingURN, la, in.AppliedOn, in.Nominated, confirmed, in.WorkingTowardsL3, qual, tx.now)
 	if err != nil {
+		if isUniqueViolation(err) {
+			// Another request made the same application first.
+			return Application{}, fmt.Errorf("this practitioner already has an application to this programme: %w", ErrConflict)
+		}
 		return Application{}, fmt.Errorf("apply: %w", err)
 	}
 	how := "self-applied"
@@ -413,6 +417,9 @@ func (tx *Tx) Decide(ctx context.Context, a domain.Actor, app Application, eligi
 func (tx *Tx) ConfirmBySetting(ctx context.Context, a domain.Actor, app Application) error {
 	if app.SettingConfirmed {
 		return nil
+	}
+	if app.Nominated || !app.Status.Live() {
+		return refuse("status", "Only a live application the practitioner made themself needs the setting's confirmation")
 	}
 	if _, err := tx.tx.ExecContext(ctx, `UPDATE applications SET setting_confirmed_at = $2, updated_at = $2 WHERE id = $1`, app.ID, tx.now); err != nil {
 		return fmt.Errorf("confirm application: %w", err)
@@ -644,6 +651,9 @@ func (tx *Tx) Certify(ctx context.Context, a domain.Actor, app Application, numb
 func (tx *Tx) Revoke(ctx context.Context, a domain.Actor, app Application, reason string, on domain.Date) error {
 	if strings.TrimSpace(reason) == "" {
 		return refuse("reason", "Give the reason the certificate is revoked")
+	}
+	if app.Status != domain.StatusCertified {
+		return refuse("status", "Only a certificate can be revoked; %s is %s", app.PractitionerName, strings.ToLower(app.Status.Label()))
 	}
 	return tx.transition(ctx, a, app, domain.StatusCompleted, "certificate revoked", on, reason,
 		"revoked_on = $5, revoke_reason = $6", on, strings.TrimSpace(reason))

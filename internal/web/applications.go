@@ -1,9 +1,379 @@
 package web
 
-import "net/http"
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/store"
+)
 
 // applicationRoutes registers applications: the practitioner's journey,
 // the setting's nominations, the application page, and the awarding
 // organisation's registration and certification.
 func (s *Server) applicationRoutes(mux *http.ServeMux, signedIn func(appHandler) http.Handler) {
+	// The practitioner's journey: one question per page, answers kept in a
+	// server-side draft (app_apply.go).
+	mux.Handle("GET /apply", signedIn(s.applyStart))
+	mux.Handle("GET /apply/programme", signedIn(s.applyProgrammeForm))
+	mux.Handle("POST /apply/programme", signedIn(s.applyProgramme))
+	mux.Handle("GET /apply/setting", signedIn(s.applySettingForm))
+	mux.Handle("POST /apply/setting", signedIn(s.applySetting))
+	mux.Handle("GET /apply/setting/search", signedIn(s.applySearchForm))
+	mux.Handle("POST /apply/setting/search", signedIn(s.applySearch))
+	mux.Handle("GET /apply/role", signedIn(s.applyRoleForm))
+	mux.Handle("POST /apply/role", signedIn(s.applyRole))
+	mux.Handle("GET /apply/qualification", signedIn(s.applyQualificationForm))
+	mux.Handle("POST /apply/qualification", signedIn(s.applyQualification))
+	mux.Handle("GET /apply/check", signedIn(s.applyCheck))
+	mux.Handle("POST /apply/check", signedIn(s.applySubmit))
+	mux.Handle("GET /apply/confirmation/{id}", signedIn(s.applyConfirmation))
+
+	// The practitioner's own training and its calendar (app_training.go).
+	mux.Handle("GET /my-training", signedIn(s.appMyTraining))
+	mux.Handle("GET /my-training/sessions.ics", signedIn(s.appMyTrainingCalendar))
+
+	// The setting manager (app_setting.go).
+	mux.Handle("GET /nominate", signedIn(s.appNominateForm))
+	mux.Handle("POST /nominate", signedIn(s.appNominate))
+	mux.Handle("GET /applications/{id}/confirm", signedIn(s.appConfirmForm))
+	mux.Handle("POST /applications/{id}/confirm", signedIn(s.appConfirm))
+
+	// Everyone's list and the application page.
+	mux.Handle("GET /applications", signedIn(s.appList))
+	mux.Handle("GET /applications/{id}", signedIn(s.appShow))
+
+	// The awarding organisation (app_awarding.go).
+	mux.Handle("GET /applications/{id}/register", signedIn(s.appRegisterForm))
+	mux.Handle("POST /applications/{id}/register", signedIn(s.appRegister))
+	mux.Handle("GET /applications/{id}/certify", signedIn(s.appCertifyForm))
+	mux.Handle("POST /applications/{id}/certify", signedIn(s.appCertify))
+	mux.Handle("GET /applications/{id}/revoke", signedIn(s.appRevokeForm))
+	mux.Handle("POST /applications/{id}/revoke", signedIn(s.appRevoke))
+}
+
+// appPath is the application page.
+func appPath(id int64) string { return "/applications/" + itoa(id) }
+
+// appLoad loads the application of the path in the user's delivery scope
+// (out of scope is not found), then checks the user may do what the route
+// does (forbidden otherwise).
+func (s *Server) appLoad(r *http.Request, permitted func(domain.User) bool) (domain.User, store.Application, error) {
+	u, _ := currentUser(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return u, store.Application{}, err
+	}
+	app, err := s.db.Application(r.Context(), policy.Delivery(u), id)
+	if err != nil {
+		return u, app, err
+	}
+	if permitted != nil && !permitted(u) {
+		return u, app, errForbidden
+	}
+	return u, app, nil
+}
+
+// appStatusTag is the GOV.UK tag for an application's status. An application
+// the rules could not decide is shown as waiting for a manual review.
+func appStatusTag(a store.Application) map[string]any {
+	if a.Status == domain.StatusApplied && a.Decision == domain.DecisionManual {
+		return map[string]any{"text": "Manual review", "colour": "orange"}
+	}
+	colour := map[domain.Status]string{
+		domain.StatusApplied:     "grey",
+		domain.StatusEligible:    "teal",
+		domain.StatusIneligible:  "red",
+		domain.StatusEnrolled:    "purple",
+		domain.StatusInTraining:  "",
+		domain.StatusCompleted:   "green",
+		domain.StatusCertified:   "green",
+		domain.StatusWithdrawn:   "grey",
+		domain.StatusDeferred:    "yellow",
+		domain.StatusTransferred: "orange",
+	}[a.Status]
+	tag := map[string]any{"text": a.Status.Label()}
+	if colour != "" {
+		tag["colour"] = colour
+	}
+	return tag
+}
+
+// appAwaitsConfirmation: a self-application the setting has not confirmed.
+func appAwaitsConfirmation(a store.Application) bool {
+	return !a.Nominated && !a.SettingConfirmed && a.Status.Live()
+}
+
+// appPercent shows a share as a whole percentage.
+func appPercent(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" }
+
+// appAttendanceOf is a learner's attendance to date by the domain's rule.
+type appAttendanceSummary struct {
+	Known     bool // placed on a cohort
+	Held      int
+	Rate      string
+	Threshold string
+	Meets     bool
+}
+
+func (s *Server) appAttendanceOf(r *http.Request, app store.Application, p domain.Programme) (appAttendanceSummary, []domain.Attendance, error) {
+	var a appAttendanceSummary
+	if app.CohortID == 0 {
+		return a, nil, nil
+	}
+	marks, held, err := s.db.Attendance(r.Context(), app.ID, app.CohortID, domain.Today())
+	if err != nil {
+		return a, nil, err
+	}
+	rate := domain.AttendanceRate(marks, held)
+	a = appAttendanceSummary{Known: true, Held: held, Rate: appPercent(rate), Threshold: appPercent(p.Rules.AttendanceThreshold),
+		Meets: domain.TrainingComplete(rate, p.Rules.AttendanceThreshold, true)}
+	return a, marks, nil
+}
+
+// ---- the list ----
+
+const appPageSize = 50
+
+type appRow struct {
+	store.Application
+	Tag        map[string]any
+	CanConfirm bool
+}
+
+type appListData struct {
+	Heading     string
+	Noun        string // "applications" or "learners"
+	Programme   string
+	Status      string
+	Q           string
+	Programmes  []any
+	Statuses    []any
+	Rows        []appRow
+	Total       int
+	First       int
+	Last        int
+	Pagination  map[string]any
+	CanConfirm  bool
+	CanNominate bool
+	Filtered    bool
+	form
+}
+
+func (s *Server) appList(w http.ResponseWriter, r *http.Request) error {
+	u, _ := currentUser(r)
+	scope := policy.Delivery(u)
+	switch scope.Kind {
+	case policy.Nothing:
+		return errForbidden
+	case policy.Self:
+		http.Redirect(w, r, "/my-training", http.StatusSeeOther)
+		return nil
+	}
+	ctx := r.Context()
+	q := r.URL.Query()
+	d := appListData{Heading: "Applications", Noun: "applications", CanConfirm: policy.CanNominate(u), CanNominate: policy.CanNominate(u),
+		Programme: q.Get("programme"), Status: q.Get("status"), Q: strings.TrimSpace(q.Get("q"))}
+	if scope.Kind == policy.Awarding {
+		d.Heading, d.Noun = "Learners", "learners"
+	}
+	f := store.AppFilter{Q: d.Q, PageSize: appPageSize, Page: 1}
+	if p := q.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			return errNotFound
+		}
+		f.Page = n
+	}
+	programmes, err := s.db.Programmes(ctx)
+	if err != nil {
+		return err
+	}
+	d.Programmes = []any{map[string]any{"value": "", "text": "Any programme"}}
+	for _, p := range programmes {
+		d.Programmes = append(d.Programmes, map[string]any{"value": itoa(p.ID), "text": p.Name})
+	}
+	if d.Programme != "" {
+		id, err := strconv.ParseInt(d.Programme, 10, 64)
+		found := false
+		for _, p := range programmes {
+			found = found || (err == nil && p.ID == id)
+		}
+		if found {
+			f.ProgrammeID = id
+		} else {
+			d.fail("programme", "Choose a programme from the list")
+		}
+	}
+	d.Statuses = []any{map[string]any{"value": "", "text": "Any status"}, map[string]any{"value": "manual_review", "text": "Manual review"}}
+	for _, st := range domain.Statuses {
+		d.Statuses = append(d.Statuses, map[string]any{"value": string(st), "text": st.Label()})
+	}
+	switch st := domain.Status(d.Status); {
+	case d.Status == "":
+	case d.Status == "manual_review":
+		f.ManualReview = true
+	case appValidStatus(st):
+		f.Status = st
+	default:
+		d.fail("status", "Choose a status from the list")
+	}
+	d.Filtered = d.Programme != "" || d.Status != "" || d.Q != ""
+	if d.valid() {
+		page, err := s.db.Applications(ctx, scope, f)
+		if err != nil {
+			return err
+		}
+		d.Total = page.Total
+		for _, a := range page.Applications {
+			d.Rows = append(d.Rows, appRow{Application: a, Tag: appStatusTag(a), CanConfirm: d.CanConfirm && appAwaitsConfirmation(a)})
+		}
+		if d.Total > 0 {
+			d.First = (f.Page-1)*appPageSize + 1
+			d.Last = d.First + len(d.Rows) - 1
+		}
+		d.Pagination = pagination(r.URL, f.Page, d.Total, appPageSize)
+	}
+	status := http.StatusOK
+	if !d.valid() {
+		status = http.StatusUnprocessableEntity
+	}
+	return s.renderStatus(w, r, status, "app-list", d.Heading, d)
+}
+
+func appValidStatus(st domain.Status) bool {
+	for _, k := range domain.Statuses {
+		if k == st {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- the application page ----
+
+type appAction struct {
+	Href, Text string
+	Warning    bool
+}
+
+type appShowData struct {
+	App           store.Application
+	Tag           map[string]any
+	Programme     domain.Programme
+	Attendance    appAttendanceSummary
+	Answers       store.ApplicationAnswers
+	HasAnswers    bool
+	Qualification string
+	Events        []store.AppEvent
+	Actions       []appAction
+	Banner        string
+	Own           bool // the practitioner's own application
+	Awarding      bool
+}
+
+func (s *Server) appShow(w http.ResponseWriter, r *http.Request) error {
+	u, app, err := s.appLoad(r, nil)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	d := appShowData{App: app, Tag: appStatusTag(app), Own: policy.Delivery(u).Kind == policy.Self, Awarding: policy.CanCertify(u)}
+	d.Programme, err = s.db.Programme(ctx, app.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	d.Attendance, _, err = s.appAttendanceOf(r, app, d.Programme)
+	if err != nil {
+		return err
+	}
+	d.Answers, d.HasAnswers, err = s.db.ApplicationAnswers(ctx, app.ID)
+	if err != nil {
+		return err
+	}
+	d.Qualification = appQualificationText(d.Answers.Qualification)
+	d.Events, err = s.db.ApplicationEvents(ctx, app.ID)
+	if err != nil {
+		return err
+	}
+	d.Actions = appActions(u, app)
+	d.Banner = appDoneBanner(r.URL.Query().Get("done"), app)
+	title := app.PractitionerName
+	if d.Own {
+		title = "Your application"
+	}
+	return s.render(w, r, "app-show", title, d)
+}
+
+// appDoneBanner is the success message after an action; the page builds it
+// from the record, never from text in the URL.
+func appDoneBanner(code string, a store.Application) string {
+	switch code {
+	case "nominated":
+		return fmt.Sprintf("%s nominated for %s", a.PractitionerName, a.ProgrammeName)
+	case "confirmed":
+		return fmt.Sprintf("%s's application confirmed", a.PractitionerName)
+	case "registered":
+		return fmt.Sprintf("%s registered with learner number %s", a.PractitionerName, a.LearnerNumber)
+	case "certified":
+		return fmt.Sprintf("Certificate %s recorded for %s", a.CertificateNumber, a.PractitionerName)
+	case "revoked":
+		return fmt.Sprintf("%s's certificate revoked", a.PractitionerName)
+	}
+	return ""
+}
+
+// appActions are the links to the actions the user may take on the
+// application in its present status. The status machine decides which
+// moves exist (domain.CheckTransition); policy decides who may make them.
+func appActions(u domain.User, a store.Application) []appAction {
+	base := appPath(a.ID)
+	can := func(to domain.Status) bool { return domain.CheckTransition(a.Status, to) == nil }
+	placed := a.Status == domain.StatusEnrolled || a.Status == domain.StatusInTraining
+	var out []appAction
+	if policy.CanManageProgrammes(u) && a.Status == domain.StatusApplied && a.Decision == domain.DecisionManual {
+		out = append(out, appAction{Href: base + "/decide", Text: "Decide eligibility"})
+	}
+	if policy.CanRunCohorts(u) {
+		if can(domain.StatusEnrolled) {
+			out = append(out, appAction{Href: base + "/place", Text: "Place on a cohort"})
+		}
+		if can(domain.StatusInTraining) {
+			out = append(out, appAction{Href: base + "/start", Text: "Record the start of training"})
+		}
+		if placed {
+			out = append(out, appAction{Href: base + "/transfer", Text: "Transfer to another cohort"})
+		}
+		if can(domain.StatusDeferred) {
+			out = append(out, appAction{Href: base + "/defer", Text: "Defer to a later cohort"})
+		}
+		if can(domain.StatusWithdrawn) {
+			out = append(out, appAction{Href: base + "/withdraw", Text: "Withdraw", Warning: true})
+		}
+	}
+	if policy.CanAssess(u) && placed && a.AssessmentCompleteOn.IsZero() {
+		out = append(out, appAction{Href: base + "/assessment", Text: "Record the assessment"})
+	}
+	if policy.CanNominate(u) && appAwaitsConfirmation(a) {
+		out = append(out, appAction{Href: base + "/confirm", Text: "Confirm the application"})
+	}
+	if policy.CanCertify(u) {
+		if placed || a.Status == domain.StatusCompleted {
+			text := "Register the learner"
+			if a.LearnerNumber != "" {
+				text = "Change the registration"
+			}
+			out = append(out, appAction{Href: base + "/register", Text: text})
+		}
+		if can(domain.StatusCertified) {
+			out = append(out, appAction{Href: base + "/certify", Text: "Record the certificate"})
+		}
+		if a.Status == domain.StatusCertified {
+			out = append(out, appAction{Href: base + "/revoke", Text: "Revoke the certificate", Warning: true})
+		}
+	}
+	return out
 }
