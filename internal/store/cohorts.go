@@ -139,34 +139,58 @@ func (db *DB) Cohorts(ctx context.Context, scope policy.Scope, f CohortFilter) (
 	if err := rows.Err(); err != nil {
 		return page, err
 	}
-	for i := range page.Cohorts {
-		if err := db.cohortDetails(ctx, &page.Cohorts[i]); err != nil {
-			return page, err
-		}
-	}
-	return page, nil
+	return page, db.cohortsDetails(ctx, page.Cohorts)
 }
 
-func (db *DB) cohortDetails(ctx context.Context, r *CohortRecord) error {
-	var err error
-	r.LACodes, err = queryStrings(ctx, db.read, `SELECT la_code FROM cohort_las WHERE cohort_id = $1 ORDER BY la_code`, r.ID)
+// cohortsDetails loads the authorities and staff of many cohorts in two
+// queries, not two per cohort.
+func (db *DB) cohortsDetails(ctx context.Context, cs []CohortRecord) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	var a args
+	ph := make([]string, len(cs))
+	at := make(map[int64]int, len(cs))
+	for i, c := range cs {
+		ph[i] = a.add(c.ID)
+		at[c.ID] = i
+	}
+	in := "(" + strings.Join(ph, ", ") + ")"
+	rows, err := db.read.QueryContext(ctx, `SELECT cohort_id, la_code FROM cohort_las WHERE cohort_id IN `+in+` ORDER BY cohort_id, la_code`, a...)
 	if err != nil {
+		return fmt.Errorf("cohort authorities: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			rows.Close()
+			return fmt.Errorf("cohort authorities: %w", err)
+		}
+		c := &cs[at[id]]
+		c.LACodes = append(c.LACodes, code)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT u.name, cs.role FROM cohort_staff cs JOIN users u ON u.id = cs.user_id WHERE cs.cohort_id = $1 ORDER BY u.name`, r.ID)
+	rows, err = db.read.QueryContext(ctx, `SELECT cs.cohort_id, u.name, cs.role FROM cohort_staff cs JOIN users u ON u.id = cs.user_id
+		WHERE cs.cohort_id IN `+in+` ORDER BY cs.cohort_id, u.name`, a...)
 	if err != nil {
 		return fmt.Errorf("cohort staff: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var id int64
 		var name, role string
-		if err := rows.Scan(&name, &role); err != nil {
+		if err := rows.Scan(&id, &name, &role); err != nil {
 			return fmt.Errorf("cohort staff: %w", err)
 		}
+		c := &cs[at[id]]
 		if role == "assessor" {
-			r.Assessors = append(r.Assessors, name)
+			c.Assessors = append(c.Assessors, name)
 		} else {
-			r.Trainers = append(r.Trainers, name)
+			c.Trainers = append(c.Trainers, name)
 		}
 	}
 	return rows.Err()
@@ -183,7 +207,9 @@ func (db *DB) Cohort(ctx context.Context, scope policy.Scope, id int64) (CohortR
 	if err := scanCohort(db.read.QueryRowContext(ctx, `SELECT `+cohortColumns+cohortFrom+` WHERE `+where+` AND ch.id = `+a.add(id), a...), &r); err != nil {
 		return r, notFound(err, "cohort")
 	}
-	return r, db.cohortDetails(ctx, &r)
+	one := []CohortRecord{r}
+	err := db.cohortsDetails(ctx, one)
+	return one[0], err
 }
 
 // CreateCohort adds a cohort under a contract in force. The cohort may only
