@@ -105,6 +105,8 @@ type AppFilter struct {
 	CohortID     int64
 	Waitlisted   int64 // on this cohort's waiting list
 	SettingURN   string
+	LACodes      []string // from any of these authorities
+	Unplaced     bool     // on no cohort yet
 	ManualReview bool
 	Q            string
 	UpdatedSince time.Time
@@ -140,6 +142,16 @@ func (db *DB) Applications(ctx context.Context, scope policy.Scope, f AppFilter)
 	}
 	if f.SettingURN != "" {
 		where += " AND ap.setting_urn = " + a.add(f.SettingURN)
+	}
+	if len(f.LACodes) > 0 {
+		ph := make([]string, len(f.LACodes))
+		for i, c := range f.LACodes {
+			ph[i] = a.add(c)
+		}
+		where += " AND ap.la_code IN (" + strings.Join(ph, ", ") + ")"
+	}
+	if f.Unplaced {
+		where += " AND ap.cohort_id IS NULL"
 	}
 	if f.ManualReview {
 		where += " AND ap.decision = 'manual_review' AND ap.status = 'applied'"

@@ -508,17 +508,13 @@ func (s *Server) cohortShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.CanRun {
-		serves := map[string]bool{}
-		for _, code := range c.LACodes {
-			serves[code] = true
-		}
 		for _, st := range []domain.Status{domain.StatusEligible, domain.StatusDeferred} {
-			page, err := s.db.Applications(ctx, scope, store.AppFilter{Status: st, ProgrammeID: c.ProgrammeID, PageSize: 500})
+			page, err := s.db.Applications(ctx, scope, store.AppFilter{Status: st, ProgrammeID: c.ProgrammeID, LACodes: c.LACodes, Unplaced: true, PageSize: 200})
 			if err != nil {
 				return err
 			}
 			for _, a := range page.Applications {
-				if serves[a.LACode] && a.CohortID == 0 && a.WaitlistCohortID != c.ID {
+				if a.WaitlistCohortID != c.ID {
 					d.Placeable = append(d.Placeable, a)
 				}
 			}
