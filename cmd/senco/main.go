@@ -50,6 +50,7 @@ func commands() []command {
 		{"user", "add a user who signs in", cmdUser},
 		{"org", "add or list organisations", cmdOrg},
 		{"token", "create an API token", cmdToken},
+		{"report", "coverage, progress, equity and gap reports as CSV, XLSX or JSON", cmdReport},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -41,6 +41,8 @@ func (a *API) routes() []route {
 		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/withdraw", handle: a.withdrawApplication},
 		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/transfer", handle: a.transferApplication},
 		{Method: http.MethodGet, Path: "/api/v1/learners", handle: a.listLearners},
+		{Method: http.MethodGet, Path: "/api/v1/coverage", handle: a.getCoverage},
+		{Method: http.MethodGet, Path: "/api/v1/programmes/{id}/progress", handle: a.getProgress},
 	}
 }
 

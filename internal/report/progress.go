@@ -1,0 +1,213 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/store"
+)
+
+// ErrPastProgress is returned for a progress report asked as at a date
+// before today: applications are counted by where they are now, and senco
+// does not rebuild where each stood on an earlier day.
+var ErrPastProgress = errors.New("programme progress is counted as it stands today; it cannot be counted as at an earlier date")
+
+// ProgressReport is a programme's progress against its target
+// (domain.ComputeProgress), its forecast of completions by month from the
+// cohorts in flight (domain.Forecast, with the completion rate it used),
+// and its suppliers side by side. Retention and Completion are those of
+// the whole programme, counted as for a supplier; Allocated is the sum of
+// the suppliers' places.
+type ProgressReport struct {
+	Programme domain.Programme
+	AsAt      domain.Date
+	domain.Progress
+	Forecast     []domain.MonthForecast
+	ForecastRate float64
+	// ForecastRateObserved is false when no learner has finished yet and
+	// the forecast takes the rate as 1.
+	ForecastRateObserved bool
+	Allocated, Filled    int
+	Retention            float64
+	Completion           float64
+	Suppliers            []SupplierRow
+}
+
+// SupplierRow is one supplier's performance on a programme: places
+// allocated by its contract in force; places filled (learners ever
+// enrolled on its cohorts); retention, 1 − learners withdrawn after
+// enrolment ÷ learners ever enrolled; completion, learners who completed
+// training ÷ learners ever enrolled (both 0 before anyone enrolled); and
+// its learners' progress (domain.ComputeProgress over the applications on
+// its cohorts, with no target of its own).
+type SupplierRow struct {
+	SupplierOrgID int64
+	Name          string
+	Allocated     int
+	Filled        int
+	Retention     float64
+	Completion    float64
+	domain.Progress
+}
+
+// BuildProgress reports a programme's progress within scope (pass
+// policy.Delivery(u)) as it stands on asAt, which must be today or later
+// (ErrPastProgress otherwise; today is the store clock's date in
+// Europe/London). A programme that does not exist is store.ErrNotFound.
+// Suppliers are listed for national scopes and, for a supplier's people,
+// their own organisation only.
+func BuildProgress(ctx context.Context, db *store.DB, scope policy.Scope, programmeID int64, asAt domain.Date) (ProgressReport, error) {
+	r := ProgressReport{AsAt: asAt}
+	if asAt.Before(domain.DateOf(db.Now())) {
+		return r, ErrPastProgress
+	}
+	prog, err := db.Programme(ctx, programmeID)
+	if err != nil {
+		return r, err
+	}
+	r.Programme = prog
+	apps, err := db.ProgressApps(ctx, scope, programmeID, 0)
+	if err != nil {
+		return r, err
+	}
+	r.Progress = domain.ComputeProgress(apps, prog.TargetCompletions)
+	r.Filled, r.Retention, r.Completion = rates(apps)
+	flights, err := db.CohortFlights(ctx, scope, programmeID)
+	if err != nil {
+		return r, err
+	}
+	r.Forecast, r.ForecastRate = domain.Forecast(flights)
+	for _, f := range flights {
+		if f.Completed+f.Withdrawn > 0 {
+			r.ForecastRateObserved = true
+		}
+	}
+	sups, err := db.ProgrammeSuppliers(ctx, scope, programmeID)
+	if err != nil {
+		return r, err
+	}
+	for _, s := range sups {
+		sApps, err := db.ProgressApps(ctx, scope, programmeID, s.SupplierOrgID)
+		if err != nil {
+			return r, err
+		}
+		row := SupplierRow{SupplierOrgID: s.SupplierOrgID, Name: s.Name, Allocated: s.Allocated, Progress: domain.ComputeProgress(sApps, 0)}
+		row.Filled, row.Retention, row.Completion = rates(sApps)
+		r.Allocated += s.Allocated
+		r.Suppliers = append(r.Suppliers, row)
+	}
+	return r, nil
+}
+
+// rates counts learners ever enrolled, and retention and completion among
+// them.
+func rates(apps []domain.ProgressApp) (filled int, retention, completion float64) {
+	withdrawn, completed := 0, 0
+	for _, a := range apps {
+		if !a.EverEnrolled {
+			continue
+		}
+		filled++
+		if a.Status == domain.StatusWithdrawn {
+			withdrawn++
+		}
+		if a.Completed {
+			completed++
+		}
+	}
+	if filled == 0 {
+		return 0, 0, 0
+	}
+	return filled, 1 - float64(withdrawn)/float64(filled), float64(completed) / float64(filled)
+}
+
+// Table arranges the progress report for export: the programme as a
+// whole, then each supplier, side by side. The programme's target and its
+// share met are on the programme's row only.
+func (r ProgressReport) Table() Table {
+	t := Table{Name: "progress", Title: r.Programme.Name + ": progress, as at " + r.AsAt.Long(), AsAt: r.AsAt, Definitions: Definitions()}
+	t.Columns = []Column{
+		{"name", "Programme or supplier", KindText},
+		{"target", "Target completions", KindInt},
+		{"target_share", "Share of target met (certified ÷ target)", KindPercent},
+		{"allocated", "Places allocated", KindInt},
+		{"filled", "Places filled (ever enrolled)", KindInt},
+		{"retention", "Retention", KindPercent},
+		{"completion", "Completion", KindPercent},
+		{"applications", "Applications", KindInt},
+		{"eligible", "Eligible", KindInt},
+		{"ineligible", "Ineligible", KindInt},
+		{"manual_review", "Awaiting manual review", KindInt},
+		{"enrolled", "Enrolled (ever)", KindInt},
+		{"in_training", "In training now", KindInt},
+		{"completed_training", "Completed training (practitioners)", KindInt},
+		{"certified", "Certified (practitioners): completions", KindInt},
+		{"withdrawn", "Withdrawn", KindInt},
+	}
+	for _, w := range domain.WithdrawalReasons {
+		t.Columns = append(t.Columns, Column{"withdrawn_" + string(w), "Withdrawn: " + w.Label(), KindInt})
+	}
+	t.Columns = append(t.Columns, Column{"deferred", "Deferred", KindInt})
+	counts := func(p domain.Progress) []any {
+		out := []any{p.Applications, p.Eligible, p.Ineligible, p.ManualReview, p.Enrolled, p.InTraining, p.CompletedTraining, p.Certified, p.Withdrawn}
+		for _, w := range domain.WithdrawalReasons {
+			out = append(out, p.WithdrawnBy[w])
+		}
+		return append(out, p.Deferred)
+	}
+	t.Rows = append(t.Rows, append([]any{r.Programme.Name, r.Target, r.TargetShare(), r.Allocated, r.Filled, r.Retention, r.Completion}, counts(r.Progress)...))
+	for _, s := range r.Suppliers {
+		t.Rows = append(t.Rows, append([]any{s.Name, nil, nil, s.Allocated, s.Filled, s.Retention, s.Completion}, counts(s.Progress)...))
+	}
+	return t
+}
+
+// ForecastTable is the forecast of completions by month, with the rate it
+// used in its title.
+func (r ProgressReport) ForecastTable() Table {
+	rate := fmt.Sprintf("completion rate observed so far %.1f%%", r.ForecastRate*100)
+	if !r.ForecastRateObserved {
+		rate = "no learner has finished yet, so the completion rate is taken as 100%"
+	}
+	t := Table{Name: "forecast", Title: r.Programme.Name + ": forecast of completions by month (" + rate + "), as at " + r.AsAt.Long(),
+		AsAt: r.AsAt, Definitions: Definitions()}
+	t.Columns = []Column{{"month", "Month", KindDate}, {"expected_completions", "Expected completions", KindNumber}}
+	for _, m := range r.Forecast {
+		t.Rows = append(t.Rows, []any{m.Month, m.Expected})
+	}
+	return t
+}
+
+// GapTable arranges coverage rows of settings (store.CoverageSettings) for
+// export: the gap list when they are the settings with no qualified SENCO
+// and no one in training.
+func GapTable(rows []store.SettingCoverageRow, asAt domain.Date) Table {
+	t := Table{Name: "gap-list", Title: "Eligible settings with no qualified SENCO and no one in training, as at " + asAt.Long(), AsAt: asAt, Definitions: Definitions()}
+	t.Columns = []Column{
+		{"urn", "URN", KindText},
+		{"name", "Setting", KindText},
+		{"type", "Provider type", KindText},
+		{"la_code", "Local authority code", KindText},
+		{"places", "Places", KindInt},
+		{"outcome", "Latest inspection outcome", KindText},
+		{"qualified", "Qualified SENCO", KindText},
+		{"in_training", "Someone in training", KindText},
+	}
+	yes := func(b bool) string {
+		if b {
+			return "Yes"
+		}
+		return "No"
+	}
+	for _, s := range rows {
+		name := s.Name
+		if name == "" {
+			name = "(name withheld by Ofsted)"
+		}
+		t.Rows = append(t.Rows, []any{s.URN, name, s.Type.Label(), s.LACode, s.Places, s.Outcome.String(), yes(s.Qualified), yes(s.InTraining)})
+	}
+	return t
+}
