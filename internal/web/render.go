@@ -110,6 +110,7 @@ func (s *Server) nav(u *domain.User, path string) []map[string]any {
 		items = append(items, navItem{Href: "/settings", Text: text})
 	}
 	if policy.CanListLAs(*u) {
+		items = append(items, navItem{Href: "/coverage", Text: "Coverage"})
 		items = append(items, navItem{Href: "/local-authorities", Text: "Local authorities"})
 	}
 	if policy.CanManageProgrammes(*u) {

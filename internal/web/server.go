@@ -157,6 +157,7 @@ func (s *Server) routes() http.Handler {
 	s.programmeRoutes(mux, signedIn)
 	s.cohortRoutes(mux, signedIn)
 	s.applicationRoutes(mux, signedIn)
+	s.coverageRoutes(mux, signedIn)
 
 	mux.Handle("/", public(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 

@@ -1,0 +1,231 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/report"
+)
+
+// covFunnelRow is one stage of a programme's progress.
+type covFunnelRow struct {
+	Stage, Hint string
+	Count       covCell
+}
+
+type covReasonRow struct {
+	Reason string
+	Count  string
+}
+
+type covForecastRow struct{ Month, Expected string }
+
+type covSupplierRow struct {
+	Name                                        string
+	Allocated, Filled, Retention, Completion    string
+	InTraining, Completed, Certified, Withdrawn string
+	Deferred                                    string
+}
+
+type covProgressData struct {
+	Date             covAsAt
+	Query            url.Values
+	Programme        domain.Programme
+	Shown            bool
+	National         bool
+	Supplier         bool
+	Report           report.ProgressReport
+	TargetSentence   string
+	ProgressChart    template.HTML
+	Funnel           []covFunnelRow
+	Reasons          []covReasonRow
+	Forecast         []covForecastRow
+	ForecastTotal    string
+	ForecastSentence string
+	ForecastChart    template.HTML
+	Suppliers        []covSupplierRow
+	SupplierCaption  string
+	Retention        string
+	Completion       string
+	Downloads        map[string]covDownloads
+	AppsHref         string
+	Definitions      []report.Definition
+	form
+}
+
+func (s *Server) covProgress(w http.ResponseWriter, r *http.Request) error {
+	u, _ := currentUser(r)
+	scope := policy.Delivery(u)
+	switch scope.Kind {
+	case policy.Nothing, policy.Self:
+		return errForbidden
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	prog, err := s.db.Programme(ctx, id)
+	if err != nil {
+		return err
+	}
+	d := covProgressData{Programme: prog, National: scope.Kind == policy.National, Supplier: scope.Kind == policy.Org || scope.Kind == policy.Staffed}
+	d.Date = s.covReadAsAt(r, &d.form)
+	title := prog.Name + ": progress"
+	if !d.valid() {
+		return s.renderForm(w, r, "coverage-progress", title, d)
+	}
+	asAt := d.Date.AsAt
+	rep, err := report.BuildProgress(ctx, s.db, scope, id, asAt)
+	if errors.Is(err, report.ErrPastProgress) {
+		d.fail(covAsAtField, "Programme progress is counted as it stands today, so the date must be today or later")
+		return s.renderForm(w, r, "coverage-progress", title, d)
+	}
+	if err != nil {
+		return err
+	}
+	if covWantsDownload(r) {
+		switch r.URL.Query().Get("table") {
+		case "progress":
+			return s.covDownload(w, r, rep.Table(), "programme-"+itoa(id))
+		case "forecast":
+			return s.covDownload(w, r, rep.ForecastTable(), "programme-"+itoa(id))
+		}
+		return errNotFound
+	}
+	// The completion rate the forecast used, as the counts it came from.
+	flights, err := s.db.CohortFlights(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	completed, finished := 0, 0
+	for _, f := range flights {
+		completed += f.Completed
+		finished += f.Completed + f.Withdrawn
+	}
+
+	d.Report, d.Shown, d.Definitions = rep, true, covDefinitions()
+	d.Query = covQuery(r, asAt)
+	path := "/coverage/programmes/" + itoa(id)
+	d.Downloads = map[string]covDownloads{
+		"progress": covDownloadLinks(path, d.Query, "progress", "progress and suppliers"),
+		"forecast": covDownloadLinks(path, d.Query, "forecast", "forecast"),
+	}
+	apps := func(status string) string {
+		q := url.Values{"programme": {itoa(id)}}
+		if status != "" {
+			q.Set("status", status)
+		}
+		return "/applications?" + q.Encode()
+	}
+	d.AppsHref = apps("")
+	p := rep.Progress
+	d.TargetSentence = covTargetSentence(rep, d.National)
+	if p.Target > 0 && d.National {
+		chart := covBarChart("target-chart", "Completions against the target, as at "+asAt.Long(),
+			fmt.Sprintf("%s of the target of %s completions: %s.", covInt(p.Certified), covInt(p.Target), covPct(p.TargetShare())),
+			[]covChartItem{{Label: "Completions", Value: covInt(p.Certified) + " of " + covInt(p.Target) + " (" + covPct(p.TargetShare()) + ")", Fraction: p.TargetShare()}},
+			func(f float64) string { return covInt(int(f * float64(p.Target))) }, 200, true)
+		if d.ProgressChart, err = chart.HTML(); err != nil {
+			return err
+		}
+	}
+	cell := func(n int, status string) covCell {
+		c := covCell{Text: covInt(n), Numeric: true}
+		if status != "-" {
+			c.Href = apps(status)
+		}
+		return c
+	}
+	d.Funnel = []covFunnelRow{
+		{"Applications", "every application to the programme", cell(p.Applications, "")},
+		{"Eligible", "ever judged eligible, enrolled and beyond included", cell(p.Eligible, "-")},
+		{"Ineligible", "", cell(p.Ineligible, string(domain.StatusIneligible))},
+		{"Awaiting manual review", "", cell(p.ManualReview, "manual_review")},
+		{"Enrolled", "ever placed on a cohort", cell(p.Enrolled, "-")},
+		{"In training", "enrolled or in training now", cell(p.InTraining, "-")},
+		{"Completed training", "distinct practitioners, certified or not", cell(p.CompletedTraining, "-")},
+		{"Certified", "distinct practitioners: the completions the target counts", cell(p.Certified, string(domain.StatusCertified))},
+		{"Withdrawn", "", cell(p.Withdrawn, string(domain.StatusWithdrawn))},
+		{"Deferred", "", cell(p.Deferred, string(domain.StatusDeferred))},
+	}
+	for _, reason := range domain.WithdrawalReasons {
+		d.Reasons = append(d.Reasons, covReasonRow{Reason: reason.Label(), Count: covInt(p.WithdrawnBy[reason])})
+	}
+	d.Retention, d.Completion = covPct(rep.Retention), covPct(rep.Completion)
+
+	// The forecast, its rate stated as what was observed.
+	var total float64
+	var items []covChartItem
+	var descs []string
+	peak := 0.0
+	for _, m := range rep.Forecast {
+		peak = max(peak, m.Expected)
+	}
+	for _, m := range rep.Forecast {
+		month := m.Month.Time().Format("January 2006")
+		d.Forecast = append(d.Forecast, covForecastRow{Month: month, Expected: covNumber(m.Expected)})
+		total += m.Expected
+		f := 0.0
+		if peak > 0 {
+			f = m.Expected / peak
+		}
+		items = append(items, covChartItem{Label: month, Value: covNumber(m.Expected), Fraction: f})
+		descs = append(descs, month+" "+covNumber(m.Expected))
+	}
+	d.ForecastTotal = covNumber(total)
+	if rep.ForecastRateObserved {
+		d.ForecastSentence = fmt.Sprintf("Based on the completion rate observed so far: %s (%s completed of %s who finished).",
+			covPct(rep.ForecastRate), covInt(completed), covInt(finished))
+	} else {
+		d.ForecastSentence = "No learner has finished yet, so the forecast takes the completion rate as 100%: every learner now in training is expected to complete."
+	}
+	if len(items) > 0 {
+		chart := covBarChart("forecast-chart", "Expected completions by month, as at "+asAt.Long(),
+			"Bar chart. "+strings.Join(descs, "; ")+". "+d.ForecastSentence, items,
+			func(f float64) string { return covNumber(f * peak) }, 70, false)
+		if d.ForecastChart, err = chart.HTML(); err != nil {
+			return err
+		}
+	}
+
+	d.SupplierCaption = "Suppliers side by side"
+	if d.Supplier {
+		d.SupplierCaption = "Your cohorts"
+	}
+	for _, sp := range rep.Suppliers {
+		d.Suppliers = append(d.Suppliers, covSupplierRow{Name: sp.Name, Allocated: covInt(sp.Allocated), Filled: covInt(sp.Filled),
+			Retention: covPct(sp.Retention), Completion: covPct(sp.Completion), InTraining: covInt(sp.InTraining),
+			Completed: covInt(sp.CompletedTraining), Certified: covInt(sp.Certified), Withdrawn: covInt(sp.Withdrawn),
+			Deferred: covInt(sp.Deferred)})
+	}
+	return s.render(w, r, "coverage-progress", title, d)
+}
+
+// covTargetSentence states completions against the target.
+func covTargetSentence(rep report.ProgressReport, national bool) string {
+	p := rep.Progress
+	who := covInt(p.Certified) + " practitioners have"
+	if p.Certified == 1 {
+		who = "1 practitioner has"
+	}
+	if p.Target == 0 {
+		return who + " been certified under this programme. It has no target for completions."
+	}
+	if !national {
+		return fmt.Sprintf("Of the learners you can see, %s been certified under this programme, against its national target of %s completions.", who, covInt(p.Target))
+	}
+	s := fmt.Sprintf("%s been certified: %s of the target of %s completions.", who, covPct(p.TargetShare()), covInt(p.Target))
+	if left := p.Target - p.Certified; left > 0 {
+		s += " " + covInt(left) + " more are needed to meet it."
+	} else {
+		s += " The target has been met."
+	}
+	return s
+}
