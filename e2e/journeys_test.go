@@ -62,7 +62,7 @@ func programmeTeamJourney(t *testing.T, a *app) {
 		p.errorf("the header says %q, want the user's name %q", got, u.Name)
 	}
 	nav := p.texts(".govuk-service-navigation__item")
-	for _, want := range []string{"Home", "Settings", "Local authorities", "People", "Audit log", "API tokens"} {
+	for _, want := range []string{"Home", "Settings", "Coverage", "Programmes", "People", "Audit log"} {
 		if !slices.Contains(nav, want) {
 			p.errorf("the navigation has %q, want %q in it", nav, want)
 		}
@@ -161,8 +161,9 @@ func programmeTeamJourney(t *testing.T, a *app) {
 	}
 	p.shot("08-setting")
 
-	// Local authorities, then one of them.
-	p.follow(p.link(".govuk-service-navigation", "Local authorities"))
+	// Local authorities, from the home page, then one of them.
+	p.open("/")
+	p.follow(p.link("main", "Local authorities"))
 	p.wantHeading("Local authorities")
 	p.shot("09-local-authorities")
 	p.follow(p.link("main table", s.LAName))
@@ -371,9 +372,9 @@ func laOfficerJourney(t *testing.T, a *app) {
 		p.errorf("a Hackney setting's page answered %d to the Leeds officer, want 404", status)
 	}
 
-	// Their authority's page, through the navigation.
+	// Their authority's page, from the home page.
 	p.open("/")
-	p.follow(p.link(".govuk-service-navigation", "Local authorities"))
+	p.follow(p.link("main", "Your local authority"))
 	if got := p.path(); got != "/local-authorities/"+demo.Leeds {
 		p.fatalf("Local authorities led the LA officer to %s, want their own authority", got)
 	}

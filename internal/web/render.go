@@ -68,6 +68,7 @@ type view struct {
 	DemoUsers  []DemoUser
 	SignedOut  bool
 	StatusCode int
+	APITokens  bool // the user may create API tokens: linked beside their name
 }
 
 func parsePages() (map[string]*template.Template, error) {
@@ -110,8 +111,8 @@ func (s *Server) nav(u *domain.User, path string) []map[string]any {
 		items = append(items, navItem{Href: "/settings", Text: text})
 	}
 	if policy.CanListLAs(*u) {
+		// Local authorities are reached from the coverage and home pages.
 		items = append(items, navItem{Href: "/coverage", Text: "Coverage"})
-		items = append(items, navItem{Href: "/local-authorities", Text: "Local authorities"})
 	}
 	if policy.CanManageProgrammes(*u) {
 		// Suppliers and the review queue are reached from the programmes page,
@@ -134,9 +135,6 @@ func (s *Server) nav(u *domain.User, path string) []map[string]any {
 	}
 	if policy.CanReadAudit(*u) {
 		items = append(items, navItem{Href: "/audit", Text: "Audit log"})
-	}
-	if policy.CanUseAPI(*u) {
-		items = append(items, navItem{Href: "/api-tokens", Text: "API tokens"})
 	}
 	out := make([]map[string]any, 0, len(items))
 	for _, it := range items {
@@ -173,6 +171,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	if u, ok := currentUser(r); ok {
 		v.User = &u
 		v.Nav = s.nav(&u, r.URL.Path)
+		v.APITokens = policy.CanUseAPI(u)
 	}
 	if fe, ok := data.(formErrors); ok {
 		v.ErrorList = fe.ErrorList()
