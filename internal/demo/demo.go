@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"senco/internal/auth"
+	"senco/internal/catalogue"
 	"senco/internal/domain"
 	"senco/internal/importer"
 	"senco/internal/policy"
@@ -47,7 +48,6 @@ const (
 	ProgrammeOrg = "Department for Education – EY SENCO programme"
 	SupplierOrg  = "Northern Early Years Training Partnership"
 	Supplier2Org = "Bright Start SEN Training"
-	AwardingOrg  = "Early Years Awarding Organisation (demo)"
 )
 
 // The demo's local authorities: how many group settings and childminders
@@ -140,6 +140,7 @@ var accounts = []account{
 	{"practitioner" + demoDomain, domain.RoleLearner, "nursery", "learner"},
 	{"la.hackney" + demoDomain, domain.RoleLAOfficer, "la:" + Hackney, ""},
 	{"manager.hackney" + demoDomain, domain.RoleSettingManager, "nursery2", "manager2"},
+	{"supplier.brightstart" + demoDomain, domain.RoleSupplierAdmin, "supplier2", ""},
 }
 
 // Emails of the demo sign-ins, in the order Result lists them.
@@ -151,8 +152,9 @@ func Emails() []string {
 	return out
 }
 
-// Seed fills an empty, migrated database with the demo, in one transaction.
-// Run on a database it seeded before, it changes nothing and returns the
+// Seed fills an empty, migrated database with the demo: the qualification
+// catalogue; the register, organisations, people and sign-ins in one
+// transaction; then the running programme in another (seedDelivery). Run on a database it seeded before, it changes nothing and returns the
 // demo users; run on any other database with settings or organisations, it
 // refuses with ErrNotEmpty.
 func Seed(ctx context.Context, db *store.DB, h *auth.Hasher, opts Options) (Result, error) {
@@ -191,6 +193,10 @@ func Seed(ctx context.Context, db *store.DB, h *auth.Hasher, opts Options) (Resu
 	if err != nil {
 		return res, err
 	}
+	quals, err := catalogue.Load(ctx, db)
+	if err != nil {
+		return res, fmt.Errorf("demo: %w", err)
+	}
 	actor := domain.OperatorActor("demo")
 	var added int
 	err = db.InTx(ctx, func(tx *store.Tx) error {
@@ -211,6 +217,9 @@ func Seed(ctx context.Context, db *store.DB, h *auth.Hasher, opts Options) (Resu
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("demo: %w", err)
+	}
+	if err := seedDelivery(ctx, db, p, rel.Settings, seed, quals); err != nil {
+		return Result{}, fmt.Errorf("demo: the running programme: %w", err)
 	}
 	res.Counts, err = count(ctx, db)
 	res.Counts.SettingsImportAdded = added
