@@ -76,6 +76,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		wq[k] = v
 	}
 	wq.Set("_txlock", "immediate")
+	// A large page cache for the writer: an import of the national
+	// register touches every page of five indexes, and with SQLite's
+	// default 2 MB cache most of its time went on re-reading pages.
+	wq.Add("_pragma", "cache_size(-131072)")
+	wq.Add("_pragma", "temp_store(MEMORY)")
 	w, err := sql.Open("sqlite", base+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -91,6 +96,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		rq[k] = v
 	}
 	rq.Add("_pragma", "query_only(1)")
+	rq.Add("_pragma", "cache_size(-32768)")
 	r, err := sql.Open("sqlite", base+rq.Encode())
 	if err != nil {
 		w.Close()
