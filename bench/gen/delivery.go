@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"senco/internal/catalogue"
 	"senco/internal/demo"
@@ -76,7 +75,6 @@ type gmark struct {
 // gapp is an application: its row and its history.
 type gapp struct {
 	id                   int64
-	updated              time.Time
 	person               *gperson
 	setting              int32
 	appliedOn            domain.Date
@@ -127,6 +125,25 @@ func (a *gapp) note(event string, on domain.Date, detail string) {
 	a.events = append(a.events, gevent{a.status, a.status, event, on, detail})
 }
 
+// apply records the application and its eligibility, decided by the
+// programme's rules (domain.CheckEligibility) on the day it arrived, as
+// store.Tx's Apply and Assess do.
+func (a *gapp) apply(how string, f domain.EligibilityFacts) domain.EligibilityResult {
+	a.status = domain.StatusApplied
+	a.events = []gevent{{"", domain.StatusApplied, "applied", a.appliedOn, how}}
+	res := domain.CheckEligibility(f)
+	a.decision, a.code, a.reason = res.Decision, res.Code, res.Reason
+	switch res.Decision {
+	case domain.DecisionEligible:
+		a.move(domain.StatusEligible, "eligibility", a.appliedOn, res.Reason)
+	case domain.DecisionIneligible:
+		a.move(domain.StatusIneligible, "eligibility", a.appliedOn, res.Reason)
+	default:
+		a.note("eligibility", a.appliedOn, res.Reason)
+	}
+	return res
+}
+
 func (a *gapp) placed() bool {
 	switch a.status {
 	case domain.StatusEnrolled, domain.StatusInTraining, domain.StatusCompleted, domain.StatusCertified:
@@ -150,12 +167,8 @@ type deliveryState struct {
 // organisations makes the programme team, the awarding organisation, an
 // organisation for each local authority (which records its area's
 // practitioners), and their sign-ins.
-func (g *generator) organisations(w *writer, quals map[string]int64) error {
+func (g *generator) organisations(w *writer, q domain.Qualification) error {
 	ctx, tx := w.ctx, w.tx
-	q, err := qualificationOf(programmeQualification)
-	if err != nil {
-		return err
-	}
 	d := &g.state
 	d.orgs = map[string]int64{}
 	mk := func(o domain.Organisation) (domain.Organisation, error) { return tx.CreateOrganisation(ctx, actor, o) }
@@ -193,7 +206,7 @@ func (g *generator) organisations(w *writer, quals map[string]int64) error {
 	rules := domain.DefaultRules()
 	rules.PlacesPerSetting = 2
 	opens := g.today.AddMonths(-30)
-	d.prog, err = tx.SaveProgramme(ctx, actor, domain.Programme{Name: "National Early Years SENCO programme", QualificationID: quals[programmeQualification],
+	d.prog, err = tx.SaveProgramme(ctx, actor, domain.Programme{Name: "National Early Years SENCO programme", QualificationID: q.ID,
 		OpensOn: opens, ClosesOn: g.today.AddMonths(12), StartsOn: opens.AddMonths(2), EndsOn: g.today.AddMonths(24), TargetCompletions: 5000, Rules: rules})
 	if err != nil {
 		return err
@@ -201,20 +214,6 @@ func (g *generator) organisations(w *writer, quals map[string]int64) error {
 	d.prog.TargetCompletions = 7000
 	d.prog, err = tx.SaveProgramme(ctx, actor, d.prog)
 	return err
-}
-
-// qualificationOf finds a catalogue version by its key.
-func qualificationOf(key string) (domain.Qualification, error) {
-	qs, err := catalogue.Qualifications()
-	if err != nil {
-		return domain.Qualification{}, err
-	}
-	for _, q := range qs {
-		if catalogue.Key(q.Code, q.Version) == key {
-			return q, nil
-		}
-	}
-	return domain.Qualification{}, fmt.Errorf("the catalogue has no %s", key)
 }
 
 // ownerOf is the organisation that recorded a person: the authority of
@@ -386,7 +385,7 @@ func (g *generator) suppliersAndCohorts(w *writer) error {
 				areas = append(areas, o)
 			}
 		}
-		first := weekday(opens.AddDays(60 + int(float64(span)*math.Sqrt(r.Float64()))))
+		first := demo.Weekday(opens.AddDays(60 + int(float64(span)*math.Sqrt(r.Float64()))))
 		every := []int{7, 14}[r.IntN(2)]
 		mode := []domain.DeliveryMode{domain.FaceToFace, domain.Online, domain.Blended}[r.pick(40, 30, 30)]
 		n := g.opts.SessionsPerCohort
@@ -419,17 +418,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// weekday moves a weekend date to the Tuesday after.
-func weekday(x domain.Date) domain.Date {
-	switch x.Time().Weekday() {
-	case time.Saturday:
-		return x.AddDays(3)
-	case time.Sunday:
-		return x.AddDays(2)
-	}
-	return x
 }
 
 // window is when a cohort's places are filled: the ten weeks before its
@@ -620,19 +608,8 @@ func (g *generator) assess() {
 		if a.nominated {
 			how = "nominated by the setting"
 		}
-		a.status = domain.StatusApplied
-		a.events = []gevent{{"", domain.StatusApplied, "applied", a.appliedOn, how}}
-		res := domain.CheckEligibility(domain.EligibilityFacts{Programme: d.prog, AppliedOn: a.appliedOn, Setting: &s,
+		res := a.apply(how, domain.EligibilityFacts{Programme: d.prog, AppliedOn: a.appliedOn, Setting: &s,
 			QualificationLevel: a.person.p.QualificationLevel, WorkingTowardsL3: a.workingTowards, SettingPlacesUsed: used[a.setting]})
-		a.decision, a.code, a.reason = res.Decision, res.Code, res.Reason
-		switch res.Decision {
-		case domain.DecisionEligible:
-			a.move(domain.StatusEligible, "eligibility", a.appliedOn, res.Reason)
-		case domain.DecisionIneligible:
-			a.move(domain.StatusIneligible, "eligibility", a.appliedOn, res.Reason)
-		default:
-			a.note("eligibility", a.appliedOn, res.Reason)
-		}
 		a.readyOn = a.appliedOn
 		if res.Decision == domain.DecisionManual {
 			// The programme team decides most within a fortnight: a
@@ -900,19 +877,8 @@ func (g *generator) duplicates() {
 		d.dups = append(d.dups, dup)
 		a := &gapp{person: dup, setting: orig.setting, appliedOn: r.between(since, g.today.AddDays(-1)), confirmed: true, leaveAt: -1, fate: "duplicate"}
 		s := g.settings[a.setting].Setting
-		a.status = domain.StatusApplied
-		a.events = []gevent{{"", domain.StatusApplied, "applied", a.appliedOn, "self-applied"}}
-		res := domain.CheckEligibility(domain.EligibilityFacts{Programme: d.prog, AppliedOn: a.appliedOn, Setting: &s,
-			QualificationLevel: dup.p.QualificationLevel, AlreadyFunded: orig.status == domain.StatusInTraining, HoldsQualification: orig.status == domain.StatusCertified})
-		a.decision, a.code, a.reason = res.Decision, res.Code, res.Reason
-		switch res.Decision {
-		case domain.DecisionIneligible:
-			a.move(domain.StatusIneligible, "eligibility", a.appliedOn, res.Reason)
-		case domain.DecisionEligible:
-			a.move(domain.StatusEligible, "eligibility", a.appliedOn, res.Reason)
-		default:
-			a.note("eligibility", a.appliedOn, res.Reason)
-		}
+		a.apply("self-applied", domain.EligibilityFacts{Programme: d.prog, AppliedOn: a.appliedOn, Setting: &s, QualificationLevel: dup.p.QualificationLevel,
+			AlreadyFunded: orig.status == domain.StatusInTraining, HoldsQualification: orig.status == domain.StatusCertified})
 		d.apps = append(d.apps, a)
 	}
 	slices.SortStableFunc(d.apps, func(a, b *gapp) int { return a.appliedOn.Compare(b.appliedOn) })

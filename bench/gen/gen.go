@@ -171,6 +171,10 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (Stats, error) {
 	if err != nil {
 		return st, err
 	}
+	qual, err := db.Qualification(ctx, quals[programmeQualification])
+	if err != nil {
+		return st, err
+	}
 	phase("register and catalogue")
 
 	las, err := db.AllLocalAuthorities(ctx)
@@ -188,7 +192,7 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (Stats, error) {
 
 	err = db.InTx(ctx, func(tx *store.Tx) error {
 		w := &writer{ctx: ctx, tx: tx, now: tx.Now()}
-		if err := g.organisations(w, quals); err != nil {
+		if err := g.organisations(w, qual); err != nil {
 			return err
 		}
 		if err := g.writePeople(w); err != nil {

@@ -80,6 +80,7 @@ func TestGenerate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		checkSENCOs(t, staff)
 		checkApplications(t, db, progs[0], page.Applications, staff)
 		checkAttendance(t, db, page.Applications)
 		checkCoverage(t, db, staff, st)
@@ -93,6 +94,11 @@ func TestGenerate(t *testing.T) {
 		mine, err := db.Cohorts(ctx, policy.Scope{Kind: policy.Org, OrgID: org}, store.CohortFilter{PageSize: 1000})
 		if err != nil || mine.Total == 0 || mine.Total == cohorts.Total && len(slices.Compact(supplierIDs(cohorts.Cohorts))) > 1 {
 			t.Errorf("supplier %d sees %d of %d cohorts (%v)", org, mine.Total, cohorts.Total, err)
+		}
+		for _, c := range cohorts.Cohorts {
+			if c.Placed > c.Capacity {
+				t.Errorf("cohort %s: %d placed, %d places", c.Name, c.Placed, c.Capacity)
+			}
 		}
 		for _, c := range mine.Cohorts {
 			if c.SupplierOrgID != org {
@@ -109,6 +115,26 @@ func supplierIDs(cs []store.CohortRecord) []int64 {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// checkSENCOs: a setting has one designated SENCO at a time.
+func checkSENCOs(t *testing.T, staff map[string][]domain.StaffMember) {
+	t.Helper()
+	for urn, members := range staff {
+		var sencos []domain.Employment
+		for _, m := range members {
+			if m.Employment.Role == domain.RoleSENCO {
+				sencos = append(sencos, m.Employment)
+			}
+		}
+		for i, a := range sencos {
+			for _, b := range sencos[i+1:] {
+				if a.Covers(b.StartedOn) || b.Covers(a.StartedOn) {
+					t.Errorf("setting %s: designated SENCOs %+v and %+v at once", urn, a, b)
+				}
+			}
+		}
+	}
 }
 
 // checkApplications replays every application's events through the

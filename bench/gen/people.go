@@ -3,6 +3,7 @@ package gen
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"senco/internal/demo"
@@ -29,8 +30,8 @@ var earliestJob = domain.NewDate(2000, time.January, 1)
 type gsetting struct {
 	domain.Setting
 	region   string
-	eligible bool // today
-	senco    int  // index of the person who is designated SENCO today, or -1
+	eligible bool  // today
+	sencos   []job // its designated SENCOs over time, one at a time
 }
 
 type job struct {
@@ -109,7 +110,7 @@ func newGenerator(opts Options, today domain.Date, las []domain.LocalAuthority, 
 		g.las[la.Code] = la
 	}
 	for i, s := range settings {
-		gs := &gsetting{Setting: s.Setting, region: g.las[s.LACode].RegionCode, eligible: domain.EligibleSetting(s.Setting, today), senco: -1}
+		gs := &gsetting{Setting: s.Setting, region: g.las[s.LACode].RegionCode, eligible: domain.EligibleSetting(s.Setting, today)}
 		g.settings = append(g.settings, gs)
 		if s.Type.IsGroup() && !s.RegisteredOn.IsZero() {
 			g.groups[s.LACode] = append(g.groups[s.LACode], int32(i))
@@ -181,7 +182,7 @@ func (g *generator) staff(i int32, slot int) {
 	switch {
 	case slot == 0:
 		role, tenure = domain.RoleManager, 6*365
-	case slot == 1 && s.EYR && s.senco < 0 && r.chance(0.8):
+	case slot == 1 && s.EYR && len(s.sencos) == 0 && r.chance(0.8):
 		role, tenure = domain.RoleSENCO, 4*365
 	case slot == 2 && s.EYR && r.chance(0.3):
 		role = domain.RoleDeputySENCO
@@ -190,7 +191,7 @@ func (g *generator) staff(i int32, slot int) {
 	p := &gperson{jobs: []job{{setting: i, role: role, start: start}}}
 	switch role {
 	case domain.RoleSENCO:
-		s.senco = len(g.persons)
+		s.sencos = append(s.sencos, p.jobs[0])
 		if r.chance(0.5) {
 			// Promoted from within.
 			before := later(s.RegisteredOn, start.AddDays(-90-r.expDays(2*365)))
@@ -202,8 +203,8 @@ func (g *generator) staff(i int32, slot int) {
 		if s.EYR && r.chance(0.08) {
 			// A manager who is also the designated SENCO: the role taken on
 			// later, beside the manager's own.
-			s.senco = len(g.persons)
 			p.jobs = append(p.jobs, job{setting: i, role: domain.RoleSENCO, start: r.between(start, g.today.AddDays(-30))})
+			s.sencos = append(s.sencos, p.jobs[len(p.jobs)-1])
 		}
 	}
 	if r.chance(0.5) {
@@ -291,13 +292,21 @@ func (g *generator) leaver() {
 	}
 	s := g.settings[k]
 	role := []domain.EmploymentRole{domain.RolePractitioner, domain.RoleDeputySENCO, domain.RoleSENCO, domain.RoleManager}[r.pick(70, 10, 15, 5)]
-	if role == domain.RoleSENCO && s.senco >= 0 {
-		// One designated SENCO at a time: this one left before today's began.
-		cur := g.persons[s.senco].jobs[0].start
-		end = earlier(end, cur.AddDays(-r.IntN(60)))
-		if !start.Before(end) {
-			role = domain.RolePractitioner
-			end = start.AddDays(180 + r.IntN(700))
+	if role == domain.RoleSENCO {
+		// One designated SENCO at a time: this one left before the next
+		// began, or was the deputy.
+		for _, other := range s.sencos {
+			if start.Before(other.start) && other.start.Before(end) {
+				end = other.start.AddDays(-r.IntN(60))
+			}
+		}
+		if !start.Before(end) || slices.ContainsFunc(s.sencos, func(o job) bool { return overlaps(o, start, end) }) {
+			role, end = domain.RoleDeputySENCO, earlier(later(end, start.AddDays(180+r.IntN(700))), g.today.AddDays(-30))
+			if !start.Before(end) {
+				return
+			}
+		} else {
+			s.sencos = append(s.sencos, job{setting: k, role: role, start: start, end: end})
 		}
 	}
 	p := &gperson{jobs: []job{{setting: k, role: role, start: start, end: end}}}
@@ -305,6 +314,11 @@ func (g *generator) leaver() {
 		g.history(p, s.LACode, 1)
 	}
 	g.add(p)
+}
+
+// overlaps reports whether job o shares a day with [start, end).
+func overlaps(o job, start, end domain.Date) bool {
+	return o.start.Before(end) && (o.end.IsZero() || start.Before(o.end))
 }
 
 // add makes the person's details from their earliest job and main role,

@@ -336,7 +336,7 @@ func (d *delivery) contractsAndCohorts() error {
 	assessor := d.users["supplier/"+string(domain.RoleAssessor)]
 	for _, cp := range cohortPlans {
 		admin := d.supplierAdmin(cp.supplier)
-		first := weekday(d.today.AddDays(cp.first))
+		first := Weekday(d.today.AddDays(cp.first))
 		last := first.AddDays(cp.every * (sessionsPerCohort - 1))
 		c, err := d.tx.CreateCohort(d.ctx, admin, domain.Cohort{
 			ContractID: d.contracts[cp.supplier].ID, SupplierOrgID: d.suppliers[cp.supplier].ID,
@@ -369,8 +369,9 @@ func (d *delivery) contractsAndCohorts() error {
 	return nil
 }
 
-// weekday moves a weekend date to the Tuesday after.
-func weekday(x domain.Date) domain.Date {
+// Weekday moves a weekend date to the Tuesday after: courses do not meet
+// at weekends.
+func Weekday(x domain.Date) domain.Date {
 	switch x.Time().Weekday() {
 	case time.Saturday:
 		return x.AddDays(3)
@@ -380,8 +381,9 @@ func weekday(x domain.Date) domain.Date {
 	return x
 }
 
-// applications: staff of the demo's settings apply (up to three from a
-// group setting, some childminders), with practitioners generated at other
+// applications: staff of the demo's settings apply (up to five from a
+// group setting, so that a setting's third needs a manual decision on its
+// places; some childminders), with practitioners generated at other
 // settings of the register; each is checked by the programme's rules as it
 // arrives.
 func (d *delivery) applications(register []domain.Setting) error {
@@ -426,7 +428,7 @@ func (d *delivery) applications(register []domain.Setting) error {
 			case d.p.learner:
 				// In time for the Leeds cohort that is half way now.
 				a.special = "learner"
-				a.appliedOn = weekday(d.today.AddDays(cohortPlans[3].first)).AddDays(-75 - d.rng.IntN(20))
+				a.appliedOn = Weekday(d.today.AddDays(cohortPlans[3].first)).AddDays(-75 - d.rng.IntN(20))
 			}
 			d.apps = append(d.apps, a)
 		}

@@ -154,8 +154,9 @@ func Emails() []string {
 
 // Seed fills an empty, migrated database with the demo: the qualification
 // catalogue; the register, organisations, people and sign-ins in one
-// transaction; then the running programme in another (seedDelivery). Run on a database it seeded before, it changes nothing and returns the
-// demo users; run on any other database with settings or organisations, it
+// transaction; then the running programme in another (seedDelivery). Run
+// on a database it seeded before, it changes nothing and returns the demo
+// users; run on any other database with settings or organisations, it
 // refuses with ErrNotEmpty.
 func Seed(ctx context.Context, db *store.DB, h *auth.Hasher, opts Options) (Result, error) {
 	var res Result
