@@ -73,12 +73,6 @@ func TestImportFullRegister(t *testing.T) {
 	}
 	raw := readFullRegister(t)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		if db.Dialect == store.SQLite && os.Getenv("SENCO_TEST_FULL_SQLITE") != "1" {
-			// Until store.(*Tx).insertSettings stops sending 9,600 named
-			// parameters a statement to SQLite, this import takes 1.5–2
-			// minutes here (docs/performance.md); on PostgreSQL, about 8 s.
-			t.Skip("the full-register import on SQLite is slow (see docs/performance.md): set SENCO_TEST_FULL_SQLITE=1 to run it")
-		}
 		ctx := context.Background()
 		withLAs(t, db)
 		start := time.Now()
