@@ -186,7 +186,9 @@ func programmeTeamJourney(t *testing.T, a *app) {
 	if len(entries) == 0 {
 		p.fatalf("the audit log is empty")
 	}
-	if !slices.ContainsFunc(entries, func(e string) bool { return strings.Contains(e, "programme@demo.senco.example") && strings.Contains(e, "Signed in user") }) {
+	if !slices.ContainsFunc(entries, func(e string) bool {
+		return strings.Contains(e, "programme@demo.senco.example") && strings.Contains(e, "Signed in user")
+	}) {
 		p.errorf("the audit log does not show the sign-in: %q", entries[:min(3, len(entries))])
 	}
 	p.shot("11-audit")
