@@ -11,6 +11,8 @@
 # default 300) for the 1-minute load average to fall below QUIET_LOAD
 # (default 3), because other work on a 2-core machine moves every figure;
 # the load at the start of each step is written beside its output.
+# ONLY=import or ONLY=search runs one half; CLIENTS (50) and DURATION (60s)
+# set the search load.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +24,8 @@ pg="${SENCO_TEST_POSTGRES:-}"
 quiet_load="${QUIET_LOAD:-3}"
 quiet_wait="${QUIET_WAIT:-300}"
 clients="${CLIENTS:-50}"
-duration="${DURATION:-20s}"
+duration="${DURATION:-60s}"
+only="${ONLY:-}"
 
 wait_quiet() {
   local waited=0
@@ -42,6 +45,7 @@ wait_quiet() {
 go build -o "$out/importmem" ./bench/importmem
 go build -o "$out/searchload" ./bench/searchload
 
+if [ "$only" != search ]; then
 # 1. Import: go benchmarks (rows/s, CPU, allocations).
 wait_quiet "import benchmarks, SQLite"
 go test ./internal/register/ -run '^$' -bench 'ImportFullSQLite$' -benchtime "${IMPORT_TIMES_SQLITE:-3x}" -benchmem | tee "$out/bench-import-sqlite.txt"
@@ -66,8 +70,14 @@ if [ -n "$pg" ]; then
   /usr/bin/time -v "$out/importmem" -db "$pg" -schema senco_importmem -file "$data" 2>&1 | tee "$out/importmem-postgres-reimport.txt"
 fi
 
+fi
+
+if [ "$only" != import ]; then
 # 3. Search under load: the register imported above (SQLite) or into the
 # schema senco_bench (PostgreSQL, imported on first use).
+if [ ! -f "$out/im.db" ]; then
+  "$out/importmem" -db "sqlite:$out/im.db" -file "$data" > "$out/importmem-sqlite-for-search.txt"
+fi
 for c in "$clients" 1; do
   wait_quiet "searchload SQLite, $c clients"
   "$out/searchload" -db "sqlite:$out/im.db" -file "$data" -c "$c" -d "$duration" | tee "$out/searchload-sqlite-c$c.txt"
@@ -86,5 +96,6 @@ if [ -n "$pg" ]; then
     wait_quiet "searchload PostgreSQL after ANALYZE, $c clients"
     "$out/searchload" -db "${pg}${sep}search_path=senco_bench" -file "$data" -c "$c" -d "$duration" | tee "$out/searchload-postgres-analyzed-c$c.txt"
   done
+fi
 fi
 echo "results in $out"

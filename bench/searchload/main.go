@@ -18,7 +18,10 @@
 // page SELECT, text copied below) on its own database/sql pool sized like
 // the store's read pool, with the same number of clients and duration.
 // The two phases alternate in -rounds slices so that other work on the
-// machine weighs on both alike. See docs/performance.md.
+// machine weighs on both alike. A request counts when it starts inside a
+// measured slice, and the requests in flight when a slice ends are let
+// finish, so slow requests are not left out of the percentiles; req/s is
+// the requests counted over the measured time. See docs/performance.md.
 package main
 
 import (
@@ -336,8 +339,12 @@ type results struct {
 	mu     sync.Mutex
 	byKind map[string][]time.Duration
 	counts map[string][]time.Duration // bare SQL: the COUNT's share of each search
-	closed bool                       // the measured duration has passed: late requests are not counted
-	cpu    time.Duration
+	// windows are the measured intervals: a request counts when it
+	// started inside one, however long it then took (drive lets the
+	// requests in flight at the end finish), so slow requests are not
+	// left out.
+	windows []window
+	cpu     time.Duration
 	// loadBefore and loadAfter are the machine's 1-minute load average.
 	loadBefore, loadAfter string
 	elapsed               time.Duration
@@ -346,20 +353,34 @@ type results struct {
 }
 
 func newResults(clients int) *results {
-	return &results{byKind: map[string][]time.Duration{}, counts: map[string][]time.Duration{}, clients: clients, closed: true}
+	return &results{byKind: map[string][]time.Duration{}, counts: map[string][]time.Duration{}, clients: clients}
 }
 
-func (r *results) add(kind string, d time.Duration) {
+type window struct{ from, to time.Time }
+
+// measured reports whether a request that started at start counts.
+func (r *results) measured(start time.Time) bool {
+	for _, w := range r.windows {
+		if !start.Before(w.from) && (w.to.IsZero() || start.Before(w.to)) {
+			return true
+		}
+	}
+	return false
+}
+
+// add records a request of kind that started at start and took d.
+func (r *results) add(kind string, start time.Time, d time.Duration) {
 	r.mu.Lock()
-	if !r.closed {
+	if r.measured(start) {
 		r.byKind[kind] = append(r.byKind[kind], d)
 	}
 	r.mu.Unlock()
 }
 
-func (r *results) addCount(kind string, d time.Duration) {
+// addCount records the COUNT's share d of a bare search started at start.
+func (r *results) addCount(kind string, start time.Time, d time.Duration) {
 	r.mu.Lock()
-	if !r.closed {
+	if r.measured(start) {
 		r.counts[kind] = append(r.counts[kind], d)
 	}
 	r.mu.Unlock()
@@ -454,18 +475,18 @@ func printRatios(h, s *results) {
 	fmt.Println()
 }
 
-// drive runs clients calling do until the warm-up and then the measured
-// duration have passed, adding what was measured after the warm-up to res.
+// drive runs clients calling do through the warm-up and then the measured
+// duration, and then lets the requests in flight finish: res counts the
+// requests that started in the measured duration.
 func drive(ctx context.Context, res *results, clients int, dur, warm time.Duration, seed uint64, round int, do func(context.Context, search) error, m *mix) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for i := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(seed, uint64(round)<<16|uint64(i)))
-			for ctx.Err() == nil {
+			for !stop.Load() && ctx.Err() == nil {
 				if err := do(ctx, m.next(r)); err != nil && ctx.Err() == nil {
 					if res.errors.Add(1) <= 3 {
 						log.Printf("request failed: %v", err)
@@ -479,18 +500,22 @@ func drive(ctx context.Context, res *results, clients int, dur, warm time.Durati
 	if res.loadBefore == "" {
 		res.loadBefore = loadAverage()
 	}
-	res.closed = false
-	res.mu.Unlock()
 	start, cpu0 := time.Now(), cpuTime()
+	res.windows = append(res.windows, window{from: start})
+	res.mu.Unlock()
 	time.Sleep(dur)
+	stop.Store(true)
 	res.mu.Lock()
-	res.elapsed += time.Since(start)
+	end := time.Now()
+	res.windows[len(res.windows)-1].to = end
+	res.elapsed += end.Sub(start)
 	res.cpu += cpuTime() - cpu0
 	res.loadAfter = loadAverage()
-	res.closed = true
 	res.mu.Unlock()
-	cancel()
 	wg.Wait()
+	// The server records a request just after writing its response, so
+	// the client can be done a moment before: give it that moment.
+	time.Sleep(50 * time.Millisecond)
 }
 
 // ---- HTTP phase ----
@@ -518,7 +543,7 @@ func httpServer(ctx context.Context, db *store.DB, m *mix, res *results, clients
 		start := time.Now()
 		inner.ServeHTTP(w, r)
 		if k := r.Header.Get(kindHeader); k != "" {
-			res.add(k, time.Since(start))
+			res.add(k, start, time.Since(start))
 		}
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -749,8 +774,8 @@ func sqlSearch(bare *sql.DB, res *results) func(context.Context, search) error {
 		start := time.Now()
 		_, _, countTime, err := bareSearch(ctx, bare, s.filter)
 		if err == nil {
-			res.add(s.kind, time.Since(start))
-			res.addCount(s.kind, countTime)
+			res.add(s.kind, start, time.Since(start))
+			res.addCount(s.kind, start, countTime)
 		}
 		return err
 	}
