@@ -1,0 +1,302 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/report"
+	"senco/internal/store"
+)
+
+// runCoverage times the England coverage report by LA against its bare
+// SQL and, with page, the LA dashboard under load.
+func runCoverage(ctx context.Context, c config, page bool) error {
+	var extra []string
+	if c.barePragmas != "" {
+		extra = strings.Split(c.barePragmas, ",")
+		fmt.Printf("bare pool with the extra SQLite pragmas %v\n", extra)
+	}
+	db, bare, err := open(ctx, c.db, extra...)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	defer bare.Close()
+	machine(db, c.db, c)
+	asAt := domain.DateOf(db.Now())
+	national := policy.Scope{Kind: policy.National}
+
+	counts := func(table string) int64 {
+		n, err := scalar[int64](ctx, bare, `SELECT COUNT(*) FROM `+table)
+		if err != nil {
+			return -1
+		}
+		return n
+	}
+	fmt.Printf("as at %s: %d settings, %d practitioners, %d employments, %d applications, %d recognised qualifications, %d certificates (view)\n\n",
+		asAt, counts("settings"), counts("practitioners"), counts("employments"), counts("applications"), counts("recognised_qualifications"), counts("certificates"))
+
+	// The bare SQL must count as the store does.
+	rows, err := db.CoverageByLA(ctx, national, asAt)
+	if err != nil {
+		return err
+	}
+	got, err := bareCoverage(ctx, bare, national, asAt)
+	if err != nil {
+		return err
+	}
+	var england domain.AreaCoverage
+	for _, r := range rows {
+		england = england.Add(r.AreaCoverage)
+		if g, ok := got[r.Code]; ok && g != r.AreaCoverage || !ok && r.AreaCoverage != (domain.AreaCoverage{}) {
+			return fmt.Errorf("bare coverage SQL differs from CoverageByLA for %q: %+v vs %+v", r.Code, g, r.AreaCoverage)
+		}
+		delete(got, r.Code)
+	}
+	if len(got) > 0 {
+		return fmt.Errorf("bare coverage SQL has areas CoverageByLA has not: %v", slices.Collect(maps.Keys(got)))
+	}
+	all := england.All()
+	fmt.Printf("England: %d eligible settings, %d with a qualified SENCO (%.1f%%), %d with someone in training, gap %d; %d rows (authorities and not recorded)\n\n",
+		all.Eligible, all.Qualified, 100*all.Coverage(), all.InTraining, all.Gap, len(rows))
+
+	if err := timeReport(ctx, db, bare, asAt, c.reps); err != nil {
+		return err
+	}
+	if !page {
+		return nil
+	}
+	return laPage(ctx, db, bare, rows, asAt, c)
+}
+
+// bareCoverage runs CoverageByLA's statement and reads its rows.
+func bareCoverage(ctx context.Context, bare *sql.DB, scope policy.Scope, asAt domain.Date) (map[string]domain.AreaCoverage, error) {
+	q, args := coverageByLASQL(scope, asAt)
+	rows, err := bare.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]domain.AreaCoverage{}
+	for rows.Next() {
+		var code string
+		var grp int
+		var c domain.Counts
+		if err := rows.Scan(&code, &grp, &c.Eligible, &c.Qualified, &c.InTraining, &c.Designated, &c.Gap); err != nil {
+			return nil, err
+		}
+		ac := out[code]
+		if grp == 1 {
+			ac.Group = c
+		} else {
+			ac.Childminder = c
+		}
+		out[code] = ac
+	}
+	return out, rows.Err()
+}
+
+// timeReport times, one at a time and in rotating order, the bare SQL,
+// store.CoverageByLA and report.BuildCoverage for England.
+func timeReport(ctx context.Context, db *store.DB, bare *sql.DB, asAt domain.Date, reps int) error {
+	national := policy.Scope{Kind: policy.National}
+	kinds := []struct {
+		name string
+		run  func() error
+	}{
+		{"bare SQL (CoverageByLA's statement, all rows read)", func() error { _, err := bareCoverage(ctx, bare, national, asAt); return err }},
+		{"store.CoverageByLA", func() error { _, err := db.CoverageByLA(ctx, national, asAt); return err }},
+		{"report.BuildCoverage (England, regions, LAs, spread)", func() error { _, err := report.BuildCoverage(ctx, db, national, asAt); return err }},
+	}
+	// One unmeasured run of each, to warm the caches alike.
+	for _, k := range kinds {
+		if err := k.run(); err != nil {
+			return fmt.Errorf("%s: %w", k.name, err)
+		}
+	}
+	times := make([][]time.Duration, len(kinds))
+	load0 := loadAverage()
+	for rep := range reps {
+		for j := range kinds {
+			i := (j + rep) % len(kinds)
+			start := time.Now()
+			if err := kinds[i].run(); err != nil {
+				return fmt.Errorf("%s: %w", kinds[i].name, err)
+			}
+			times[i] = append(times[i], time.Since(start))
+		}
+	}
+	fmt.Printf("England coverage report by LA, as at %s: %d runs of each, one at a time, order rotating; load average %s → %s\n\n", asAt, reps, load0, loadAverage())
+	fmt.Println("| what | median ms | min ms | max ms | median ÷ bare median | min ÷ bare min |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	b := summarise(times[0])
+	bmin := slices.Min(times[0])
+	for i, k := range kinds {
+		s := summarise(times[i])
+		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", k.name, ms(s.median), ms(slices.Min(times[i])), ms(s.max), ratio(s.median, b.median), ratio(slices.Min(times[i]), bmin))
+	}
+	fmt.Println()
+	return nil
+}
+
+// laPage measures /coverage/la/{code} for the authority with the most
+// eligible settings, as its LA officer.
+func laPage(ctx context.Context, db *store.DB, bare *sql.DB, rows []store.LACoverage, asAt domain.Date, c config) error {
+	var big store.LACoverage
+	for _, r := range rows {
+		if r.Code != "" && r.All().Eligible > big.All().Eligible {
+			big = r
+		}
+	}
+	code := big.Code
+	if c.la != "" {
+		code = c.la
+	}
+	officerID, err := laOfficer(ctx, db, bare, code)
+	if err != nil {
+		return err
+	}
+	cookie, _, err := signIn(ctx, db, officerID)
+	if err != nil {
+		return err
+	}
+	scope := policy.Scope{Kind: policy.LA, LACode: code}
+	since := asAt.AddMonths(-6)
+	// The bare SQL must answer as the store does.
+	gap, err := db.CoverageSettings(ctx, scope, asAt, code, true)
+	if err != nil {
+		return err
+	}
+	lost, err := db.SettingsLostSENCO(ctx, scope, since, asAt, code)
+	if err != nil {
+		return err
+	}
+	bgap, blost, err := bareLAPage(ctx, bare, scope, code, since, asAt)
+	if err != nil {
+		return err
+	}
+	var want []string
+	for _, g := range gap {
+		want = append(want, g.URN)
+	}
+	if !slices.Equal(want, bgap) {
+		return fmt.Errorf("bare gap list differs from CoverageSettings: %d vs %d settings", len(bgap), len(want))
+	}
+	if len(blost) != len(lost) {
+		return fmt.Errorf("bare lost-SENCO list differs from SettingsLostSENCO: %d vs %d settings", len(blost), len(lost))
+	}
+	fmt.Printf("LA dashboard for %s (%s): %d eligible settings, gap list %d settings (first 100 shown), %d lost their qualified SENCO in 6 months\n\n",
+		big.Name, code, big.All().Eligible, len(gap), len(lost))
+
+	s, err := startServer(db, c.clients)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	path := "/coverage/la/" + code
+	body, err := s.get(ctx, "la", path, credential{cookie: cookie})
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(string(body), big.Name) {
+		return fmt.Errorf("%s does not name %s", path, big.Name)
+	}
+	p := &pair{name: "la: " + path + " (LA officer)", http: &results{}, bare: &results{},
+		request: func(ctx context.Context) error {
+			_, err := s.get(ctx, "la", path, credential{cookie: cookie})
+			return err
+		},
+		query: func(ctx context.Context) error {
+			_, _, err := bareLAPage(ctx, bare, scope, code, since, asAt)
+			return err
+		}}
+	// One client first: the time one request takes.
+	one := &pair{name: p.name + ", 1 client", http: &results{}, bare: &results{}, request: p.request, query: p.query}
+	c1 := c
+	c1.clients, c1.dur, c1.rounds = 1, c.dur/2, 1
+	measureKinds(ctx, s, []*pair{one}, []string{"la"}, c1)
+	printPairs("Issue 4: LA dashboard, one client at a time", 1, []*pair{one})
+	// Then c clients asking at once, twice each: a page this slow
+	// cannot reach a steady state within a bounded run.
+	for _, ph := range []struct {
+		res *results
+		do  func(context.Context) error
+		srv bool
+	}{{p.http, p.request, true}, {p.bare, p.query, false}} {
+		if ph.srv {
+			s.record("la", ph.res)
+		}
+		burst(ctx, ph.res, c.clients, 2, func(ctx context.Context) (time.Time, time.Duration, error) {
+			start := time.Now()
+			err := ph.do(ctx)
+			if ph.srv {
+				return start, -1, err
+			}
+			return start, time.Since(start), err
+		})
+		s.record("la", nil)
+	}
+	printPairs(fmt.Sprintf("Issue 4: LA dashboard, %d clients asking at once, twice each: server time per request (wrapping handler) and its coverage SQL run bare", c.clients), c.clients, []*pair{p})
+	return nil
+}
+
+// bareLAPage runs the statements that compute the LA dashboard's figures
+// and lists: CoverageByLA in the authority's scope with the list of
+// authorities, CoverageSettings' gap list, SettingsLostSENCO for 6 months.
+func bareLAPage(ctx context.Context, bare *sql.DB, scope policy.Scope, code string, since, asAt domain.Date) (gap []string, lost []any, err error) {
+	q, args := coverageByLASQL(scope, asAt)
+	if _, err := drain(bare.QueryContext(ctx, q, args...)); err != nil {
+		return nil, nil, err
+	}
+	if _, err := drain(bare.QueryContext(ctx, allLASQL)); err != nil {
+		return nil, nil, err
+	}
+	q, args = coverageSettingsSQL(scope, asAt, code, true)
+	urns, err := drain(bare.QueryContext(ctx, q, args...))
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, u := range urns {
+		gap = append(gap, fmt.Sprint(u))
+	}
+	q, args = lostSENCOSQL(scope, since, asAt, code)
+	lost, err = drain(bare.QueryContext(ctx, q, args...))
+	return gap, lost, err
+}
+
+// printSQL prints the coverage report's statement and its arguments.
+func printSQL(ctx context.Context, c config) error {
+	db, bare, err := open(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	defer bare.Close()
+	asAt := domain.DateOf(db.Now())
+	show := func(title, q string, args []any) {
+		fmt.Printf("-- %s\n%s\n\n", title, q)
+		for i, a := range args {
+			fmt.Printf("-- $%d = %v\n", i+1, a)
+		}
+		fmt.Println()
+	}
+	q, args := coverageByLASQL(policy.Scope{Kind: policy.National}, asAt)
+	show("store.CoverageByLA for England (national scope)", q, args)
+	if c.la != "" {
+		scope := policy.Scope{Kind: policy.LA, LACode: c.la}
+		q, args = coverageByLASQL(scope, asAt)
+		show("LA dashboard: CoverageByLA in the authority's scope", q, args)
+		q, args = coverageSettingsSQL(scope, asAt, c.la, true)
+		show("LA dashboard: CoverageSettings, gap list", q, args)
+		q, args = lostSENCOSQL(scope, asAt.AddMonths(-6), asAt, c.la)
+		show("LA dashboard: SettingsLostSENCO, 6 months", q, args)
+	}
+	return nil
+}
