@@ -223,7 +223,7 @@ func laPage(ctx context.Context, db *store.DB, bare *sql.DB, rows []store.LACove
 	c1.clients, c1.dur, c1.rounds = 1, c.dur/2, 1
 	measureKinds(ctx, s, []*pair{one}, []string{"la"}, c1)
 	printPairs("Issue 4: LA dashboard, one client at a time", 1, []*pair{one})
-	// Then c clients asking at once, twice each: a page this slow
+	// Then c clients asking at once, -burst times each: a page this slow
 	// cannot reach a steady state within a bounded run.
 	for _, ph := range []struct {
 		res *results
@@ -233,7 +233,7 @@ func laPage(ctx context.Context, db *store.DB, bare *sql.DB, rows []store.LACove
 		if ph.srv {
 			s.record("la", ph.res)
 		}
-		burst(ctx, ph.res, c.clients, 2, func(ctx context.Context) (time.Time, time.Duration, error) {
+		burst(ctx, ph.res, c.clients, c.burst, func(ctx context.Context) (time.Time, time.Duration, error) {
 			start := time.Now()
 			err := ph.do(ctx)
 			if ph.srv {
@@ -243,7 +243,7 @@ func laPage(ctx context.Context, db *store.DB, bare *sql.DB, rows []store.LACove
 		})
 		s.record("la", nil)
 	}
-	printPairs(fmt.Sprintf("Issue 4: LA dashboard, %d clients asking at once, twice each: server time per request (wrapping handler) and its coverage SQL run bare", c.clients), c.clients, []*pair{p})
+	printPairs(fmt.Sprintf("Issue 4: LA dashboard, %d clients asking at once, %d times each: server time per request (wrapping handler) and its coverage SQL run bare", c.clients, c.burst), c.clients, []*pair{p})
 	return nil
 }
 

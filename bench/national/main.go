@@ -59,6 +59,7 @@ type config struct {
 	requests             int
 	la, typ              string
 	barePragmas          string
+	burst                int
 }
 
 func main() {
@@ -83,6 +84,7 @@ func main() {
 	fs.StringVar(&c.la, "la", "", "peer: authority to filter by (default: the one with most eligible settings)")
 	fs.StringVar(&c.typ, "type", "childminder", "peer: provider type to filter by")
 	fs.StringVar(&c.barePragmas, "bare-pragmas", "", "SQLite pragmas added to the bare pool only, e.g. mmap_size(1073741824), to measure a change of the store's settings")
+	fs.IntVar(&c.burst, "burst", 2, "coverage: requests each client makes in the LA page's burst")
 	fs.Parse(os.Args[2:])
 
 	ctx := context.Background()
