@@ -93,9 +93,11 @@ type MonthForecast struct {
 // Forecast expects each cohort still in flight (with active learners) to
 // complete, in the month it ends, its active learners times the completion
 // rate observed so far: completed ÷ (completed + withdrawn) over every
-// cohort. It returns the months in order and the rate used; with no
-// learner finished yet the rate is 1, and the forecast says so.
-func Forecast(cohorts []CohortFlight) ([]MonthForecast, float64) {
+// cohort. A cohort that ended before asAt with learners still active (their
+// assessment is not yet recorded) is expected in asAt's month, never in a
+// month already past. It returns the months in order and the rate used;
+// with no learner finished yet the rate is 1, and the forecast says so.
+func Forecast(cohorts []CohortFlight, asAt Date) ([]MonthForecast, float64) {
 	done, left := 0, 0
 	for _, c := range cohorts {
 		done += c.Completed
@@ -110,7 +112,11 @@ func Forecast(cohorts []CohortFlight) ([]MonthForecast, float64) {
 		if c.Active == 0 || c.EndsOn.IsZero() {
 			continue
 		}
-		t := c.EndsOn.Time()
+		end := c.EndsOn
+		if end.Before(asAt) {
+			end = asAt
+		}
+		t := end.Time()
 		m := NewDate(t.Year(), t.Month(), 1)
 		byMonth[m] += float64(c.Active) * rate
 	}

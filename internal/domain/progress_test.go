@@ -42,14 +42,25 @@ func TestForecast(t *testing.T) {
 		{EndsOn: NewDate(2026, 12, 1), Active: 5},                              // same month
 		{EndsOn: NewDate(2027, 2, 28), Active: 20, Completed: 0, Withdrawn: 0}, // later
 	}
-	months, rate := Forecast(cohorts)
+	months, rate := Forecast(cohorts, NewDate(2026, 11, 22))
 	if rate != 0.8 || len(months) != 2 {
 		t.Fatalf("rate %v months %+v", rate, months)
 	}
 	if !months[0].Month.Equal(NewDate(2026, 12, 1)) || months[0].Expected != 12 || months[1].Expected != 16 {
 		t.Errorf("months %+v", months)
 	}
-	if _, r := Forecast([]CohortFlight{{EndsOn: NewDate(2026, 1, 1), Active: 3}}); r != 1 {
+	if _, r := Forecast([]CohortFlight{{EndsOn: NewDate(2026, 1, 1), Active: 3}}, NewDate(2026, 1, 1)); r != 1 {
 		t.Errorf("no finished learners: rate %v, want 1", r)
+	}
+	// Cohorts that ended before the as-at date with learners still active
+	// are expected in the as-at month, not in a month already past.
+	overdue := []CohortFlight{
+		{EndsOn: NewDate(2026, 7, 31), Active: 4},
+		{EndsOn: NewDate(2026, 11, 30), Active: 6},
+		{EndsOn: NewDate(2026, 10, 31), Active: 0, Completed: 3, Withdrawn: 1},
+	}
+	months, rate = Forecast(overdue, NewDate(2026, 11, 22))
+	if rate != 0.75 || len(months) != 1 || !months[0].Month.Equal(NewDate(2026, 11, 1)) || months[0].Expected != 7.5 {
+		t.Errorf("overdue cohorts: rate %v months %+v, want one month 2026-11 expecting 7.5", rate, months)
 	}
 }

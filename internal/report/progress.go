@@ -79,7 +79,7 @@ func BuildProgress(ctx context.Context, db *store.DB, scope policy.Scope, progra
 	if err != nil {
 		return r, err
 	}
-	r.Forecast, r.ForecastRate = domain.Forecast(flights)
+	r.Forecast, r.ForecastRate = domain.Forecast(flights, asAt)
 	for _, f := range flights {
 		if f.Completed+f.Withdrawn > 0 {
 			r.ForecastRateObserved = true

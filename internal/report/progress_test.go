@@ -90,6 +90,11 @@ func TestBuildProgress(t *testing.T) {
 		if len(la.Suppliers) != 0 || la.Applications != 1 || la.InTraining != 1 {
 			t.Errorf("Bradford's view: %+v", la)
 		}
+		// Bradford's forecast counts Bradford's learner only: one in
+		// training, none finished yet, so the rate is 1 and not observed.
+		if len(la.Forecast) != 1 || la.Forecast[0].Expected != 1 || la.ForecastRate != 1 || la.ForecastRateObserved {
+			t.Errorf("Bradford's forecast %+v at %v (observed %v)", la.Forecast, la.ForecastRate, la.ForecastRateObserved)
+		}
 
 		// Not as at an earlier day; not a programme that does not exist.
 		if _, err := report.BuildProgress(ctx, db, rpNational, w.Programme.ID, today.AddDays(-1)); !errors.Is(err, report.ErrPastProgress) {

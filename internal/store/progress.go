@@ -40,19 +40,24 @@ func (db *DB) ProgressApps(ctx context.Context, scope policy.Scope, programmeID,
 }
 
 // CohortFlights returns what domain.Forecast needs of every cohort of a
-// programme in scope.
+// programme in scope, counting only the learners the scope may see: an LA
+// officer's forecast is of their authority's learners, not of everyone in
+// the cohorts that serve it, so it agrees with ProgressApps.
 func (db *DB) CohortFlights(ctx context.Context, scope policy.Scope, programmeID int64) ([]domain.CohortFlight, error) {
 	var a args
-	where, ok := cohortScope(&a, scope)
+	cohorts, ok := cohortScope(&a, scope)
 	if !ok {
 		return nil, nil
 	}
-	where += " AND ch.programme_id = " + a.add(programmeID)
+	apps, _ := appScope(&a, scope)
+	where := cohorts + " AND " + apps + " AND ap.programme_id = " + a.add(programmeID)
 	rows, err := db.read.QueryContext(ctx, `SELECT ch.ends_on,
-		(SELECT COUNT(*) FROM applications a1 WHERE a1.cohort_id = ch.id AND a1.status IN ('enrolled', 'in_training')),
-		(SELECT COUNT(*) FROM applications a2 WHERE a2.cohort_id = ch.id AND a2.status IN ('completed', 'certified')),
-		(SELECT COUNT(*) FROM applications a3 WHERE a3.cohort_id = ch.id AND a3.status = 'withdrawn' AND a3.enrolled_on IS NOT NULL)
-		FROM cohorts ch WHERE `+where, a...)
+		SUM(CASE WHEN ap.status IN ('enrolled', 'in_training') THEN 1 ELSE 0 END),
+		SUM(CASE WHEN ap.status IN ('completed', 'certified') THEN 1 ELSE 0 END),
+		SUM(CASE WHEN ap.status = 'withdrawn' AND ap.enrolled_on IS NOT NULL THEN 1 ELSE 0 END)
+		FROM applications ap JOIN cohorts ch ON ch.id = ap.cohort_id
+		WHERE `+where+`
+		GROUP BY ch.id, ch.ends_on ORDER BY ch.id`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("cohort flights: %w", err)
 	}

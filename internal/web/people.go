@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -154,7 +153,7 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, settingPath(st.URN)+"?added="+url.QueryEscape(fmt.Sprintf("%s %s added as %s", f.GivenName, f.FamilyName, role.Label())), http.StatusSeeOther)
+	s.redirectFlash(w, r, settingPath(st.URN), fmt.Sprintf("%s %s added as %s", f.GivenName, f.FamilyName, role.Label()))
 	return nil
 }
 
@@ -326,7 +325,7 @@ func (s *Server) employmentCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, settingPath(st.URN)+"?added="+url.QueryEscape(fmt.Sprintf("%s recorded as %s from %s", p.FullName(), role.Label(), started.Long())), http.StatusSeeOther)
+	s.redirectFlash(w, r, settingPath(st.URN), fmt.Sprintf("%s recorded as %s from %s", p.FullName(), role.Label(), started.Long()))
 	return nil
 }
 
@@ -390,6 +389,6 @@ func (s *Server) employmentEnd(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, settingPath(e.SettingURN)+"?added="+url.QueryEscape(fmt.Sprintf("%s's employment as %s ends on %s", e.PractitionerName, e.Role.Label(), ended.Long())), http.StatusSeeOther)
+	s.redirectFlash(w, r, settingPath(e.SettingURN), fmt.Sprintf("%s's employment as %s ends on %s", e.PractitionerName, e.Role.Label(), ended.Long()))
 	return nil
 }

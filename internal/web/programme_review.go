@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -38,7 +37,7 @@ func (s *Server) progReview(w http.ResponseWriter, r *http.Request) error {
 		}
 		page = n
 	}
-	d := progReviewData{Decided: q.Get("decided"), RuleTitles: map[string]string{}}
+	d := progReviewData{Decided: s.takeFlash(w, r), RuleTitles: map[string]string{}}
 	if p := q.Get("programme"); p != "" {
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil || id < 1 {
@@ -161,7 +160,7 @@ func (s *Server) progDecide(w http.ResponseWriter, r *http.Request) error {
 	if eligible && f.Extra {
 		msg += ", with an extra funded place for " + progSettingName(app)
 	}
-	http.Redirect(w, r, "/review?decided="+url.QueryEscape(msg), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/review", msg)
 	return nil
 }
 

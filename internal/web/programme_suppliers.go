@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -164,7 +163,7 @@ func (s *Server) progSupplierCreate(w http.ResponseWriter, r *http.Request) erro
 	if len(members) > 0 {
 		msg += fmt.Sprintf(" as a consortium of %d members", len(members))
 	}
-	http.Redirect(w, r, fmt.Sprintf("/suppliers/%d?added=%s", org.ID, url.QueryEscape(msg)), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/suppliers/%d", org.ID), msg)
 	return nil
 }
 
@@ -263,7 +262,7 @@ func (s *Server) progSupplierShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	d := progSupplierData{Org: org, Added: r.URL.Query().Get("added")}
+	d := progSupplierData{Org: org, Added: s.takeFlash(w, r)}
 	if d.Members, err = s.db.SupplierMembers(ctx, org.ID); err != nil {
 		return err
 	}
@@ -327,7 +326,7 @@ func (s *Server) progMembersUpdate(w http.ResponseWriter, r *http.Request) error
 	if len(members) == 0 {
 		msg = org.Name + " has no members listed: it is no longer shown as a consortium"
 	}
-	http.Redirect(w, r, fmt.Sprintf("/suppliers/%d?added=%s", org.ID, url.QueryEscape(msg)), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/suppliers/%d", org.ID), msg)
 	return nil
 }
 
@@ -520,6 +519,6 @@ func (s *Server) progContractCreate(w http.ResponseWriter, r *http.Request) erro
 	if c.Version > 1 {
 		msg += fmt.Sprintf(" and replaces version %d", c.Version-1)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/suppliers/%d?added=%s", org.ID, url.QueryEscape(msg)), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/suppliers/%d", org.ID), msg)
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -112,7 +111,7 @@ func (s *Server) progList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	today := domain.Today()
-	d := progListData{Added: r.URL.Query().Get("added")}
+	d := progListData{Added: s.takeFlash(w, r)}
 	for _, p := range ps {
 		row := progListRow{Programme: p, QualID: p.QualificationID, Applications: progDateRange(p.OpensOn, p.ClosesOn),
 			Training: progDateRange(p.StartsOn, p.EndsOn), Target: progThousands(p.TargetCompletions)}
@@ -557,7 +556,7 @@ func (s *Server) progCreate(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return s.renderForm(w, r, "prog-form", "Create a programme", f)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/programmes/%d?saved=%s", p.ID, url.QueryEscape(p.Name+" created")), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/programmes/%d", p.ID), p.Name+" created")
 	return nil
 }
 
@@ -617,7 +616,7 @@ func (s *Server) progUpdate(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return s.renderForm(w, r, "prog-form", title, f)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/programmes/%d?saved=%s", p.ID, url.QueryEscape(p.Name+" saved")), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/programmes/%d", p.ID), p.Name+" saved")
 	return nil
 }
 
@@ -649,7 +648,7 @@ func (s *Server) progShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := progShowData{Programme: p, Applications: progDateRange(p.OpensOn, p.ClosesOn), Training: progDateRange(p.StartsOn, p.EndsOn),
-		Target: progThousands(p.TargetCompletions), Threshold: progPercent(p.Rules.AttendanceThreshold) + "%", Saved: r.URL.Query().Get("saved")}
+		Target: progThousands(p.TargetCompletions), Threshold: progPercent(p.Rules.AttendanceThreshold) + "%", Saved: s.takeFlash(w, r)}
 	d.Tag, d.Colour = progPhase(p, domain.Today())
 	if d.Qualification, err = s.db.Qualification(ctx, p.QualificationID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err

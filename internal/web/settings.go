@@ -163,7 +163,7 @@ func (s *Server) settingShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := settingShowData{Setting: st, CanManage: policy.CanManageStaff(u, st.Setting) && u.Role != domain.RoleSupplierAdmin,
-		Today: domain.Today(), Added: r.URL.Query().Get("added")}
+		Today: domain.Today(), Added: s.takeFlash(w, r)}
 	d.Eligible = domain.EligibleSetting(st.Setting, d.Today)
 	people := policy.People(u)
 	if people.Kind != policy.Nothing && people.Kind != policy.Org && people.Kind != policy.Self {
