@@ -78,6 +78,12 @@ type Application struct {
 	SupplierName     string
 }
 
+// SettingDisplayName is the setting's name as pages show it, naming the
+// type and URN where Ofsted withholds a home-based provider's name.
+func (r Application) SettingDisplayName() string {
+	return domain.Setting{URN: r.SettingURN, Name: r.SettingName, Type: r.SettingType}.DisplayName()
+}
+
 const appColumns = `ap.id, ap.programme_id, ap.practitioner_id, ap.setting_urn, COALESCE(ap.la_code, ''), ap.applied_on, ap.nominated,
 	ap.setting_confirmed_at IS NOT NULL, ap.working_towards_l3, ap.status, ap.decision, ap.reason_code, ap.reason, ap.manual_decision,
 	ap.extra_setting_place, COALESCE(ap.cohort_id, 0), COALESCE(ap.waitlist_cohort_id, 0), ap.withdrawal_reason, ap.withdrawn_on,

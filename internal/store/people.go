@@ -147,6 +147,12 @@ type EmploymentRecord struct {
 	UpdatedAt        time.Time
 }
 
+// SettingDisplayName is the setting's name as pages show it, naming the
+// type and URN where Ofsted withholds a home-based provider's name.
+func (r EmploymentRecord) SettingDisplayName() string {
+	return domain.Setting{URN: r.SettingURN, Name: r.SettingName, Type: r.SettingType}.DisplayName()
+}
+
 const employmentColumns = `e.id, e.practitioner_id, e.setting_urn, e.role, e.started_on, e.ended_on, e.updated_at,
 	p.given_name || ' ' || p.family_name, es.name, es.provider_type`
 

@@ -197,6 +197,9 @@ func (s *Server) cohortAttendanceData(r *http.Request, sess store.SessionRecord,
 	}
 	for _, l := range lines {
 		row := cohortRegisterRow{RegisterLine: l, Field: fmt.Sprintf("mark-%d", l.ApplicationID), Value: l.Mark, Hint: l.SettingName}
+		if row.Hint == "" {
+			row.Hint = "Setting's name withheld by Ofsted"
+		}
 		if l.Status == domain.StatusWithdrawn {
 			row.Hint += " · withdrawn after this session"
 		}

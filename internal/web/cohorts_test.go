@@ -554,6 +554,9 @@ func TestCohortAttendance(t *testing.T) {
 			t.Fatalf("first trainer's save: %d", code)
 		}
 		code, _, body = cohortPostTo(t, t2, u, url.Values{"version": {v2}, fmt.Sprintf("mark-%d", a): {"excused"}, fmt.Sprintf("mark-%d", b): {"absent"}})
+		if !strings.Contains(body, `id="marks-error"`) || !strings.Contains(body, `aria-describedby="marks-error`) {
+			t.Errorf("the register's error is not tied to its learners' questions")
+		}
 		if code != 409 || !strings.Contains(body, "Another person saved this register after you opened it. Their marks are shown below; check and save again.") ||
 			!strings.Contains(body, "Your marks that were not saved") || !strings.Contains(body, "Amara Leedsworker: Excused") {
 			t.Fatalf("second trainer's stale save: %d", code)
