@@ -1220,7 +1220,7 @@ func (p *page) narrowHere(label string) {
 			p.errorf("%s: the scroll region of %q is not keyboard-focusable or has no name (focusable %v, named %v)", label, reg.What, reg.Focusable, reg.Named)
 			continue
 		}
-		p.t.Logf("reported, not failed: %s: the table %q scrolls sideways in its focusable region", label, reg.What)
+		p.t.Logf("%s: %q scrolls sideways in its own focusable region (the page does not)", label, reg.What)
 	}
 	if r.ScrollWidth <= r.ClientWidth {
 		return
@@ -1230,10 +1230,10 @@ func (p *page) narrowHere(label string) {
 		p.errorf("%s because of %v", msg, r.Other)
 	}
 	if len(r.Tables) > 0 {
-		p.t.Logf("reported, not failed: %s because of the wide data table(s) %q, which are in no scroll region", msg, r.Tables)
+		p.errorf("%s because of the wide data table(s) %q, which are in no scroll region", msg, r.Tables)
 	}
 	if len(r.Escaped) > 0 {
-		p.t.Logf("reported, not failed: %s although its tables are in scroll regions: content of the tables %q escapes its region, e.g. %s", msg, r.Escaped, r.Example)
+		p.errorf("%s although its tables are in scroll regions: content of the tables %q escapes its region, e.g. %s", msg, r.Escaped, r.Example)
 	}
 }
 
