@@ -274,3 +274,15 @@ func (tx *Tx) RecogniseQualification(ctx context.Context, a domain.Actor, practi
 	}
 	return tx.Audit(ctx, a, "recognise", "qualification", fmt.Sprint(id), nil, map[string]any{"practitioner_id": practitionerID, "title": title, "level": level, "on": on})
 }
+
+// CoverageVersion is a number that moves, in the same transaction, with
+// every change to what coverage is counted from (settings, authorities,
+// people, employments, applications, qualifications), whichever process
+// makes it. What was computed at one version stays true until it moves.
+func (db *DB) CoverageVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := db.read.QueryRowContext(ctx, `SELECT version FROM coverage_version WHERE id = 1`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("coverage version: %w", err)
+	}
+	return v, nil
+}

@@ -21,8 +21,8 @@ import (
 // the rules of package domain; these handlers only choose what to show,
 // arrange it and export it.
 func (s *Server) coverageRoutes(mux *http.ServeMux, signedIn func(appHandler) http.Handler) {
-	mux.Handle("GET /coverage", signedIn(s.covNational))
-	mux.Handle("GET /coverage/la/{code}", signedIn(s.covLA))
+	mux.Handle("GET /coverage", signedIn(s.cachedByCoverage(s.covNational)))
+	mux.Handle("GET /coverage/la/{code}", signedIn(s.cachedByCoverage(s.covLA)))
 	mux.Handle("GET /coverage/programmes/{id}", signedIn(s.covProgress))
 }
 

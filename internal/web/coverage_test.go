@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -790,6 +791,54 @@ func TestCoverageProgress(t *testing.T) {
 		_, _, b = covGet(t, f.client(t, "sup1"), path)
 		if !bytes.Contains(b, []byte("Supplier One")) {
 			t.Error("sup1 does not see its own row")
+		}
+	})
+}
+
+// TestCoverageCacheFollowsChanges checks the dashboards kept between
+// changes are never stale: a page seen twice is the same page, and a new
+// SENCO recorded by anyone, in any process, shows on the next view.
+func TestCoverageCacheFollowsChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := covSetup(t, db)
+		ctx := context.Background()
+		c := f.client(t, "la1")
+		u := f.srv.URL + "/coverage/la/E08000035?as_at=" + f.today.String()
+		_, _, first := covGet(t, c, u)
+		_, _, again := covGet(t, c, u)
+		if !bytes.Equal(first, again) {
+			t.Fatal("the same page, asked twice with nothing changed, differs")
+		}
+		if !slices.Contains(covURNs(string(first)), "EY100010") {
+			t.Fatalf("Gamma Nursery is not on Leeds' gap list to begin with: %v", covURNs(string(first)))
+		}
+		// Gamma Nursery gets a qualified SENCO.
+		op := domain.OperatorActor("test")
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			p, err := tx.CreatePractitioner(ctx, op, domain.Practitioner{GivenName: "Nia", FamilyName: "Newsenco", QualificationLevel: 3, OwnerOrgID: f.users["sm1"].Org.ID})
+			if err != nil {
+				return err
+			}
+			if err := tx.RecogniseQualification(ctx, op, p.ID, "Level 3 SENCO award", 3, f.today.AddDays(-400)); err != nil {
+				return err
+			}
+			_, err = tx.AddEmployment(ctx, op, domain.Employment{PractitionerID: p.ID, SettingURN: "EY100010", Role: domain.RoleSENCO, StartedOn: f.today.AddDays(-1)})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, after := covGet(t, c, u)
+		if slices.Contains(covURNs(string(after)), "EY100010") {
+			t.Errorf("Gamma Nursery is still on the gap list after its new SENCO started")
+		}
+		if len(covURNs(string(after))) != len(covURNs(string(first)))-1 {
+			t.Errorf("gap list went from %d to %d settings, want one fewer", len(covURNs(string(first))), len(covURNs(string(after))))
+		}
+		// An officer of another authority asking for the same address is
+		// refused, not served the kept page.
+		if code, _, _ := covGet(t, f.client(t, "la2"), u); code != 404 {
+			t.Errorf("Barking's officer asking for Leeds' kept page: status %d, want 404", code)
 		}
 	})
 }

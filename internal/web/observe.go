@@ -18,6 +18,9 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// pageCache counts dashboard pages served from memory (hit) and
+	// computed (miss).
+	pageCache *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -30,20 +33,15 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "senco_http_request_duration_seconds", Help: "HTTP request duration by route pattern.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route", "method"}),
+		pageCache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "senco_page_cache_total", Help: "Coverage dashboard pages served from memory (hit) or computed (miss).",
+		}, []string{"result"}),
 	}
-	// Registering twice (several servers on one registry in tests) is fine.
-	for _, c := range []prometheus.Collector{m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
-		if err := reg.Register(c); err != nil {
-			if are, ok := err.(prometheus.AlreadyRegisteredError); ok {
-				switch c.(type) {
-				case *prometheus.CounterVec:
-					m.requests = are.ExistingCollector.(*prometheus.CounterVec)
-				case *prometheus.HistogramVec:
-					m.duration = are.ExistingCollector.(*prometheus.HistogramVec)
-				}
-			}
-		}
-	}
+	m.requests = registerOnce(reg, m.requests)
+	m.duration = registerOnce(reg, m.duration)
+	m.pageCache = registerOnce(reg, m.pageCache)
+	registerOnce(reg, collectors.NewGoCollector())
+	registerOnce(reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
@@ -126,4 +124,17 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// registerOnce registers c, or returns the collector already registered in its
+// place (several servers share one registry in tests).
+func registerOnce[C prometheus.Collector](reg *prometheus.Registry, c C) C {
+	if err := reg.Register(c); err != nil {
+		if are, ok := err.(prometheus.AlreadyRegisteredError); ok {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+	}
+	return c
 }

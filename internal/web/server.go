@@ -46,6 +46,8 @@ type Server struct {
 	pages   map[string]*template.Template
 	metrics *metrics
 	handler http.Handler
+	// pageCache keeps the coverage dashboards between changes to the data.
+	pageCache *pageCache
 }
 
 // New parses the templates (failing at start-up, not at first use, when a
@@ -70,7 +72,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Log, pages: pages, metrics: newMetrics(cfg.Registry)}
+	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Log, pages: pages, metrics: newMetrics(cfg.Registry), pageCache: newPageCache(64 << 20)}
 	s.handler = s.routes()
 	return s, nil
 }

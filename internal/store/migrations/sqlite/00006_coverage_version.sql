@@ -1,0 +1,164 @@
+-- +goose Up
+-- The cohort list counts each cohort's waiting list.
+CREATE INDEX applications_waitlist ON applications (waitlist_cohort_id, status) WHERE waitlist_cohort_id IS NOT NULL;
+
+-- A number that changes whenever anything coverage is counted from
+-- changes, in the same transaction as the change, whichever process makes
+-- it (the server, or an import from the command line): the dashboards keep
+-- what they computed until it moves.
+CREATE TABLE coverage_version (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+);
+INSERT INTO coverage_version (id, version) VALUES (1, 1);
+-- +goose StatementBegin
+CREATE TRIGGER settings_coverage_insert AFTER INSERT ON settings
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER settings_coverage_update AFTER UPDATE ON settings
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER settings_coverage_delete AFTER DELETE ON settings
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER local_authorities_coverage_insert AFTER INSERT ON local_authorities
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER local_authorities_coverage_update AFTER UPDATE ON local_authorities
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER local_authorities_coverage_delete AFTER DELETE ON local_authorities
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER practitioners_coverage_insert AFTER INSERT ON practitioners
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER practitioners_coverage_update AFTER UPDATE ON practitioners
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER practitioners_coverage_delete AFTER DELETE ON practitioners
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER employments_coverage_insert AFTER INSERT ON employments
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER employments_coverage_update AFTER UPDATE ON employments
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER employments_coverage_delete AFTER DELETE ON employments
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER applications_coverage_insert AFTER INSERT ON applications
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER applications_coverage_update AFTER UPDATE ON applications
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER applications_coverage_delete AFTER DELETE ON applications
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER recognised_qualifications_coverage_insert AFTER INSERT ON recognised_qualifications
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER recognised_qualifications_coverage_update AFTER UPDATE ON recognised_qualifications
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER recognised_qualifications_coverage_delete AFTER DELETE ON recognised_qualifications
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER qualifications_coverage_insert AFTER INSERT ON qualifications
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER qualifications_coverage_update AFTER UPDATE ON qualifications
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER qualifications_coverage_delete AFTER DELETE ON qualifications
+BEGIN
+    UPDATE coverage_version SET version = version + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TRIGGER settings_coverage_insert;
+DROP TRIGGER settings_coverage_update;
+DROP TRIGGER settings_coverage_delete;
+DROP TRIGGER local_authorities_coverage_insert;
+DROP TRIGGER local_authorities_coverage_update;
+DROP TRIGGER local_authorities_coverage_delete;
+DROP TRIGGER practitioners_coverage_insert;
+DROP TRIGGER practitioners_coverage_update;
+DROP TRIGGER practitioners_coverage_delete;
+DROP TRIGGER employments_coverage_insert;
+DROP TRIGGER employments_coverage_update;
+DROP TRIGGER employments_coverage_delete;
+DROP TRIGGER applications_coverage_insert;
+DROP TRIGGER applications_coverage_update;
+DROP TRIGGER applications_coverage_delete;
+DROP TRIGGER recognised_qualifications_coverage_insert;
+DROP TRIGGER recognised_qualifications_coverage_update;
+DROP TRIGGER recognised_qualifications_coverage_delete;
+DROP TRIGGER qualifications_coverage_insert;
+DROP TRIGGER qualifications_coverage_update;
+DROP TRIGGER qualifications_coverage_delete;
+DROP TABLE coverage_version;
+DROP INDEX applications_waitlist;
