@@ -154,38 +154,3 @@ func printPairs(title string, clients int, pairs []*pair) {
 	}
 	fmt.Println()
 }
-
-// burst has every client make perClient calls, all starting together, and
-// keeps every duration: for requests too slow for a time window, the
-// latency of 50 clients asking at once.
-func burst(ctx context.Context, res *results, clients, perClient int, do func(context.Context) (time.Time, time.Duration, error)) {
-	res.mu.Lock()
-	res.from, res.to = time.Time{}, time.Now().Add(24*time.Hour)
-	res.mu.Unlock()
-	if res.loadBefore == "" {
-		res.loadBefore = loadAverage()
-	}
-	begin := time.Now()
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range perClient {
-				start, d, err := do(ctx)
-				if err != nil {
-					if res.errors.Add(1) <= 3 {
-						log.Printf("request failed: %v", err)
-					}
-					continue
-				}
-				if d >= 0 {
-					res.add(start, d)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	res.elapsed += time.Since(begin)
-	res.loadAfter = loadAverage()
-}

@@ -59,7 +59,6 @@ type config struct {
 	requests             int
 	la, typ              string
 	barePragmas          string
-	burst                int
 }
 
 func main() {
@@ -84,7 +83,6 @@ func main() {
 	fs.StringVar(&c.la, "la", "", "peer: authority to filter by (default: the one with most eligible settings)")
 	fs.StringVar(&c.typ, "type", "childminder", "peer: provider type to filter by")
 	fs.StringVar(&c.barePragmas, "bare-pragmas", "", "SQLite pragmas added to the bare pool only, e.g. mmap_size(1073741824), to measure a change of the store's settings")
-	fs.IntVar(&c.burst, "burst", 2, "coverage: requests each client makes in the LA page's burst")
 	fs.Parse(os.Args[2:])
 
 	ctx := context.Background()
@@ -149,6 +147,25 @@ func openBare(dbURL string, extra ...string) (*sql.DB, error) {
 	}
 	db.SetMaxOpenConns(max(8, 4*runtime.NumCPU()))
 	db.SetMaxIdleConns(max(8, 4*runtime.NumCPU()))
+	return db, nil
+}
+
+// openWriter opens one connection that may write, to make the changes a
+// measurement needs (the bare pool is read-only).
+func openWriter(dbURL string) (*sql.DB, error) {
+	driver, dsn := "pgx", dbURL
+	if path, ok := strings.CutPrefix(dbURL, "sqlite:"); ok {
+		q := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+			q.Add("_pragma", p)
+		}
+		driver, dsn = "sqlite", "file:"+path+"?"+q.Encode()
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
 	return db, nil
 }
 

@@ -34,7 +34,14 @@ func BuildEquity(ctx context.Context, db *store.DB, scope policy.Scope, asAt dom
 	if err != nil {
 		return nil, err
 	}
-	uptake, err := db.UptakeByLA(ctx, scope, programmeID, asAt)
+	return EquityOf(ctx, db, scope, cov, programmeID)
+}
+
+// EquityOf is BuildEquity from a coverage report already built for the
+// same scope (on its as-at date), so a page that shows both counts
+// coverage once.
+func EquityOf(ctx context.Context, db *store.DB, scope policy.Scope, cov Coverage, programmeID int64) ([]EquityRow, error) {
+	uptake, err := db.UptakeByLA(ctx, scope, programmeID, cov.AsAt)
 	if err != nil {
 		return nil, err
 	}

@@ -187,7 +187,7 @@ func (s *Server) covNational(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		case "equity":
-			equity, err := report.BuildEquity(ctx, s.db, scope, asAt, 0)
+			equity, err := report.EquityOf(ctx, s.db, scope, cov, 0)
 			if err != nil {
 				return err
 			}
@@ -197,7 +197,7 @@ func (s *Server) covNational(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.covDownload(w, r, t, "")
 	}
-	equity, err := report.BuildEquity(ctx, s.db, scope, asAt, 0)
+	equity, err := report.EquityOf(ctx, s.db, scope, cov, 0)
 	if err != nil {
 		return err
 	}
