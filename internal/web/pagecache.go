@@ -2,9 +2,13 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 
 	"senco/internal/domain"
 )
@@ -20,6 +24,11 @@ import (
 // version. It is bounded: when full, pages of older versions go first, and
 // then everything.
 type pageCache struct {
+	// flight makes the requests that miss together wait for one
+	// computation: after a change, fifty officers opening the same page
+	// cost one count, not fifty at once.
+	flight singleflight.Group
+
 	mu       sync.Mutex
 	pages    map[string]cachedPage
 	bytes    int
@@ -107,23 +116,31 @@ func (s *Server) cachedByCoverage(h appHandler) appHandler {
 			return nil
 		}
 		s.metrics.pageCache.WithLabelValues("miss").Inc()
-		c := &capture{header: http.Header{}}
-		if err := h(c, r); err != nil {
+		v, err, _ := s.pageCache.flight.Do(key, func() (any, error) {
+			// Computed for every request waiting on it: the first one
+			// going away must not fail the others.
+			c := &capture{header: http.Header{}}
+			if err := h(c, r.WithContext(context.WithoutCancel(r.Context()))); err != nil {
+				return nil, err
+			}
+			if c.status == 0 {
+				c.status = http.StatusOK
+			}
+			if c.status == http.StatusOK && c.header.Get("Set-Cookie") == "" {
+				s.pageCache.put(key, cachedPage{version: version, contentType: c.header.Get("Content-Type"),
+					contentDisposition: c.header.Get("Content-Disposition"), body: c.body.Bytes()})
+			}
+			return c, nil
+		})
+		if err != nil {
 			return err
 		}
-		p := cachedPage{version: version, contentType: c.header.Get("Content-Type"),
-			contentDisposition: c.header.Get("Content-Disposition"), body: c.body.Bytes()}
-		if c.status == 0 {
-			c.status = http.StatusOK
-		}
-		if c.status == http.StatusOK && c.header.Get("Set-Cookie") == "" {
-			s.pageCache.put(key, p)
-		}
+		c := v.(*capture)
 		for k, vs := range c.header {
-			w.Header()[k] = vs
+			w.Header()[k] = slices.Clone(vs)
 		}
 		w.WriteHeader(c.status)
-		_, err = w.Write(p.body)
+		_, err = w.Write(c.body.Bytes())
 		return err
 	}
 }
