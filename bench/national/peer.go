@@ -293,7 +293,7 @@ func hey(u, auth string, n, c int, headers ...string) (heyResult, error) {
 		return f
 	}
 	h := heyResult{secs: num(heyTotal), rps: num(heyRPS), mean: 1000 * num(heyAvg)}
-	for _, m := range regexp.MustCompile(`(\d+)% in ([0-9.]+) secs`).FindAllStringSubmatch(text, -1) {
+	for _, m := range regexp.MustCompile(`(\d+)%+ in ([0-9.]+) secs`).FindAllStringSubmatch(text, -1) {
 		f, _ := strconv.ParseFloat(m[2], 64)
 		switch m[1] {
 		case "50":
