@@ -76,9 +76,10 @@ func runCoverage(ctx context.Context, c config, page bool) error {
 	return laPage(ctx, db, bare, rows, asAt, c)
 }
 
-// bareCoverage runs CoverageByLA's statement and reads its rows.
-func bareCoverage(ctx context.Context, bare *sql.DB, scope policy.Scope, asAt domain.Date) (map[string]domain.AreaCoverage, error) {
-	q, args := coverageByLASQL(scope, asAt)
+// bareCoverage runs CoverageByLA's statement for England (the same form on
+// both databases) and reads its rows.
+func bareCoverage(ctx context.Context, bare *sql.DB, national policy.Scope, asAt domain.Date) (map[string]domain.AreaCoverage, error) {
+	q, args := coverageByLASQL(false, national, asAt)
 	rows, err := bare.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -178,7 +179,7 @@ func laPage(ctx context.Context, db *store.DB, bare *sql.DB, rows []store.LACove
 	if err != nil {
 		return err
 	}
-	bgap, blost, err := bareLAPage(ctx, bare, scope, code, since, asAt)
+	bgap, blost, err := bareLAPage(ctx, bare, db.Dialect == store.Postgres, scope, code, since, asAt)
 	if err != nil {
 		return err
 	}
@@ -214,7 +215,7 @@ func laPage(ctx context.Context, db *store.DB, bare *sql.DB, rows []store.LACove
 			return err
 		},
 		query: func(ctx context.Context) error {
-			_, _, err := bareLAPage(ctx, bare, scope, code, since, asAt)
+			_, _, err := bareLAPage(ctx, bare, db.Dialect == store.Postgres, scope, code, since, asAt)
 			return err
 		}}
 	// The page is kept in memory until the coverage version moves, as it
@@ -286,15 +287,15 @@ func laPage(ctx context.Context, db *store.DB, bare *sql.DB, rows []store.LACove
 // bareLAPage runs the statements that compute the LA dashboard's figures
 // and lists: CoverageByLA in the authority's scope with the list of
 // authorities, CoverageSettings' gap list, SettingsLostSENCO for 6 months.
-func bareLAPage(ctx context.Context, bare *sql.DB, scope policy.Scope, code string, since, asAt domain.Date) (gap []string, lost []any, err error) {
-	q, args := coverageByLASQL(scope, asAt)
+func bareLAPage(ctx context.Context, bare *sql.DB, pg bool, scope policy.Scope, code string, since, asAt domain.Date) (gap []string, lost []any, err error) {
+	q, args := coverageByLASQL(pg, scope, asAt)
 	if _, err := drain(bare.QueryContext(ctx, q, args...)); err != nil {
 		return nil, nil, err
 	}
 	if _, err := drain(bare.QueryContext(ctx, allLASQL)); err != nil {
 		return nil, nil, err
 	}
-	q, args = coverageSettingsSQL(scope, asAt, code, true)
+	q, args = coverageSettingsSQL(pg, scope, asAt, code, true)
 	urns, err := drain(bare.QueryContext(ctx, q, args...))
 	if err != nil {
 		return nil, nil, err
@@ -302,7 +303,7 @@ func bareLAPage(ctx context.Context, bare *sql.DB, scope policy.Scope, code stri
 	for _, u := range urns {
 		gap = append(gap, fmt.Sprint(u))
 	}
-	q, args = lostSENCOSQL(scope, since, asAt, code)
+	q, args = lostSENCOSQL(pg, scope, since, asAt, code)
 	lost, err = drain(bare.QueryContext(ctx, q, args...))
 	return gap, lost, err
 }
@@ -323,15 +324,15 @@ func printSQL(ctx context.Context, c config) error {
 		}
 		fmt.Println()
 	}
-	q, args := coverageByLASQL(policy.Scope{Kind: policy.National}, asAt)
+	q, args := coverageByLASQL(db.Dialect == store.Postgres, policy.Scope{Kind: policy.National}, asAt)
 	show("store.CoverageByLA for England (national scope)", q, args)
 	if c.la != "" {
 		scope := policy.Scope{Kind: policy.LA, LACode: c.la}
-		q, args = coverageByLASQL(scope, asAt)
+		q, args = coverageByLASQL(db.Dialect == store.Postgres, scope, asAt)
 		show("LA dashboard: CoverageByLA in the authority's scope", q, args)
-		q, args = coverageSettingsSQL(scope, asAt, c.la, true)
+		q, args = coverageSettingsSQL(db.Dialect == store.Postgres, scope, asAt, c.la, true)
 		show("LA dashboard: CoverageSettings, gap list", q, args)
-		q, args = lostSENCOSQL(scope, asAt.AddMonths(-6), asAt, c.la)
+		q, args = lostSENCOSQL(db.Dialect == store.Postgres, scope, asAt.AddMonths(-6), asAt, c.la)
 		show("LA dashboard: SettingsLostSENCO, 6 months", q, args)
 	}
 	return nil

@@ -5,8 +5,9 @@ package main
 // CoverageSettings), internal/store/eligible.go (eligibleSQL),
 // internal/store/settings.go (settingScope) and
 // internal/store/coverage_lost.go (heldByEmploymentSQL,
-// SettingsLostSENCO), built the same way from the domain's lists. The
-// harness checks that it gives CoverageByLA's, CoverageSettings' and
+// SettingsLostSENCO), built the same way from the domain's lists, in the
+// form the store uses for the scope and database (probe). The harness
+// checks that it gives CoverageByLA's, CoverageSettings' and
 // SettingsLostSENCO's answers before timing it.
 
 import (
@@ -16,7 +17,30 @@ import (
 	"senco/internal/policy"
 )
 
-func qualifiedSQL(a *sqlArgs, d domain.Date, senco bool) string {
+// probe: the store's per-setting form, for a narrow scope on PostgreSQL.
+type probe bool
+
+func probeFor(pg bool, scope policy.Scope) probe { return probe(pg && scope.Kind != policy.National) }
+
+func (p probe) end() string {
+	if p {
+		return " OFFSET 0)"
+	}
+	return ")"
+}
+
+func (p probe) certifiedSQL(pid, day string) string {
+	if !p {
+		return "EXISTS (SELECT 1 FROM certificates c WHERE c.practitioner_id = " + pid + " AND c.level >= 3" +
+			" AND c.certified_on <= " + day + " AND (c.revoked_on IS NULL OR c.revoked_on > " + day + "))"
+	}
+	return "(EXISTS (SELECT 1 FROM applications ca JOIN qualifications cq ON cq.id = ca.qualification_id WHERE ca.practitioner_id = " + pid +
+		" AND cq.level >= 3 AND ca.certified_on <= " + day + " AND (ca.revoked_on IS NULL OR ca.revoked_on > " + day + "))" +
+		" OR EXISTS (SELECT 1 FROM recognised_qualifications rq WHERE rq.practitioner_id = " + pid +
+		" AND rq.level >= 3 AND rq.recognised_on <= " + day + " AND (rq.revoked_on IS NULL OR rq.revoked_on > " + day + ")))"
+}
+
+func (p probe) qualifiedSQL(a *sqlArgs, d domain.Date, senco bool) string {
 	day := a.add(d)
 	role := ""
 	if senco {
@@ -24,16 +48,15 @@ func qualifiedSQL(a *sqlArgs, d domain.Date, senco bool) string {
 	}
 	return "EXISTS (SELECT 1 FROM employments e WHERE e.setting_urn = s.urn" + role +
 		" AND e.started_on <= " + day + " AND (e.ended_on IS NULL OR e.ended_on > " + day + ")" +
-		" AND EXISTS (SELECT 1 FROM certificates c WHERE c.practitioner_id = e.practitioner_id AND c.level >= 3" +
-		" AND c.certified_on <= " + day + " AND (c.revoked_on IS NULL OR c.revoked_on > " + day + ")))"
+		" AND " + p.certifiedSQL("e.practitioner_id", day) + p.end()
 }
 
-func inTrainingSQL(a *sqlArgs, d domain.Date) string {
+func (p probe) inTrainingSQL(a *sqlArgs, d domain.Date) string {
 	day := a.add(d)
 	return "EXISTS (SELECT 1 FROM employments e WHERE e.setting_urn = s.urn" +
 		" AND e.started_on <= " + day + " AND (e.ended_on IS NULL OR e.ended_on > " + day + ")" +
 		" AND EXISTS (SELECT 1 FROM applications ap WHERE ap.practitioner_id = e.practitioner_id" +
-		" AND ap.enrolled_on <= " + day + " AND (ap.left_training_on IS NULL OR ap.left_training_on > " + day + ")))"
+		" AND ap.enrolled_on <= " + day + " AND (ap.left_training_on IS NULL OR ap.left_training_on > " + day + "))" + p.end()
 }
 
 func groupSQL(a *sqlArgs) string {
@@ -67,27 +90,27 @@ func settingScope(a *sqlArgs, scope policy.Scope) string {
 	panic("scope not covered")
 }
 
-func settingFlagsSQL(a *sqlArgs, scope policy.Scope, d domain.Date) string {
+func settingFlagsSQL(a *sqlArgs, scope policy.Scope, d domain.Date, p probe) string {
 	where := settingScope(a, scope)
 	return `SELECT s.urn, COALESCE(s.la_code, '') AS la_code, CASE WHEN ` + groupSQL(a) + ` THEN 1 ELSE 0 END AS grp,
-		CASE WHEN ` + qualifiedSQL(a, d, false) + ` THEN 1 ELSE 0 END AS q,
-		CASE WHEN ` + inTrainingSQL(a, d) + ` THEN 1 ELSE 0 END AS t,
-		CASE WHEN ` + qualifiedSQL(a, d, true) + ` THEN 1 ELSE 0 END AS dg
+		CASE WHEN ` + p.qualifiedSQL(a, d, false) + ` THEN 1 ELSE 0 END AS q,
+		CASE WHEN ` + p.inTrainingSQL(a, d) + ` THEN 1 ELSE 0 END AS t,
+		CASE WHEN ` + p.qualifiedSQL(a, d, true) + ` THEN 1 ELSE 0 END AS dg
 		FROM settings s WHERE ` + where + ` AND ` + eligibleSQL(a, "s", d)
 }
 
 // coverageByLASQL is the one statement CoverageByLA runs for its counts.
-func coverageByLASQL(scope policy.Scope, d domain.Date) (string, []any) {
+func coverageByLASQL(pg bool, scope policy.Scope, d domain.Date) (string, []any) {
 	var a sqlArgs
-	flags := settingFlagsSQL(&a, scope, d)
+	flags := settingFlagsSQL(&a, scope, d, probeFor(pg, scope))
 	return `SELECT x.la_code, x.grp, COUNT(*), SUM(x.q), SUM(x.t), SUM(x.dg), SUM(CASE WHEN x.q = 0 AND x.t = 0 THEN 1 ELSE 0 END)
 		FROM (` + flags + `) x GROUP BY x.la_code, x.grp`, a
 }
 
 // coverageSettingsSQL is CoverageSettings' statement.
-func coverageSettingsSQL(scope policy.Scope, d domain.Date, laCode string, gapOnly bool) (string, []any) {
+func coverageSettingsSQL(pg bool, scope policy.Scope, d domain.Date, laCode string, gapOnly bool) (string, []any) {
 	var a sqlArgs
-	flags := settingFlagsSQL(&a, scope, d)
+	flags := settingFlagsSQL(&a, scope, d, probeFor(pg, scope))
 	where := "1=1"
 	if laCode != "" {
 		if laCode == "none" {
@@ -102,16 +125,16 @@ func coverageSettingsSQL(scope policy.Scope, d domain.Date, laCode string, gapOn
 		FROM (` + flags + `) x JOIN settings s ON s.urn = x.urn WHERE ` + where + ` ORDER BY s.name, x.urn`, a
 }
 
-func heldByEmploymentSQL(a *sqlArgs, d domain.Date) string {
+func heldByEmploymentSQL(a *sqlArgs, d domain.Date, p probe) string {
 	day := a.add(d)
 	return "(le.started_on <= " + day + " AND (le.ended_on IS NULL OR le.ended_on > " + day + ")" +
-		" AND EXISTS (SELECT 1 FROM certificates c WHERE c.practitioner_id = le.practitioner_id AND c.level >= 3" +
-		" AND c.certified_on <= " + day + " AND (c.revoked_on IS NULL OR c.revoked_on > " + day + ")))"
+		" AND " + p.certifiedSQL("le.practitioner_id", day) + ")"
 }
 
 // lostSENCOSQL is SettingsLostSENCO's statement.
-func lostSENCOSQL(scope policy.Scope, since, asAt domain.Date, laCode string) (string, []any) {
+func lostSENCOSQL(pg bool, scope policy.Scope, since, asAt domain.Date, laCode string) (string, []any) {
 	var a sqlArgs
+	p := probeFor(pg, scope)
 	where := settingScope(&a, scope)
 	if laCode != "" {
 		if laCode == "none" {
@@ -120,12 +143,12 @@ func lostSENCOSQL(scope policy.Scope, since, asAt domain.Date, laCode string) (s
 		where += " AND COALESCE(s.la_code, '') = " + a.add(laCode)
 	}
 	where += " AND " + eligibleSQL(&a, "s", asAt) +
-		" AND " + qualifiedSQL(&a, since, false) +
-		" AND NOT " + qualifiedSQL(&a, asAt, false)
+		" AND " + p.qualifiedSQL(&a, since, false) +
+		" AND NOT " + p.qualifiedSQL(&a, asAt, false)
 	lower, upper := a.add(since), a.add(asAt)
 	q := `SELECT s.urn, MAX(le.ended_on) FROM settings s JOIN employments le ON le.setting_urn = s.urn
 		WHERE ` + where + ` AND le.ended_on IS NOT NULL AND le.ended_on > ` + lower + ` AND le.ended_on <= ` + upper +
-		` AND ` + heldByEmploymentSQL(&a, since) + `
+		` AND ` + heldByEmploymentSQL(&a, since, p) + `
 		GROUP BY s.urn`
 	return q, a
 }

@@ -141,6 +141,14 @@ func openBare(dbURL string, extra ...string) (*sql.DB, error) {
 		db.SetMaxIdleConns(n)
 		return db, nil
 	}
+	// The store turns PostgreSQL's JIT off unless the URL sets it; so
+	// does the bare pool.
+	if u, err := url.Parse(dbURL); err == nil && !u.Query().Has("jit") {
+		q := u.Query()
+		q.Set("jit", "off")
+		u.RawQuery = q.Encode()
+		dbURL = u.String()
+	}
 	db, err := sql.Open("pgx", dbURL)
 	if err != nil {
 		return nil, err

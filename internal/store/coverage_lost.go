@@ -12,11 +12,10 @@ import (
 // certificate on day d (domain.Certificate.HeldOn), and le covered d
 // (domain.Employment.Covers): together, domain.QualifiedSENCOAt for that
 // one employment.
-func heldByEmploymentSQL(a *args, d domain.Date) string {
+func heldByEmploymentSQL(a *args, d domain.Date, p probe) string {
 	day := a.add(d)
 	return "(le.started_on <= " + day + " AND (le.ended_on IS NULL OR le.ended_on > " + day + ")" +
-		" AND EXISTS (SELECT 1 FROM certificates c WHERE c.practitioner_id = le.practitioner_id AND c.level >= 3" +
-		" AND c.certified_on <= " + day + " AND (c.revoked_on IS NULL OR c.revoked_on > " + day + ")))"
+		" AND " + p.certifiedSQL("le.practitioner_id", day) + ")"
 }
 
 // SettingsLostSENCO finds the settings in scope, eligible on asAt, that
@@ -37,6 +36,7 @@ func (db *DB) SettingsLostSENCO(ctx context.Context, scope policy.Scope, since, 
 	if !ok {
 		return out, nil
 	}
+	pr := db.probe(scope)
 	if laCode != "" {
 		if laCode == "none" {
 			laCode = ""
@@ -44,12 +44,12 @@ func (db *DB) SettingsLostSENCO(ctx context.Context, scope policy.Scope, since, 
 		where += " AND COALESCE(s.la_code, '') = " + a.add(laCode)
 	}
 	where += " AND " + eligibleSQL(&a, "s", asAt) +
-		" AND " + qualifiedSQL(&a, since, false) +
-		" AND NOT " + qualifiedSQL(&a, asAt, false)
+		" AND " + pr.qualifiedSQL(&a, since, false) +
+		" AND NOT " + pr.qualifiedSQL(&a, asAt, false)
 	lower, upper := a.add(since), a.add(asAt)
 	q := `SELECT s.urn, MAX(le.ended_on) FROM settings s JOIN employments le ON le.setting_urn = s.urn
 		WHERE ` + where + ` AND le.ended_on IS NOT NULL AND le.ended_on > ` + lower + ` AND le.ended_on <= ` + upper +
-		` AND ` + heldByEmploymentSQL(&a, since) + `
+		` AND ` + heldByEmploymentSQL(&a, since, pr) + `
 		GROUP BY s.urn`
 	rows, err := db.read.QueryContext(ctx, q, a...)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"senco/internal/domain"
@@ -105,8 +106,14 @@ func TestSettingsLostSENCOMatchesDomain(t *testing.T) {
 		for _, asAt := range []domain.Date{domain.NewDate(2021, 6, 30), domain.NewDate(2023, 3, 1), domain.NewDate(2024, 9, 15), domain.NewDate(2026, 1, 31)} {
 			for _, months := range []int{1, 6, 24} {
 				since := asAt.AddMonths(-months)
-				for _, la := range []string{"", "E08000035", "none"} {
-					got, err := db.SettingsLostSENCO(ctx, policy.Scope{Kind: policy.National}, since, asAt, la)
+				for _, la := range []string{"", "E08000035", "none", "E08000035 as its officer"} {
+					scope := policy.Scope{Kind: policy.National}
+					if code, ok := strings.CutSuffix(la, " as its officer"); ok {
+						// The authority's own scope: on PostgreSQL a
+						// differently written statement (see probe).
+						la, scope = code, policy.Scope{Kind: policy.LA, LACode: code}
+					}
+					got, err := db.SettingsLostSENCO(ctx, scope, since, asAt, la)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -146,6 +146,34 @@ func TestCoverageSQLMatchesDomain(t *testing.T) {
 			if len(gap) != england.All().Gap {
 				t.Errorf("%s: gap list %d, counts %d", d, len(gap), england.All().Gap)
 			}
+			// An authority's own scope (on PostgreSQL a differently
+			// written statement, see probe) counts the same.
+			for _, la := range las[:3] {
+				scope := policy.Scope{Kind: policy.LA, LACode: la}
+				rows, err := db.CoverageByLA(ctx, scope, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rows) != 1 || rows[0].AreaCoverage != want[la] {
+					t.Errorf("%s, %s's own scope: SQL %+v, domain %+v", d, la, rows, want[la])
+				}
+				all, err := db.CoverageSettings(ctx, scope, d, la, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range all {
+					var s domain.Setting
+					for _, x := range settings {
+						if x.URN == r.URN {
+							s = x
+						}
+					}
+					c := domain.CoverSetting(s, staff[s.URN], d)
+					if r.Qualified != c.Qualified || r.InTraining != c.InTraining || r.Designated != c.Designated || !c.Eligible {
+						t.Errorf("%s, %s's own scope: %s flagged %+v, domain %+v", d, la, r.URN, r, c)
+					}
+				}
+			}
 		}
 		// Scope: an LA officer sees only their row.
 		rows, _ := db.CoverageByLA(ctx, policy.Scope{Kind: policy.LA, LACode: "E08000035"}, domain.NewDate(2024, 1, 1))

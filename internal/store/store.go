@@ -16,7 +16,8 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers "sqlite"
 )
@@ -110,10 +111,19 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 }
 
 func openPostgres(ctx context.Context, dbURL string) (*DB, error) {
-	db, err := sql.Open("pgx", dbURL)
+	cfg, err := pgx.ParseConfig(dbURL)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	// JIT compilation pays off for queries running minutes; for ours,
+	// which run in milliseconds to a few seconds, compiling costs more than
+	// it saves (the England coverage report took 3.0 s with it, 0.6 s
+	// without, on this project's national-scale data). A setting in the
+	// URL wins.
+	if _, set := cfg.RuntimeParams["jit"]; !set {
+		cfg.RuntimeParams["jit"] = "off"
+	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(max(8, 4*runtime.NumCPU()))
 	db.SetMaxIdleConns(max(8, 4*runtime.NumCPU()))
 	if err := db.PingContext(ctx); err != nil {
