@@ -92,7 +92,7 @@ func settingScope(a *sqlArgs, scope policy.Scope) string {
 
 func settingFlagsSQL(a *sqlArgs, scope policy.Scope, d domain.Date, p probe) string {
 	where := settingScope(a, scope)
-	return `SELECT s.urn, COALESCE(s.la_code, '') AS la_code, CASE WHEN ` + groupSQL(a) + ` THEN 1 ELSE 0 END AS grp,
+	return `SELECT s.urn, COALESCE(s.la_code, '') AS la_code, s.name, s.provider_type, s.places, s.outcome, CASE WHEN ` + groupSQL(a) + ` THEN 1 ELSE 0 END AS grp,
 		CASE WHEN ` + p.qualifiedSQL(a, d, false) + ` THEN 1 ELSE 0 END AS q,
 		CASE WHEN ` + p.inTrainingSQL(a, d) + ` THEN 1 ELSE 0 END AS t,
 		CASE WHEN ` + p.qualifiedSQL(a, d, true) + ` THEN 1 ELSE 0 END AS dg
@@ -121,8 +121,8 @@ func coverageSettingsSQL(pg bool, scope policy.Scope, d domain.Date, laCode stri
 	if gapOnly {
 		where += " AND x.q = 0 AND x.t = 0"
 	}
-	return `SELECT x.urn, s.name, s.provider_type, x.la_code, s.places, s.outcome, x.q, x.t, x.dg
-		FROM (` + flags + `) x JOIN settings s ON s.urn = x.urn WHERE ` + where + ` ORDER BY s.name, x.urn`, a
+	return `SELECT x.urn, x.name, x.provider_type, x.la_code, x.places, x.outcome, x.q, x.t, x.dg
+		FROM (` + flags + `) x WHERE ` + where + ` ORDER BY x.name, x.urn`, a
 }
 
 func heldByEmploymentSQL(a *sqlArgs, d domain.Date, p probe) string {
