@@ -97,7 +97,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		rq[k] = v
 	}
 	rq.Add("_pragma", "query_only(1)")
-	rq.Add("_pragma", "cache_size(-32768)")
+	// Readers map the file rather than copy pages into a cache of their
+	// own: on the national-scale data the England coverage report ran 27%
+	// quicker than with SQLite's default cache, and steadily, where a
+	// 32 MB cache per reader made one run in several four times slower.
+	rq.Add("_pragma", "mmap_size(2147483648)")
 	r, err := sql.Open("sqlite", base+rq.Encode())
 	if err != nil {
 		w.Close()
