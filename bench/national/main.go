@@ -128,7 +128,8 @@ func open(ctx context.Context, dbURL string, extra ...string) (*store.DB, *sql.D
 func openBare(dbURL string, extra ...string) (*sql.DB, error) {
 	if path, ok := strings.CutPrefix(dbURL, "sqlite:"); ok {
 		q := url.Values{}
-		for _, p := range append([]string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "query_only(1)"}, extra...) {
+		// The store's read pool's pragmas (internal/store/store.go).
+		for _, p := range append([]string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "query_only(1)", "mmap_size(2147483648)"}, extra...) {
 			q.Add("_pragma", p)
 		}
 		q.Set("_time_format", "sqlite")
