@@ -96,7 +96,8 @@ func (c *capture) WriteHeader(status int) {
 // cachedByCoverage serves h's successful answers from the page cache while
 // the coverage version stays the same. The key holds everything a page
 // depends on besides the data: who is asking (their id, name, role and
-// organisation, which decide scope and the navigation), the whole address
+// organisation, which decide scope, the navigation and the signed-in
+// line), the whole address
 // with its query, and today's date (the default as-at date).
 func (s *Server) cachedByCoverage(h appHandler) appHandler {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -108,8 +109,8 @@ func (s *Server) cachedByCoverage(h appHandler) appHandler {
 		if err != nil {
 			return err
 		}
-		key := fmt.Sprintf("%d\x00%s\x00%s\x00%d\x00%s\x00%s\x00%d",
-			u.ID, u.Name, u.Role, u.Org.ID, r.URL.RequestURI(), domain.DateOf(s.db.Now()), version)
+		key := fmt.Sprintf("%d\x00%s\x00%s\x00%d\x00%s\x00%s\x00%s\x00%d",
+			u.ID, u.Name, u.Role, u.Org.ID, u.Org.Name, r.URL.RequestURI(), domain.DateOf(s.db.Now()), version)
 		if p, ok := s.pageCache.get(key); ok {
 			s.metrics.pageCache.WithLabelValues("hit").Inc()
 			writeCached(w, p)
