@@ -97,8 +97,8 @@ func (c *capture) WriteHeader(status int) {
 // the coverage version stays the same. The key holds everything a page
 // depends on besides the data: who is asking (their id, name, role and
 // organisation, which decide scope, the navigation and the signed-in
-// line), the whole address
-// with its query, and today's date (the default as-at date).
+// line), the whole address with its query, and today's date (the default
+// as-at date).
 func (s *Server) cachedByCoverage(h appHandler) appHandler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, ok := currentUser(r)
