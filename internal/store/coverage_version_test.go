@@ -3,10 +3,12 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
+	"senco/internal/report/reporttest"
 	"senco/internal/store"
 	"senco/internal/store/storetest"
 )
@@ -69,6 +71,42 @@ func TestCoverageVersionMoves(t *testing.T) {
 		})
 		if after := version(); after != before {
 			t.Errorf("reads and a rolled-back write moved the version from %d to %d", before, after)
+		}
+	})
+}
+
+// TestCoverageVersionIgnoresAttendance checks a register's save, which
+// touches only each learner's updated_at, leaves the version (and so the
+// kept dashboards) alone, while any other change to an application moves it.
+func TestCoverageVersionIgnoresAttendance(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := reporttest.Seed(t, db)
+		var id int64
+		for _, v := range w.Apps {
+			id = v
+			break
+		}
+		version := func() int64 {
+			t.Helper()
+			v, err := db.CoverageVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		before := version()
+		if err := db.RawExecForTest(ctx, fmt.Sprintf("UPDATE applications SET updated_at = updated_at WHERE id = %d", id)); err != nil {
+			t.Fatal(err)
+		}
+		if after := version(); after != before {
+			t.Errorf("touching updated_at moved the version from %d to %d", before, after)
+		}
+		if err := db.RawExecForTest(ctx, fmt.Sprintf("UPDATE applications SET status = status, updated_at = updated_at WHERE id = %d", id)); err != nil {
+			t.Fatal(err)
+		}
+		if after := version(); after <= before {
+			t.Errorf("a change to an application's status left the version at %d", after)
 		}
 	})
 }

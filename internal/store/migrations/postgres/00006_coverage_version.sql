@@ -25,7 +25,11 @@ CREATE TRIGGER settings_coverage AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON
 CREATE TRIGGER local_authorities_coverage AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON local_authorities FOR EACH STATEMENT EXECUTE FUNCTION bump_coverage_version();
 CREATE TRIGGER practitioners_coverage AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON practitioners FOR EACH STATEMENT EXECUTE FUNCTION bump_coverage_version();
 CREATE TRIGGER employments_coverage AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON employments FOR EACH STATEMENT EXECUTE FUNCTION bump_coverage_version();
-CREATE TRIGGER applications_coverage AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON applications FOR EACH STATEMENT EXECUTE FUNCTION bump_coverage_version();
+-- Every column of applications but updated_at, which a register's save
+-- touches for each learner: attendance alone changes no coverage figure,
+-- and a day of registers must not throw every dashboard away. A
+-- column added to applications later is to be added to this list.
+CREATE TRIGGER applications_coverage AFTER INSERT OR UPDATE OF id, programme_id, practitioner_id, setting_urn, la_code, applied_on, nominated, setting_confirmed_at, working_towards_l3, status, decision, reason_code, reason, manual_decision, extra_setting_place, cohort_id, waitlist_cohort_id, withdrawal_reason, withdrawn_on, assessment_complete_on, learner_number, uln, certificate_number, certified_on, revoked_on, revoke_reason, qualification_id, created_at, enrolled_on, left_training_on OR DELETE OR TRUNCATE ON applications FOR EACH STATEMENT EXECUTE FUNCTION bump_coverage_version();
 CREATE TRIGGER recognised_qualifications_coverage AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON recognised_qualifications FOR EACH STATEMENT EXECUTE FUNCTION bump_coverage_version();
 CREATE TRIGGER qualifications_coverage AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON qualifications FOR EACH STATEMENT EXECUTE FUNCTION bump_coverage_version();
 

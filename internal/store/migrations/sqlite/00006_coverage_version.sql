@@ -89,8 +89,12 @@ BEGIN
     UPDATE coverage_version SET version = version + 1 WHERE id = 1;
 END;
 -- +goose StatementEnd
+-- Every column of applications but updated_at, which a register's save
+-- touches for each learner: attendance alone changes no coverage figure,
+-- and a day of registers must not throw every dashboard away. A
+-- column added to applications later is to be added to this list.
 -- +goose StatementBegin
-CREATE TRIGGER applications_coverage_update AFTER UPDATE ON applications
+CREATE TRIGGER applications_coverage_update AFTER UPDATE OF id, programme_id, practitioner_id, setting_urn, la_code, applied_on, nominated, setting_confirmed_at, working_towards_l3, status, decision, reason_code, reason, manual_decision, extra_setting_place, cohort_id, waitlist_cohort_id, withdrawal_reason, withdrawn_on, assessment_complete_on, learner_number, uln, certificate_number, certified_on, revoked_on, revoke_reason, qualification_id, created_at, enrolled_on, left_training_on ON applications
 BEGIN
     UPDATE coverage_version SET version = version + 1 WHERE id = 1;
 END;
