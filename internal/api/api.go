@@ -20,6 +20,7 @@ import (
 	"senco/internal/auth"
 	"senco/internal/domain"
 	"senco/internal/policy"
+	"senco/internal/report"
 	"senco/internal/store"
 )
 
@@ -31,6 +32,8 @@ type API struct {
 	now     func() time.Time // for the rate limiter; tests replace it
 	mux     *http.ServeMux
 	openapi []byte
+	// coverage keeps coverage counts between changes to the data.
+	coverage *report.CoverageCache
 }
 
 // Option configures an API.
@@ -55,7 +58,7 @@ func New(db *store.DB, log *slog.Logger, opts ...Option) *API {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &API{db: db, log: log, limiter: newLimiter(DefaultRatePerSecond, DefaultBurst), now: time.Now}
+	a := &API{db: db, log: log, limiter: newLimiter(DefaultRatePerSecond, DefaultBurst), now: time.Now, coverage: report.NewCoverageCache(256)}
 	for _, o := range opts {
 		o(a)
 	}

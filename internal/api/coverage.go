@@ -175,7 +175,7 @@ func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 	if kind == "la" && code != "none" {
 		query = policy.Scope{Kind: policy.LA, LACode: code}
 	}
-	cov, err := report.BuildCoverage(ctx, a.db, query, asAt)
+	cov, err := a.coverage.Build(ctx, a.db, query, asAt)
 	if err != nil {
 		return nil, err
 	}
