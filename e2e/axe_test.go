@@ -55,15 +55,16 @@ type axeResult struct {
 	Incomplete []string       `json:"incomplete"`
 }
 
-// axeResult runs axe-core on the page shown now.
-func (p *page) axeResult() axeResult {
+// axeResult runs axe-core on the page shown now with the run script given
+// (axeRun, or a variant of it).
+func (p *page) axeResult(run string) axeResult {
 	p.t.Helper()
 	if !eval[bool](p, `typeof window.axe === 'object'`) {
 		if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
 			p.fatalf("inject axe-core: %v", err)
 		}
 	}
-	res, err := chromedp.Run(p.ctx, chromedp.Evaluate[axeResult](axeRun, chromedp.EvalAwaitPromise))
+	res, err := chromedp.Run(p.ctx, chromedp.Evaluate[axeResult](run, chromedp.EvalAwaitPromise))
 	if err != nil {
 		p.fatalf("run axe-core: %v", err)
 	}
@@ -74,7 +75,13 @@ func (p *page) axeResult() axeResult {
 // violation, when it finds any.
 func (p *page) axe(label string) {
 	p.t.Helper()
-	res := p.axeResult()
+	p.axeWith(label, axeRun)
+}
+
+// axeWith is axe with the run script given.
+func (p *page) axeWith(label, run string) {
+	p.t.Helper()
+	res := p.axeResult(run)
 	if len(res.Incomplete) > 0 {
 		p.t.Logf("axe on %s (%s): needs review by a person: %s", label, res.URL, strings.Join(res.Incomplete, ", "))
 	}

@@ -1,10 +1,10 @@
 package main
 
-// The SQL the store issues for each measured request, copied from
+// The SQL the store issues for each measured delivery request, copied from
 // internal/store as it stands (file and function named at each), so it can
-// run bare on database/sql. Each delivery request's copy is checked
-// against the store's answer before it is timed (checkDelivery), and the
-// coverage SQL against store.CoverageByLA row by row (checkCoverage).
+// run bare on database/sql. Each copy is checked against the store's answer
+// before it is timed (checkDelivery). The coverage statements need no copy:
+// the store hands them out (store.CoverageByLAStatement and its kin).
 
 import (
 	"context"

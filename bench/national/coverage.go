@@ -48,7 +48,7 @@ func runCoverage(ctx context.Context, c config, page bool) error {
 	if err != nil {
 		return err
 	}
-	got, err := bareCoverage(ctx, bare, national, asAt)
+	got, err := bareCoverage(ctx, db, bare, national, asAt)
 	if err != nil {
 		return err
 	}
@@ -76,11 +76,12 @@ func runCoverage(ctx context.Context, c config, page bool) error {
 	return laPage(ctx, db, bare, rows, asAt, c)
 }
 
-// bareCoverage runs CoverageByLA's statement for England (the same form on
-// both databases) and reads its rows.
-func bareCoverage(ctx context.Context, bare *sql.DB, national policy.Scope, asAt domain.Date) (map[string]domain.AreaCoverage, error) {
-	q, args := coverageByLASQL(false, national, asAt)
-	rows, err := bare.QueryContext(ctx, q, args...)
+// bareCoverage runs CoverageByLA's statement for England, as the store
+// builds it (store.CoverageByLAStatement), on the bare pool and reads its
+// rows.
+func bareCoverage(ctx context.Context, db *store.DB, bare *sql.DB, national policy.Scope, asAt domain.Date) (map[string]domain.AreaCoverage, error) {
+	st, _ := db.CoverageByLAStatement(national, asAt)
+	rows, err := bare.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func timeReport(ctx context.Context, db *store.DB, bare *sql.DB, asAt domain.Dat
 		name string
 		run  func() error
 	}{
-		{"bare SQL (CoverageByLA's statement, all rows read)", func() error { _, err := bareCoverage(ctx, bare, national, asAt); return err }},
+		{"bare SQL (CoverageByLA's statement, all rows read)", func() error { _, err := bareCoverage(ctx, db, bare, national, asAt); return err }},
 		{"store.CoverageByLA", func() error { _, err := db.CoverageByLA(ctx, national, asAt); return err }},
 		{"report.BuildCoverage (England, regions, LAs, spread)", func() error { _, err := report.BuildCoverage(ctx, db, national, asAt); return err }},
 	}
@@ -179,7 +180,7 @@ func laPage(ctx context.Context, db *store.DB, bare *sql.DB, rows []store.LACove
 	if err != nil {
 		return err
 	}
-	bgap, blost, err := bareLAPage(ctx, bare, db.Dialect == store.Postgres, scope, code, since, asAt)
+	bgap, blost, err := bareLAPage(ctx, db, bare, scope, code, since, asAt)
 	if err != nil {
 		return err
 	}
@@ -215,7 +216,7 @@ func laPage(ctx context.Context, db *store.DB, bare *sql.DB, rows []store.LACove
 			return err
 		},
 		query: func(ctx context.Context) error {
-			_, _, err := bareLAPage(ctx, bare, db.Dialect == store.Postgres, scope, code, since, asAt)
+			_, _, err := bareLAPage(ctx, db, bare, scope, code, since, asAt)
 			return err
 		}}
 	// The page is kept in memory until the coverage version moves, as it
@@ -285,26 +286,27 @@ func laPage(ctx context.Context, db *store.DB, bare *sql.DB, rows []store.LACove
 }
 
 // bareLAPage runs the statements that compute the LA dashboard's figures
-// and lists: CoverageByLA in the authority's scope with the list of
-// authorities, CoverageSettings' gap list, SettingsLostSENCO for 6 months.
-func bareLAPage(ctx context.Context, bare *sql.DB, pg bool, scope policy.Scope, code string, since, asAt domain.Date) (gap []string, lost []any, err error) {
-	q, args := coverageByLASQL(pg, scope, asAt)
-	if _, err := drain(bare.QueryContext(ctx, q, args...)); err != nil {
+// and lists, as the store builds them, on the bare pool: CoverageByLA in the
+// authority's scope with the list of authorities, CoverageSettings' gap
+// list, SettingsLostSENCO for 6 months.
+func bareLAPage(ctx context.Context, db *store.DB, bare *sql.DB, scope policy.Scope, code string, since, asAt domain.Date) (gap []string, lost []any, err error) {
+	st, _ := db.CoverageByLAStatement(scope, asAt)
+	if _, err := drain(bare.QueryContext(ctx, st.SQL, st.Args...)); err != nil {
 		return nil, nil, err
 	}
 	if _, err := drain(bare.QueryContext(ctx, allLASQL)); err != nil {
 		return nil, nil, err
 	}
-	q, args = coverageSettingsSQL(pg, scope, asAt, code, true)
-	urns, err := drain(bare.QueryContext(ctx, q, args...))
+	st, _ = db.CoverageSettingsStatement(scope, asAt, code, true)
+	urns, err := drain(bare.QueryContext(ctx, st.SQL, st.Args...))
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, u := range urns {
 		gap = append(gap, fmt.Sprint(u))
 	}
-	q, args = lostSENCOSQL(pg, scope, since, asAt, code)
-	lost, err = drain(bare.QueryContext(ctx, q, args...))
+	st, _ = db.SettingsLostSENCOStatement(scope, since, asAt, code)
+	lost, err = drain(bare.QueryContext(ctx, st.SQL, st.Args...))
 	return gap, lost, err
 }
 
@@ -317,23 +319,23 @@ func printSQL(ctx context.Context, c config) error {
 	defer db.Close()
 	defer bare.Close()
 	asAt := domain.DateOf(db.Now())
-	show := func(title, q string, args []any) {
-		fmt.Printf("-- %s\n%s\n\n", title, q)
-		for i, a := range args {
+	show := func(title string, st store.Statement) {
+		fmt.Printf("-- %s\n%s\n\n", title, st.SQL)
+		for i, a := range st.Args {
 			fmt.Printf("-- $%d = %v\n", i+1, a)
 		}
 		fmt.Println()
 	}
-	q, args := coverageByLASQL(db.Dialect == store.Postgres, policy.Scope{Kind: policy.National}, asAt)
-	show("store.CoverageByLA for England (national scope)", q, args)
+	st, _ := db.CoverageByLAStatement(policy.Scope{Kind: policy.National}, asAt)
+	show("store.CoverageByLA for England (national scope)", st)
 	if c.la != "" {
 		scope := policy.Scope{Kind: policy.LA, LACode: c.la}
-		q, args = coverageByLASQL(db.Dialect == store.Postgres, scope, asAt)
-		show("LA dashboard: CoverageByLA in the authority's scope", q, args)
-		q, args = coverageSettingsSQL(db.Dialect == store.Postgres, scope, asAt, c.la, true)
-		show("LA dashboard: CoverageSettings, gap list", q, args)
-		q, args = lostSENCOSQL(db.Dialect == store.Postgres, scope, asAt.AddMonths(-6), asAt, c.la)
-		show("LA dashboard: SettingsLostSENCO, 6 months", q, args)
+		st, _ = db.CoverageByLAStatement(scope, asAt)
+		show("LA dashboard: CoverageByLA in the authority's scope", st)
+		st, _ = db.CoverageSettingsStatement(scope, asAt, c.la, true)
+		show("LA dashboard: CoverageSettings, gap list", st)
+		st, _ = db.SettingsLostSENCOStatement(scope, asAt.AddMonths(-6), asAt, c.la)
+		show("LA dashboard: SettingsLostSENCO, 6 months", st)
 	}
 	return nil
 }

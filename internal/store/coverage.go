@@ -119,14 +119,11 @@ type LACoverage struct {
 // authorities that still have settings filed under them, and a "not
 // recorded" row. The rows add up to England.
 func (db *DB) CoverageByLA(ctx context.Context, scope policy.Scope, d domain.Date) ([]LACoverage, error) {
-	var a args
-	flags, ok := settingFlagsSQL(&a, scope, d, db.probe(scope))
+	st, ok := db.CoverageByLAStatement(scope, d)
 	if !ok {
 		return nil, nil
 	}
-	q := `SELECT x.la_code, x.grp, COUNT(*), SUM(x.q), SUM(x.t), SUM(x.dg), SUM(CASE WHEN x.q = 0 AND x.t = 0 THEN 1 ELSE 0 END)
-		FROM (` + flags + `) x GROUP BY x.la_code, x.grp`
-	rows, err := db.read.QueryContext(ctx, q, a...)
+	rows, err := db.read.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("coverage by LA: %w", err)
 	}
@@ -210,23 +207,11 @@ type SettingCoverageRow struct {
 // coverage flags, by name; gapOnly keeps those with no qualified SENCO and
 // no one in training.
 func (db *DB) CoverageSettings(ctx context.Context, scope policy.Scope, d domain.Date, laCode string, gapOnly bool) ([]SettingCoverageRow, error) {
-	var a args
-	flags, ok := settingFlagsSQL(&a, scope, d, db.probe(scope))
+	st, ok := db.CoverageSettingsStatement(scope, d, laCode, gapOnly)
 	if !ok {
 		return nil, nil
 	}
-	where := "1=1"
-	if laCode != "" {
-		if laCode == "none" {
-			laCode = ""
-		}
-		where += " AND x.la_code = " + a.add(laCode)
-	}
-	if gapOnly {
-		where += " AND x.q = 0 AND x.t = 0"
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT x.urn, x.name, x.provider_type, x.la_code, x.places, x.outcome, x.q, x.t, x.dg
-		FROM (`+flags+`) x WHERE `+where+` ORDER BY x.name, x.urn`, a...)
+	rows, err := db.read.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("coverage settings: %w", err)
 	}

@@ -28,30 +28,11 @@ func heldByEmploymentSQL(a *args, d domain.Date, p probe) string {
 // authority in scope.
 func (db *DB) SettingsLostSENCO(ctx context.Context, scope policy.Scope, since, asAt domain.Date, laCode string) (map[string]domain.Date, error) {
 	out := map[string]domain.Date{}
-	if !since.Before(asAt) {
-		return out, nil
-	}
-	var a args
-	where, ok := settingScope(&a, scope)
+	st, ok := db.SettingsLostSENCOStatement(scope, since, asAt, laCode)
 	if !ok {
 		return out, nil
 	}
-	pr := db.probe(scope)
-	if laCode != "" {
-		if laCode == "none" {
-			laCode = ""
-		}
-		where += " AND COALESCE(s.la_code, '') = " + a.add(laCode)
-	}
-	where += " AND " + eligibleSQL(&a, "s", asAt) +
-		" AND " + pr.qualifiedSQL(&a, since, false) +
-		" AND NOT " + pr.qualifiedSQL(&a, asAt, false)
-	lower, upper := a.add(since), a.add(asAt)
-	q := `SELECT s.urn, MAX(le.ended_on) FROM settings s JOIN employments le ON le.setting_urn = s.urn
-		WHERE ` + where + ` AND le.ended_on IS NOT NULL AND le.ended_on > ` + lower + ` AND le.ended_on <= ` + upper +
-		` AND ` + heldByEmploymentSQL(&a, since, pr) + `
-		GROUP BY s.urn`
-	rows, err := db.read.QueryContext(ctx, q, a...)
+	rows, err := db.read.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("settings that lost their SENCO: %w", err)
 	}
