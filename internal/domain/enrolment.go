@@ -72,13 +72,7 @@ func CheckTransition(from, to Status) error {
 
 // Live reports whether the application holds or seeks a funded place (for
 // "already funded" and setting places).
-func (s Status) Live() bool {
-	switch s {
-	case StatusIneligible, StatusWithdrawn:
-		return false
-	}
-	return true
-}
+func (s Status) Live() bool { return !s.In(NotLive) }
 
 // WithdrawalReason is why a learner left, from a fixed list.
 type WithdrawalReason string
@@ -198,3 +192,28 @@ func ValidULN(s string) bool {
 	check := 10 - sum%11
 	return check < 10 && check == int(s[9]-'0')
 }
+
+// Status groups, defined once. The store builds the SQL that filters on
+// them from these lists (store.statusIn), and tests check both agree.
+var (
+	// PlaceHolding statuses fill one of a cohort's places.
+	PlaceHolding = []Status{StatusEnrolled, StatusInTraining, StatusCompleted, StatusCertified}
+	// Training statuses are on a cohort and not yet finished.
+	Training = []Status{StatusEnrolled, StatusInTraining}
+	// Finished statuses have completed training.
+	Finished = []Status{StatusCompleted, StatusCertified}
+	// NotLive statuses neither hold nor seek a funded place.
+	NotLive = []Status{StatusIneligible, StatusWithdrawn}
+	// Unfunded statuses have no funded place decided yet or any more: an
+	// application counts against "one funded place per person" and a
+	// setting's places only once it is past them.
+	Unfunded = []Status{StatusWithdrawn, StatusIneligible, StatusApplied}
+	// Departed statuses left a cohort they may once have been on.
+	Departed = []Status{StatusWithdrawn, StatusDeferred}
+)
+
+// In reports whether s is one of the group.
+func (s Status) In(group []Status) bool { return slices.Contains(group, s) }
+
+// HoldsPlace reports whether the application fills a place on its cohort.
+func (s Status) HoldsPlace() bool { return s.In(PlaceHolding) }

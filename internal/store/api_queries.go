@@ -91,8 +91,8 @@ func (tx *Tx) SessionRegister(ctx context.Context, s SessionRecord) ([]RegisterL
 		COALESCE(at.mark, ''), at.caught_up_on, COALESCE(at.catch_up_note, '')
 		FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id JOIN settings s ON s.urn = ap.setting_urn
 		LEFT JOIN attendance at ON at.application_id = ap.id AND at.session_id = $2
-		WHERE ap.cohort_id = $1 AND (ap.status IN ('enrolled', 'in_training', 'completed', 'certified')
-			OR (ap.status = 'withdrawn' AND ap.withdrawn_on > $3) OR at.mark IS NOT NULL)
+		WHERE ap.cohort_id = $1 AND (`+statusIn("ap.status", domain.PlaceHolding)+`
+			OR (`+statusIs("ap.status", domain.StatusWithdrawn)+` AND ap.withdrawn_on > $3) OR at.mark IS NOT NULL)
 		ORDER BY p.family_name, p.given_name, ap.id`, s.CohortID, s.ID, s.Date)
 	if err != nil {
 		return nil, fmt.Errorf("register: %w", err)
@@ -264,8 +264,8 @@ type LearnerFilter struct {
 // learnerWhere is what makes an application a learner: enrolled or beyond
 // now, or withdrawn or deferred after having been enrolled (so that a
 // client syncing learners sees them leave).
-const learnerWhere = `(ap.status IN ('enrolled', 'in_training', 'completed', 'certified')
-	OR (ap.status IN ('withdrawn', 'deferred') AND EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = ap.id AND ev.to_status = 'enrolled')))`
+var learnerWhere = `(` + statusIn("ap.status", domain.PlaceHolding) + `
+	OR (` + statusIn("ap.status", domain.Departed) + ` AND EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = ap.id AND ` + statusIs("ev.to_status", domain.StatusEnrolled) + `)))`
 
 // Learners lists the learners in scope: applications that are enrolled or
 // beyond, or that left after enrolment. Ordered by id, or by updated_at

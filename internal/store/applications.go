@@ -36,53 +36,9 @@ func appScope(a *args, scope policy.Scope) (string, bool) {
 	return "", false
 }
 
-// Application is an application and the learner it becomes.
-type Application struct {
-	ID                   int64
-	ProgrammeID          int64
-	PractitionerID       int64
-	SettingURN           string
-	LACode               string
-	AppliedOn            domain.Date
-	Nominated            bool
-	SettingConfirmed     bool
-	WorkingTowardsL3     bool
-	Status               domain.Status
-	Decision             domain.Decision
-	ReasonCode           string
-	Reason               string
-	ManualDecision       bool
-	ExtraSettingPlace    bool
-	CohortID             int64
-	WaitlistCohortID     int64
-	WithdrawalReason     domain.WithdrawalReason
-	WithdrawnOn          domain.Date
-	AssessmentCompleteOn domain.Date
-	LearnerNumber        string
-	ULN                  string
-	CertificateNumber    string
-	CertifiedOn          domain.Date
-	RevokedOn            domain.Date
-	RevokeReason         string
-	QualificationID      int64
-	UpdatedAt            time.Time
-
-	// Names for pages.
-	PractitionerName string
-	Email            string
-	SettingName      string
-	SettingType      domain.ProviderType
-	LAName           string
-	ProgrammeName    string
-	CohortName       string
-	SupplierName     string
-}
-
-// SettingDisplayName is the setting's name as pages show it, naming the
-// type and URN where Ofsted withholds a home-based provider's name.
-func (r Application) SettingDisplayName() string {
-	return domain.Setting{URN: r.SettingURN, Name: r.SettingName, Type: r.SettingType}.DisplayName()
-}
+// Application is the domain's application; the alias keeps the store's
+// callers reading as before while the workflow moves into the domain.
+type Application = domain.Application
 
 const appColumns = `ap.id, ap.programme_id, ap.practitioner_id, ap.setting_urn, COALESCE(ap.la_code, ''), ap.applied_on, ap.nominated,
 	ap.setting_confirmed_at IS NOT NULL, ap.working_towards_l3, ap.status, ap.decision, ap.reason_code, ap.reason, ap.manual_decision,
@@ -144,7 +100,7 @@ func (db *DB) Applications(ctx context.Context, scope policy.Scope, f AppFilter)
 		where += " AND ap.cohort_id = " + a.add(f.CohortID)
 	}
 	if f.Waitlisted != 0 {
-		where += " AND ap.waitlist_cohort_id = " + a.add(f.Waitlisted) + " AND ap.status = 'eligible'"
+		where += " AND ap.waitlist_cohort_id = " + a.add(f.Waitlisted) + " AND " + statusIs("ap.status", domain.StatusEligible)
 	}
 	if f.SettingURN != "" {
 		where += " AND ap.setting_urn = " + a.add(f.SettingURN)
@@ -160,7 +116,7 @@ func (db *DB) Applications(ctx context.Context, scope policy.Scope, f AppFilter)
 		where += " AND ap.cohort_id IS NULL"
 	}
 	if f.ManualReview {
-		where += " AND ap.decision = 'manual_review' AND ap.status = 'applied'"
+		where += " AND ap.decision = '" + string(domain.DecisionManual) + "' AND " + statusIs("ap.status", domain.StatusApplied)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where += ` AND (lower(p.given_name || ' ' || p.family_name) LIKE ` + a.add(like(q)) + ` ESCAPE '\' OR ap.setting_urn = ` + a.add(strings.ToUpper(q)) + `)`
@@ -265,7 +221,7 @@ type ApplyInput struct {
 // same programme is a conflict.
 func (tx *Tx) Apply(ctx context.Context, a domain.Actor, in ApplyInput) (Application, error) {
 	var n int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE programme_id = $1 AND practitioner_id = $2 AND status NOT IN ('withdrawn', 'ineligible')`,
+	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE programme_id = $1 AND practitioner_id = $2 AND `+statusNotIn("status", domain.NotLive),
 		in.ProgrammeID, in.PractitionerID).Scan(&n); err != nil {
 		return Application{}, fmt.Errorf("apply: %w", err)
 	}
@@ -342,15 +298,15 @@ func (tx *Tx) eligibilityFacts(ctx context.Context, app Application) (domain.Eli
 	}
 	same += ")"
 	base := ` FROM applications ap2 JOIN practitioners p2 ON p2.id = ap2.practitioner_id WHERE ap2.id <> ` + sameArgs.add(app.ID) + ` AND ` + same
-	q := `SELECT COUNT(CASE WHEN ap2.programme_id = ` + sameArgs.add(app.ProgrammeID) + ` AND ap2.status NOT IN ('withdrawn', 'ineligible', 'applied') THEN 1 END),
-		COUNT(CASE WHEN ap2.status = 'certified' AND ap2.qualification_id = ` + sameArgs.add(p.QualificationID) + ` THEN 1 END)` + base
+	q := `SELECT COUNT(CASE WHEN ap2.programme_id = ` + sameArgs.add(app.ProgrammeID) + ` AND ` + statusNotIn("ap2.status", domain.Unfunded) + ` THEN 1 END),
+		COUNT(CASE WHEN ` + statusIs("ap2.status", domain.StatusCertified) + ` AND ap2.qualification_id = ` + sameArgs.add(p.QualificationID) + ` THEN 1 END)` + base
 	var funded, certified int
 	if err := tx.tx.QueryRowContext(ctx, q, sameArgs...).Scan(&funded, &certified); err != nil {
 		return f, fmt.Errorf("eligibility: %w", err)
 	}
 	f.AlreadyFunded, f.HoldsQualification = funded > 0, certified > 0
 	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(CASE WHEN extra_setting_place THEN 1 END) FROM applications
-		WHERE programme_id = $1 AND setting_urn = $2 AND id <> $3 AND status NOT IN ('withdrawn', 'ineligible', 'applied')`,
+		WHERE programme_id = $1 AND setting_urn = $2 AND id <> $3 AND `+statusNotIn("status", domain.Unfunded),
 		app.ProgrammeID, app.SettingURN, app.ID).Scan(&f.SettingPlacesUsed, &f.SettingPlacesExtra); err != nil {
 		return f, fmt.Errorf("eligibility: %w", err)
 	}
@@ -508,7 +464,7 @@ func (tx *Tx) Place(ctx context.Context, a domain.Actor, app Application, c Coho
 		return false, refuse("status", "Only an eligible or deferred applicant can be placed; this one is %s", strings.ToLower(app.Status.Label()))
 	}
 	var placed int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE cohort_id = $1 AND status IN ('enrolled', 'in_training', 'completed', 'certified')`, c.ID).Scan(&placed); err != nil {
+	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE cohort_id = $1 AND `+statusIn("status", domain.PlaceHolding), c.ID).Scan(&placed); err != nil {
 		return false, fmt.Errorf("place: %w", err)
 	}
 	if placed >= c.Capacity {

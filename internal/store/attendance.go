@@ -26,8 +26,8 @@ func (db *DB) Register(ctx context.Context, s SessionRecord) ([]RegisterLine, er
 		COALESCE(at.mark, ''), at.caught_up_on, COALESCE(at.catch_up_note, '')
 		FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id JOIN settings s ON s.urn = ap.setting_urn
 		LEFT JOIN attendance at ON at.application_id = ap.id AND at.session_id = $2
-		WHERE ap.cohort_id = $1 AND (ap.status IN ('enrolled', 'in_training', 'completed', 'certified')
-			OR (ap.status = 'withdrawn' AND ap.withdrawn_on > $3) OR at.mark IS NOT NULL)
+		WHERE ap.cohort_id = $1 AND (`+statusIn("ap.status", domain.PlaceHolding)+`
+			OR (`+statusIs("ap.status", domain.StatusWithdrawn)+` AND ap.withdrawn_on > $3) OR at.mark IS NOT NULL)
 		ORDER BY p.family_name, p.given_name, ap.id`, s.CohortID, s.ID, s.Date)
 	if err != nil {
 		return nil, fmt.Errorf("register: %w", err)
@@ -60,7 +60,7 @@ func (tx *Tx) SaveRegister(ctx context.Context, a domain.Actor, s SessionRecord,
 	// cohort, and those who withdrew after the session took place.
 	allowed := map[int64]domain.Status{}
 	rows, err := tx.tx.QueryContext(ctx, `SELECT id, status FROM applications WHERE cohort_id = $1
-		AND (status IN ('enrolled', 'in_training', 'completed', 'certified') OR (status = 'withdrawn' AND withdrawn_on > $2))`, s.CohortID, s.Date)
+		AND (`+statusIn("status", domain.PlaceHolding)+` OR (`+statusIs("status", domain.StatusWithdrawn)+` AND withdrawn_on > $2))`, s.CohortID, s.Date)
 	if err != nil {
 		return fmt.Errorf("save register: %w", err)
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -12,25 +11,13 @@ import (
 	"senco/internal/policy"
 )
 
-// RuleError is a write refused by a rule: the message says which and why,
-// for a 422 with the reason shown to the user.
-type RuleError struct {
-	Field string
-	Msg   string
-}
+// RuleError is the domain's refusal, for callers that still name it here.
+type RuleError = domain.Refusal
 
-func (e *RuleError) Error() string { return e.Msg }
-
-func refuse(field, format string, a ...any) error {
-	return &RuleError{Field: field, Msg: fmt.Sprintf(format, a...)}
-}
+func refuse(field, format string, a ...any) error { return domain.Refuse(field, format, a...) }
 
 // IsRule reports whether err is a rule refusal, and returns it.
-func IsRule(err error) (*RuleError, bool) {
-	var r *RuleError
-	ok := errors.As(err, &r)
-	return r, ok
-}
+func IsRule(err error) (*RuleError, bool) { return domain.IsRefusal(err) }
 
 // cohortScope limits cohorts (aliased ch) to a scope.
 func cohortScope(a *args, scope policy.Scope) (string, bool) {
@@ -69,11 +56,11 @@ type CohortRecord struct {
 // Free is the number of places left.
 func (c CohortRecord) Free() int { return max(0, c.Capacity-c.Placed) }
 
-const cohortColumns = `ch.id, ch.contract_id, ch.programme_id, ch.supplier_org_id, ch.name, ch.mode, ch.starts_on, ch.ends_on, ch.capacity, ch.updated_at,
+var cohortColumns = `ch.id, ch.contract_id, ch.programme_id, ch.supplier_org_id, ch.name, ch.mode, ch.starts_on, ch.ends_on, ch.capacity, ch.updated_at,
 	o.name, p.name,
-	(SELECT COUNT(*) FROM applications a1 WHERE a1.cohort_id = ch.id AND a1.status IN ('enrolled', 'in_training', 'completed', 'certified')),
-	(SELECT COUNT(*) FROM applications a2 WHERE a2.waitlist_cohort_id = ch.id AND a2.status = 'eligible'),
-	(SELECT COUNT(*) FROM applications a3 WHERE a3.cohort_id = ch.id AND a3.status = 'withdrawn'),
+	(SELECT COUNT(*) FROM applications a1 WHERE a1.cohort_id = ch.id AND ` + statusIn("a1.status", domain.PlaceHolding) + `),
+	(SELECT COUNT(*) FROM applications a2 WHERE a2.waitlist_cohort_id = ch.id AND ` + statusIs("a2.status", domain.StatusEligible) + `),
+	(SELECT COUNT(*) FROM applications a3 WHERE a3.cohort_id = ch.id AND ` + statusIs("a3.status", domain.StatusWithdrawn) + `),
 	(SELECT COUNT(*) FROM sessions_taught st WHERE st.cohort_id = ch.id)`
 
 const cohortFrom = ` FROM cohorts ch JOIN organisations o ON o.id = ch.supplier_org_id JOIN programmes p ON p.id = ch.programme_id`

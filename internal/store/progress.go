@@ -52,9 +52,9 @@ func (db *DB) CohortFlights(ctx context.Context, scope policy.Scope, programmeID
 	apps, _ := appScope(&a, scope)
 	where := cohorts + " AND " + apps + " AND ap.programme_id = " + a.add(programmeID)
 	rows, err := db.read.QueryContext(ctx, `SELECT ch.ends_on,
-		SUM(CASE WHEN ap.status IN ('enrolled', 'in_training') THEN 1 ELSE 0 END),
-		SUM(CASE WHEN ap.status IN ('completed', 'certified') THEN 1 ELSE 0 END),
-		SUM(CASE WHEN ap.status = 'withdrawn' AND ap.enrolled_on IS NOT NULL THEN 1 ELSE 0 END)
+		SUM(CASE WHEN `+statusIn("ap.status", domain.Training)+` THEN 1 ELSE 0 END),
+		SUM(CASE WHEN `+statusIn("ap.status", domain.Finished)+` THEN 1 ELSE 0 END),
+		SUM(CASE WHEN `+statusIs("ap.status", domain.StatusWithdrawn)+` AND ap.enrolled_on IS NOT NULL THEN 1 ELSE 0 END)
 		FROM applications ap JOIN cohorts ch ON ch.id = ap.cohort_id
 		WHERE `+where+`
 		GROUP BY ch.id, ch.ends_on ORDER BY ch.id`, a...)
