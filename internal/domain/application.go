@@ -31,7 +31,11 @@ type Application struct {
 	RevokedOn            Date
 	RevokeReason         string
 	QualificationID      int64
-	UpdatedAt            time.Time
+	// EnrolledOn and LeftTrainingOn are the enrolment's span, kept for the
+	// coverage figures ("in training" at a date, InTrainingAt).
+	EnrolledOn     Date
+	LeftTrainingOn Date
+	UpdatedAt      time.Time
 
 	// Names for pages.
 	PractitionerName string

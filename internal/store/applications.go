@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -44,7 +46,7 @@ const appColumns = `ap.id, ap.programme_id, ap.practitioner_id, ap.setting_urn, 
 	ap.setting_confirmed_at IS NOT NULL, ap.working_towards_l3, ap.status, ap.decision, ap.reason_code, ap.reason, ap.manual_decision,
 	ap.extra_setting_place, COALESCE(ap.cohort_id, 0), COALESCE(ap.waitlist_cohort_id, 0), ap.withdrawal_reason, ap.withdrawn_on,
 	ap.assessment_complete_on, ap.learner_number, ap.uln, ap.certificate_number, ap.certified_on, ap.revoked_on, ap.revoke_reason,
-	COALESCE(ap.qualification_id, 0), ap.updated_at,
+	COALESCE(ap.qualification_id, 0), ap.enrolled_on, ap.left_training_on, ap.updated_at,
 	p.given_name || ' ' || p.family_name, p.email, s.name, s.provider_type, COALESCE(la.name, ''), pr.name, COALESCE(ch.name, ''), COALESCE(so.name, '')`
 
 const appFrom = ` FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id JOIN settings s ON s.urn = ap.setting_urn
@@ -56,7 +58,7 @@ func scanApp(sc interface{ Scan(...any) error }, r *Application) error {
 		&r.SettingConfirmed, &r.WorkingTowardsL3, &r.Status, &r.Decision, &r.ReasonCode, &r.Reason, &r.ManualDecision,
 		&r.ExtraSettingPlace, &r.CohortID, &r.WaitlistCohortID, &r.WithdrawalReason, &r.WithdrawnOn,
 		&r.AssessmentCompleteOn, &r.LearnerNumber, &r.ULN, &r.CertificateNumber, &r.CertifiedOn, &r.RevokedOn, &r.RevokeReason,
-		&r.QualificationID, nullTime{&r.UpdatedAt},
+		&r.QualificationID, &r.EnrolledOn, &r.LeftTrainingOn, nullTime{&r.UpdatedAt},
 		&r.PractitionerName, &r.Email, &r.SettingName, &r.SettingType, &r.LAName, &r.ProgrammeName, &r.CohortName, &r.SupplierName)
 }
 
@@ -216,53 +218,53 @@ type ApplyInput struct {
 	WorkingTowardsL3 bool
 }
 
-// Apply records an application and checks its eligibility with the
-// programme's rules. A second live application by the same person to the
-// same programme is a conflict.
+// Apply records an application (domain.Apply) and checks its eligibility
+// with the programme's rules. A second live application by the same person
+// to the same programme is a conflict, guarded by a unique index too.
 func (tx *Tx) Apply(ctx context.Context, a domain.Actor, in ApplyInput) (Application, error) {
+	req := domain.NewApplication{ProgrammeID: in.ProgrammeID, PractitionerID: in.PractitionerID, SettingURN: in.SettingURN,
+		AppliedOn: in.AppliedOn, Nominated: in.Nominated, SettingConfirmed: in.SettingConfirmed, WorkingTowardsL3: in.WorkingTowardsL3}
 	var n int
 	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE programme_id = $1 AND practitioner_id = $2 AND `+statusNotIn("status", domain.NotLive),
 		in.ProgrammeID, in.PractitionerID).Scan(&n); err != nil {
 		return Application{}, fmt.Errorf("apply: %w", err)
 	}
-	if n > 0 {
-		return Application{}, fmt.Errorf("this practitioner already has an application to this programme: %w", ErrConflict)
+	req.AlreadyApplied = n > 0
+	err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(la_code, '') FROM settings WHERE urn = $1`, in.SettingURN).Scan(&req.LACode)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Application{}, fmt.Errorf("apply: %w", err)
 	}
-	var la any
-	var laCode string
-	err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(la_code, '') FROM settings WHERE urn = $1`, in.SettingURN).Scan(&laCode)
-	if err != nil {
-		return Application{}, refuse("setting", "No setting with URN %s is on the register", in.SettingURN)
-	}
-	if laCode != "" {
-		la = laCode
-	}
-	var confirmed any
-	if in.SettingConfirmed || in.Nominated {
-		confirmed = tx.now
-	}
-	var qual int64
-	if err := tx.tx.QueryRowContext(ctx, `SELECT qualification_id FROM programmes WHERE id = $1`, in.ProgrammeID).Scan(&qual); err != nil {
+	req.SettingFound = err == nil
+	if err := tx.tx.QueryRowContext(ctx, `SELECT qualification_id FROM programmes WHERE id = $1`, in.ProgrammeID).Scan(&req.QualificationID); err != nil {
 		return Application{}, notFound(err, "programme")
 	}
+	ch, err := domain.Apply(req)
+	if errors.Is(err, domain.ErrAlreadyApplied) {
+		return Application{}, fmt.Errorf("%w: %w", err, ErrConflict)
+	}
+	if err != nil {
+		return Application{}, err
+	}
+	app := ch.App
+	var confirmed any
+	if app.SettingConfirmed {
+		confirmed = tx.now
+	}
 	id, err := tx.insertID(ctx, `INSERT INTO applications (programme_id, practitioner_id, setting_urn, la_code, applied_on, nominated, setting_confirmed_at,
-		working_towards_l3, status, qualification_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'applied', $9, $10, $10)`,
-		in.ProgrammeID, in.PractitionerID, in.SettingURN, la, in.AppliedOn, in.Nominated, confirmed, in.WorkingTowardsL3, qual, tx.now)
+		working_towards_l3, status, qualification_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+		app.ProgrammeID, app.PractitionerID, app.SettingURN, nullString(app.LACode), app.AppliedOn, app.Nominated, confirmed, app.WorkingTowardsL3,
+		string(app.Status), app.QualificationID, tx.now)
 	if err != nil {
 		if isUniqueViolation(err) {
 			// Another request made the same application first.
-			return Application{}, fmt.Errorf("this practitioner already has an application to this programme: %w", ErrConflict)
+			return Application{}, fmt.Errorf("%w: %w", domain.ErrAlreadyApplied, ErrConflict)
 		}
 		return Application{}, fmt.Errorf("apply: %w", err)
 	}
-	how := "self-applied"
-	if in.Nominated {
-		how = "nominated by the setting"
-	}
-	if err := tx.event(ctx, a, id, "", domain.StatusApplied, "applied", in.AppliedOn, how); err != nil {
+	if err := tx.events(ctx, a, id, ch.Events); err != nil {
 		return Application{}, err
 	}
-	if err := tx.Audit(ctx, a, "create", "application", fmt.Sprint(id), nil, in); err != nil {
+	if err := tx.Audit(ctx, a, ch.Action, "application", fmt.Sprint(id), nil, in); err != nil {
 		return Application{}, err
 	}
 	return tx.Assess(ctx, a, id)
@@ -316,72 +318,38 @@ func (tx *Tx) eligibilityFacts(ctx context.Context, app Application) (domain.Eli
 	return f, nil
 }
 
-// Assess runs the programme's eligibility rules on an application that is
-// still applied, eligible or ineligible. A manual decision is never
-// overwritten by a re-run.
+// Assess runs the programme's eligibility rules on an application
+// (domain.Assess); a manual decision is never overwritten by a re-run.
 func (tx *Tx) Assess(ctx context.Context, a domain.Actor, id int64) (Application, error) {
 	app, err := tx.application(ctx, id)
 	if err != nil {
 		return app, err
 	}
-	if app.ManualDecision {
-		return app, nil
-	}
-	switch app.Status {
-	case domain.StatusApplied, domain.StatusEligible, domain.StatusIneligible:
-	default:
+	if app.ManualDecision || !app.Status.In([]domain.Status{domain.StatusApplied, domain.StatusEligible, domain.StatusIneligible}) {
 		return app, nil
 	}
 	facts, err := tx.eligibilityFacts(ctx, app)
 	if err != nil {
 		return app, err
 	}
-	res := domain.CheckEligibility(facts)
-	to := domain.StatusApplied
-	switch res.Decision {
-	case domain.DecisionEligible:
-		to = domain.StatusEligible
-	case domain.DecisionIneligible:
-		to = domain.StatusIneligible
-	}
-	if res.Decision == app.Decision && res.Code == app.ReasonCode && to == app.Status {
+	ch := domain.Assess(app, facts, tx.today())
+	if !ch.Changed() {
 		return app, nil
 	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE applications SET status = $2, decision = $3, reason_code = $4, reason = $5, updated_at = $6 WHERE id = $1`,
-		id, string(to), string(res.Decision), res.Code, res.Reason, tx.now); err != nil {
-		return app, fmt.Errorf("assess application: %w", err)
-	}
-	if err := tx.event(ctx, a, id, app.Status, to, "eligibility", domain.DateOf(tx.now), res.Reason); err != nil {
+	if err := tx.save(ctx, a, app, ch, false); err != nil {
 		return app, err
 	}
 	return tx.application(ctx, id)
 }
 
-// Decide records a manual eligibility decision by the programme team. It
-// stands: re-running the rules never overwrites it.
+// Decide records a manual eligibility decision by the programme team
+// (domain.Decide). It stands: re-running the rules never overwrites it.
 func (tx *Tx) Decide(ctx context.Context, a domain.Actor, app Application, eligible, extraPlace bool, reason string) (Application, error) {
-	to := domain.StatusIneligible
-	decision := domain.DecisionIneligible
-	if eligible {
-		to, decision = domain.StatusEligible, domain.DecisionEligible
-	}
-	if app.Status != to {
-		if err := domain.CheckTransition(app.Status, to); err != nil && app.Status != domain.StatusApplied {
-			return app, refuse("decision", "%s", err)
-		}
-	}
-	if strings.TrimSpace(reason) == "" {
-		return app, refuse("reason", "Give the reason for the decision")
-	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE applications SET status = $2, decision = $3, reason_code = 'manual', reason = $4, manual_decision = $5,
-		extra_setting_place = $6, updated_at = $7 WHERE id = $1`, app.ID, string(to), string(decision), reason, true, extraPlace, tx.now); err != nil {
-		return app, fmt.Errorf("decide application: %w", err)
-	}
-	if err := tx.event(ctx, a, app.ID, app.Status, to, "manual decision", domain.DateOf(tx.now), reason); err != nil {
+	ch, err := domain.Decide(app, eligible, extraPlace, reason, tx.today())
+	if err != nil {
 		return app, err
 	}
-	if err := tx.Audit(ctx, a, "decide", "application", fmt.Sprint(app.ID), map[string]any{"status": app.Status, "reason": app.Reason},
-		map[string]any{"status": to, "reason": reason, "extra_setting_place": extraPlace}); err != nil {
+	if err := tx.save(ctx, a, app, ch, true); err != nil {
 		return app, err
 	}
 	return tx.application(ctx, app.ID)
@@ -389,193 +357,187 @@ func (tx *Tx) Decide(ctx context.Context, a domain.Actor, app Application, eligi
 
 // ConfirmBySetting records the setting's confirmation of a self-application.
 func (tx *Tx) ConfirmBySetting(ctx context.Context, a domain.Actor, app Application) error {
-	if app.SettingConfirmed {
-		return nil
-	}
-	if app.Nominated || !app.Status.Live() {
-		return refuse("status", "Only a live application the practitioner made themself needs the setting's confirmation")
-	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE applications SET setting_confirmed_at = $2, updated_at = $2 WHERE id = $1`, app.ID, tx.now); err != nil {
-		return fmt.Errorf("confirm application: %w", err)
-	}
-	if err := tx.event(ctx, a, app.ID, app.Status, app.Status, "confirmed by setting", domain.DateOf(tx.now), ""); err != nil {
+	ch, err := domain.ConfirmBySetting(app, tx.today())
+	if err != nil || !ch.Changed() {
 		return err
 	}
-	return tx.Audit(ctx, a, "confirm", "application", fmt.Sprint(app.ID), nil, nil)
+	return tx.save(ctx, a, app, ch, true)
 }
 
-// transition moves an application to a new status, checked by the domain's
-// status machine, with its event and audit entry.
-func (tx *Tx) transition(ctx context.Context, a domain.Actor, app Application, to domain.Status, event string, on domain.Date, detail string, set string, setArgs ...any) error {
-	if err := domain.CheckTransition(app.Status, to); err != nil {
-		return refuse("status", "%s", capitalise(err.Error()))
+// today is the transaction's date, the "today" of every decision.
+func (tx *Tx) today() domain.Date { return domain.DateOf(tx.now) }
+
+// save persists a decision: the application's changed state (only if it
+// is still in the status the decision saw), its events and an audit entry
+// of what changed.
+func (tx *Tx) save(ctx context.Context, a domain.Actor, old Application, ch domain.Change, audit bool) error {
+	n := ch.App
+	var confirmed any
+	if n.SettingConfirmed && !old.SettingConfirmed {
+		confirmed = tx.now
 	}
-	q := `UPDATE applications SET status = $2, updated_at = $3`
-	// Keep the enrolment's span for the coverage figures (domain.Enrolment).
-	switch {
-	case to == domain.StatusEnrolled:
-		q += ", enrolled_on = " + fmt.Sprintf("$%d", 5+len(setArgs)) + ", left_training_on = NULL"
-		setArgs = append(setArgs, on)
-	case (app.Status == domain.StatusEnrolled || app.Status == domain.StatusInTraining) &&
-		(to == domain.StatusWithdrawn || to == domain.StatusDeferred || to == domain.StatusCompleted):
-		q += ", left_training_on = " + fmt.Sprintf("$%d", 5+len(setArgs))
-		setArgs = append(setArgs, on)
-	}
-	if set != "" {
-		q += ", " + set
-	}
-	q += ` WHERE id = $1 AND status = $4`
-	all := append([]any{app.ID, string(to), tx.now, string(app.Status)}, setArgs...)
-	res, err := tx.tx.ExecContext(ctx, q, all...)
+	res, err := tx.tx.ExecContext(ctx, `UPDATE applications SET status = $3, decision = $4, reason_code = $5, reason = $6, manual_decision = $7,
+		extra_setting_place = $8, cohort_id = $9, waitlist_cohort_id = $10, withdrawal_reason = $11, withdrawn_on = $12,
+		assessment_complete_on = $13, learner_number = $14, uln = $15, certificate_number = $16, certified_on = $17, revoked_on = $18,
+		revoke_reason = $19, enrolled_on = $20, left_training_on = $21, setting_confirmed_at = COALESCE(setting_confirmed_at, $22), updated_at = $23
+		WHERE id = $1 AND status = $2`,
+		old.ID, string(old.Status), string(n.Status), string(n.Decision), n.ReasonCode, n.Reason, n.ManualDecision,
+		n.ExtraSettingPlace, nullID(n.CohortID), nullID(n.WaitlistCohortID), string(n.WithdrawalReason), n.WithdrawnOn,
+		n.AssessmentCompleteOn, n.LearnerNumber, n.ULN, n.CertificateNumber, n.CertifiedOn, n.RevokedOn,
+		n.RevokeReason, n.EnrolledOn, n.LeftTrainingOn, confirmed, tx.now)
 	if err != nil {
-		return fmt.Errorf("%s: %w", event, err)
+		return fmt.Errorf("%s: %w", ch.Action, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if k, _ := res.RowsAffected(); k == 0 {
 		return fmt.Errorf("the application changed while you were working on it: %w", ErrConflict)
 	}
-	if err := tx.event(ctx, a, app.ID, app.Status, to, event, on, detail); err != nil {
+	if err := tx.events(ctx, a, old.ID, ch.Events); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, a, event, "application", fmt.Sprint(app.ID), map[string]any{"status": app.Status}, map[string]any{"status": to, "on": on, "detail": detail})
+	if !audit {
+		return nil
+	}
+	before, after := appDiff(old, n)
+	return tx.Audit(ctx, a, ch.Action, "application", fmt.Sprint(old.ID), before, after)
 }
 
-func capitalise(s string) string {
-	if s == "" {
-		return s
+func (tx *Tx) events(ctx context.Context, a domain.Actor, id int64, events []domain.Event) error {
+	for _, e := range events {
+		if err := tx.event(ctx, a, id, e.From, e.To, e.Name, e.On, e.Detail); err != nil {
+			return err
+		}
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return nil
+}
+
+// appDiff is what an audit entry records of a change: the fields that
+// differ, before and after.
+func appDiff(old, n Application) (before, after map[string]any) {
+	before, after = map[string]any{}, map[string]any{}
+	diff := func(name string, b, a any) {
+		if b != a {
+			before[name], after[name] = b, a
+		}
+	}
+	diff("status", old.Status, n.Status)
+	diff("decision", old.Decision, n.Decision)
+	diff("reason", old.Reason, n.Reason)
+	diff("extra_setting_place", old.ExtraSettingPlace, n.ExtraSettingPlace)
+	diff("cohort_id", old.CohortID, n.CohortID)
+	diff("waitlist_cohort_id", old.WaitlistCohortID, n.WaitlistCohortID)
+	diff("withdrawal_reason", old.WithdrawalReason, n.WithdrawalReason)
+	diff("withdrawn_on", old.WithdrawnOn.String(), n.WithdrawnOn.String())
+	diff("assessment_complete_on", old.AssessmentCompleteOn.String(), n.AssessmentCompleteOn.String())
+	diff("learner_number", old.LearnerNumber, n.LearnerNumber)
+	diff("uln", old.ULN, n.ULN)
+	diff("certificate_number", old.CertificateNumber, n.CertificateNumber)
+	diff("certified_on", old.CertifiedOn.String(), n.CertifiedOn.String())
+	diff("revoked_on", old.RevokedOn.String(), n.RevokedOn.String())
+	diff("revoke_reason", old.RevokeReason, n.RevokeReason)
+	diff("setting_confirmed", old.SettingConfirmed, n.SettingConfirmed)
+	return before, after
+}
+
+// lockCohort takes the cohort's row lock (PostgreSQL; SQLite has one
+// writer at a time) and counts its filled places afresh, so that two
+// placements into its last place cannot both see it free.
+func (tx *Tx) lockCohort(ctx context.Context, id int64) (placed int, err error) {
+	if tx.db.Dialect == Postgres {
+		if _, err := tx.tx.ExecContext(ctx, `SELECT id FROM cohorts WHERE id = $1 FOR UPDATE`, id); err != nil {
+			return 0, fmt.Errorf("lock cohort: %w", err)
+		}
+	}
+	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE cohort_id = $1 AND `+statusIn("status", domain.PlaceHolding), id).Scan(&placed); err != nil {
+		return 0, fmt.Errorf("count places: %w", err)
+	}
+	return placed, nil
 }
 
 // Place puts an eligible (or deferred) applicant on a cohort of the caller's
-// supplier, or on its waiting list when the cohort is full. The cohort must
-// serve the setting's authority and belong to the application's programme.
+// supplier, or on its waiting list when the cohort is full (domain.Place).
 func (tx *Tx) Place(ctx context.Context, a domain.Actor, app Application, c CohortRecord, on domain.Date) (waitlisted bool, err error) {
-	if c.ProgrammeID != app.ProgrammeID {
-		return false, refuse("cohort", "%s is a cohort of another programme", c.Name)
+	placed, err := tx.lockCohort(ctx, c.ID)
+	if err != nil {
+		return false, err
 	}
-	servesLA := false
-	for _, code := range c.LACodes {
-		servesLA = servesLA || code == app.LACode
+	ch, waitlisted, err := domain.Place(app, c.Cohort, placed, on)
+	if err != nil {
+		return waitlisted, err
 	}
-	if !servesLA {
-		return false, refuse("cohort", "%s does not serve %s, the setting's local authority", c.Name, nonEmpty(app.LAName, "the setting's authority (not recorded)"))
-	}
-	if app.Status != domain.StatusEligible && app.Status != domain.StatusDeferred {
-		return false, refuse("status", "Only an eligible or deferred applicant can be placed; this one is %s", strings.ToLower(app.Status.Label()))
-	}
-	var placed int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE cohort_id = $1 AND `+statusIn("status", domain.PlaceHolding), c.ID).Scan(&placed); err != nil {
-		return false, fmt.Errorf("place: %w", err)
-	}
-	if placed >= c.Capacity {
-		if app.WaitlistCohortID == c.ID {
-			return true, refuse("cohort", "%s is full and %s is already on its waiting list", c.Name, app.PractitionerName)
-		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE applications SET waitlist_cohort_id = $2, updated_at = $3 WHERE id = $1`, app.ID, c.ID, tx.now); err != nil {
-			return false, fmt.Errorf("waiting list: %w", err)
-		}
-		return true, tx.event(ctx, a, app.ID, app.Status, app.Status, "waiting list", on, c.Name+" is full ("+fmt.Sprint(c.Capacity)+" places)")
-	}
-	return false, tx.transition(ctx, a, app, domain.StatusEnrolled, "enrolled", on, c.Name, "cohort_id = $5, waitlist_cohort_id = NULL", c.ID)
-}
-
-func nonEmpty(s, otherwise string) string {
-	if s == "" {
-		return otherwise
-	}
-	return s
+	return waitlisted, tx.save(ctx, a, app, ch, !waitlisted)
 }
 
 // Transfer moves an enrolled or in-training learner to another cohort of
-// the same supplier and programme with a free place.
+// the same supplier and programme with a free place (domain.Transfer).
 func (tx *Tx) Transfer(ctx context.Context, a domain.Actor, app Application, to CohortRecord, on domain.Date) error {
-	if app.Status != domain.StatusEnrolled && app.Status != domain.StatusInTraining {
-		return refuse("status", "Only an enrolled or in-training learner can be transferred; this one is %s", strings.ToLower(app.Status.Label()))
-	}
-	if to.ID == app.CohortID {
-		return refuse("cohort", "%s is already on %s", app.PractitionerName, to.Name)
-	}
 	var from CohortRecord
-	if err := scanCohort(tx.tx.QueryRowContext(ctx, `SELECT `+cohortColumns+cohortFrom+` WHERE ch.id = $1`, app.CohortID), &from); err != nil {
-		return notFound(err, "cohort")
+	if app.CohortID != 0 {
+		if err := scanCohort(tx.tx.QueryRowContext(ctx, `SELECT `+cohortColumns+cohortFrom+` WHERE ch.id = $1`, app.CohortID), &from); err != nil {
+			return notFound(err, "cohort")
+		}
 	}
-	if from.SupplierOrgID != to.SupplierOrgID || to.ProgrammeID != app.ProgrammeID {
-		return refuse("cohort", "A learner can only move to another cohort of the same supplier and programme")
-	}
-	if to.Placed >= to.Capacity {
-		return refuse("cohort", "%s is full (%d places)", to.Name, to.Capacity)
-	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE applications SET cohort_id = $2, updated_at = $3 WHERE id = $1`, app.ID, to.ID, tx.now); err != nil {
-		return fmt.Errorf("transfer: %w", err)
-	}
-	if err := tx.event(ctx, a, app.ID, app.Status, app.Status, "transferred", on, from.Name+" → "+to.Name); err != nil {
+	placed, err := tx.lockCohort(ctx, to.ID)
+	if err != nil {
 		return err
 	}
-	return tx.Audit(ctx, a, "transfer", "application", fmt.Sprint(app.ID), map[string]any{"cohort_id": from.ID}, map[string]any{"cohort_id": to.ID})
+	ch, err := domain.Transfer(app, from.Cohort, to.Cohort, placed, on)
+	if err != nil {
+		return err
+	}
+	return tx.save(ctx, a, app, ch, true)
 }
 
 // Withdraw records a learner leaving, with a reason from the fixed list.
 func (tx *Tx) Withdraw(ctx context.Context, a domain.Actor, app Application, reason domain.WithdrawalReason, on domain.Date, note string) error {
-	if !reason.Valid() {
-		return refuse("reason", "Choose a reason for the withdrawal")
+	ch, err := domain.Withdraw(app, reason, on, note)
+	if err != nil {
+		return err
 	}
-	return tx.transition(ctx, a, app, domain.StatusWithdrawn, "withdrawn", on, reason.Label()+nonEmptyPrefix(": ", note),
-		"withdrawal_reason = $5, withdrawn_on = $6, waitlist_cohort_id = NULL", string(reason), on)
-}
-
-func nonEmptyPrefix(prefix, s string) string {
-	if strings.TrimSpace(s) == "" {
-		return ""
-	}
-	return prefix + strings.TrimSpace(s)
+	return tx.save(ctx, a, app, ch, true)
 }
 
 // Defer takes a learner off their cohort to join a later one.
 func (tx *Tx) Defer(ctx context.Context, a domain.Actor, app Application, on domain.Date, note string) error {
-	return tx.transition(ctx, a, app, domain.StatusDeferred, "deferred", on, strings.TrimSpace(note), "cohort_id = NULL")
+	ch, err := domain.Defer(app, on, note)
+	if err != nil {
+		return err
+	}
+	return tx.save(ctx, a, app, ch, true)
 }
 
 // StartTraining marks an enrolled learner as in training.
 func (tx *Tx) StartTraining(ctx context.Context, a domain.Actor, app Application, on domain.Date) error {
-	return tx.transition(ctx, a, app, domain.StatusInTraining, "started training", on, "", "")
+	ch, err := domain.StartTraining(app, on)
+	if err != nil {
+		return err
+	}
+	return tx.save(ctx, a, app, ch, true)
 }
 
 // RegisterLearner records the awarding organisation's learner number and,
-// when given, a ULN checked by its check digit.
+// when given, a ULN (domain.RegisterLearner). A learner number belongs to
+// one person.
 func (tx *Tx) RegisterLearner(ctx context.Context, a domain.Actor, app Application, learnerNumber, uln string) error {
-	learnerNumber, uln = strings.TrimSpace(learnerNumber), strings.TrimSpace(uln)
-	if learnerNumber == "" {
-		return refuse("learner_number", "Enter the learner number")
+	r := domain.TrimRegistration(domain.Registration{LearnerNumber: learnerNumber, ULN: uln})
+	if r.LearnerNumber != "" {
+		var n int
+		if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE learner_number = $1 AND id <> $2 AND practitioner_id <> $3`,
+			r.LearnerNumber, app.ID, app.PractitionerID).Scan(&n); err != nil {
+			return fmt.Errorf("register learner: %w", err)
+		}
+		r.NumberHeldByOther = n > 0
 	}
-	if uln != "" && !domain.ValidULN(uln) {
-		return refuse("uln", "Enter a ULN of 10 digits with a correct check digit, or leave it blank")
+	ch, err := domain.RegisterLearner(app, r)
+	if err != nil {
+		return err
 	}
-	switch app.Status {
-	case domain.StatusEnrolled, domain.StatusInTraining, domain.StatusCompleted:
-	default:
-		return refuse("status", "Only an enrolled, in-training or completed learner can be registered; this one is %s", strings.ToLower(app.Status.Label()))
-	}
-	var n int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE learner_number = $1 AND id <> $2 AND practitioner_id <> $3`, learnerNumber, app.ID, app.PractitionerID).Scan(&n); err != nil {
-		return fmt.Errorf("register learner: %w", err)
-	}
-	if n > 0 {
-		return refuse("learner_number", "Learner number %s belongs to another learner", learnerNumber)
-	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE applications SET learner_number = $2, uln = $3, updated_at = $4 WHERE id = $1`, app.ID, learnerNumber, uln, tx.now); err != nil {
-		return fmt.Errorf("register learner: %w", err)
-	}
-	return tx.Audit(ctx, a, "register", "application", fmt.Sprint(app.ID), map[string]string{"learner_number": app.LearnerNumber, "uln": app.ULN},
-		map[string]string{"learner_number": learnerNumber, "uln": uln})
+	return tx.save(ctx, a, app, ch, true)
 }
 
 // CompleteAssessment records the assessor's decision that the assessment is
 // complete and, when attendance meets the programme's threshold, completes
-// the learner's training (domain.TrainingComplete).
+// the learner's training (domain.CompleteAssessment).
 func (tx *Tx) CompleteAssessment(ctx context.Context, a domain.Actor, app Application, on domain.Date) (completed bool, rate float64, err error) {
-	if app.Status != domain.StatusInTraining && app.Status != domain.StatusEnrolled {
-		return false, 0, refuse("status", "Only a learner in training can have their assessment completed; this one is %s", strings.ToLower(app.Status.Label()))
-	}
 	p, err := scanProgramme(tx.tx.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes p WHERE p.id = $1`, app.ProgrammeID))
 	if err != nil {
 		return false, 0, notFound(err, "programme")
@@ -585,50 +547,28 @@ func (tx *Tx) CompleteAssessment(ctx context.Context, a domain.Actor, app Applic
 		return false, 0, err
 	}
 	rate = domain.AttendanceRate(marks, held)
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE applications SET assessment_complete_on = $2, updated_at = $3 WHERE id = $1`, app.ID, on, tx.now); err != nil {
-		return false, rate, fmt.Errorf("complete assessment: %w", err)
-	}
-	if err := tx.event(ctx, a, app.ID, app.Status, app.Status, "assessment complete", on, ""); err != nil {
+	ch, completed, err := domain.CompleteAssessment(app, rate, p.Rules.AttendanceThreshold, on)
+	if err != nil {
 		return false, rate, err
 	}
-	if !domain.TrainingComplete(rate, p.Rules.AttendanceThreshold, true) {
-		return false, rate, nil
-	}
-	if app.Status == domain.StatusEnrolled {
-		if err := tx.StartTraining(ctx, a, app, on); err != nil {
-			return false, rate, err
-		}
-		app.Status = domain.StatusInTraining
-	}
-	detail := fmt.Sprintf("attendance %.0f%% (threshold %.0f%%), assessment complete", rate*100, p.Rules.AttendanceThreshold*100)
-	return true, rate, tx.transition(ctx, a, app, domain.StatusCompleted, "completed", on, detail, "")
+	return completed, rate, tx.save(ctx, a, app, ch, true)
 }
 
 // Certify records the certificate of a learner whose training is complete.
 func (tx *Tx) Certify(ctx context.Context, a domain.Actor, app Application, number string, on domain.Date) error {
-	number = strings.TrimSpace(number)
-	if number == "" {
-		return refuse("certificate_number", "Enter the certificate number")
+	ch, err := domain.Certify(app, number, on)
+	if err != nil {
+		return err
 	}
-	if app.Status != domain.StatusCompleted {
-		return refuse("status", "%s has not completed training (status: %s), so cannot be certified", app.PractitionerName, strings.ToLower(app.Status.Label()))
-	}
-	if app.LearnerNumber == "" {
-		return refuse("learner_number", "Register the learner with a learner number before certifying")
-	}
-	return tx.transition(ctx, a, app, domain.StatusCertified, "certified", on, "certificate "+number,
-		"certificate_number = $5, certified_on = $6, revoked_on = NULL, revoke_reason = ''", number, on)
+	return tx.save(ctx, a, app, ch, true)
 }
 
 // Revoke withdraws a certificate, with a reason; the learner returns to
 // completed.
 func (tx *Tx) Revoke(ctx context.Context, a domain.Actor, app Application, reason string, on domain.Date) error {
-	if strings.TrimSpace(reason) == "" {
-		return refuse("reason", "Give the reason the certificate is revoked")
+	ch, err := domain.Revoke(app, reason, on)
+	if err != nil {
+		return err
 	}
-	if app.Status != domain.StatusCertified {
-		return refuse("status", "Only a certificate can be revoked; %s is %s", app.PractitionerName, strings.ToLower(app.Status.Label()))
-	}
-	return tx.transition(ctx, a, app, domain.StatusCompleted, "certificate revoked", on, reason,
-		"revoked_on = $5, revoke_reason = $6", on, strings.TrimSpace(reason))
+	return tx.save(ctx, a, app, ch, true)
 }
