@@ -27,3 +27,18 @@ func IsRefusal(err error) (*Refusal, bool) {
 	ok := errors.As(err, &r)
 	return r, ok
 }
+
+// Conflicts: writes that another write got to first. The store detects
+// them (a unique index, a version that moved) and wraps them in its
+// ErrConflict, which web and the API answer with 409 and this sentence.
+var (
+	ErrApplicationChanged = errors.New("the application changed while you were working on it")
+	ErrRegisterChanged    = errors.New("someone else saved this register since you opened it")
+	ErrEmploymentRecorded = errors.New("this employment is already recorded")
+)
+
+// ProgrammeExists is the conflict of a second programme of the same name.
+func ProgrammeExists(name string) error { return fmt.Errorf("a programme called %q already exists", name) }
+
+// UserExists is the conflict of a second user with the same email.
+func UserExists(email string) error { return fmt.Errorf("a user with email %s already exists", email) }

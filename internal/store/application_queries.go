@@ -87,8 +87,8 @@ func (db *DB) ApplicationAnswers(ctx context.Context, appID int64) (ans Applicat
 // early years qualification level (0 for none recorded, else 2–7), as they
 // gave it, audited with the level before.
 func (tx *Tx) SetQualificationLevel(ctx context.Context, a domain.Actor, practitionerID int64, level int) error {
-	if level != 0 && (level < 2 || level > 7) {
-		return refuse("qualification", "Qualification level must be between 2 and 7, or none")
+	if err := domain.CheckQualificationLevel(level); err != nil {
+		return err
 	}
 	var before int
 	if err := tx.tx.QueryRowContext(ctx, `SELECT qualification_level FROM practitioners WHERE id = $1`, practitionerID).Scan(&before); err != nil {

@@ -389,7 +389,7 @@ func (tx *Tx) save(ctx context.Context, a domain.Actor, old Application, ch doma
 		return fmt.Errorf("%s: %w", ch.Action, err)
 	}
 	if k, _ := res.RowsAffected(); k == 0 {
-		return fmt.Errorf("the application changed while you were working on it: %w", ErrConflict)
+		return fmt.Errorf("%w: %w", domain.ErrApplicationChanged, ErrConflict)
 	}
 	if err := tx.events(ctx, a, old.ID, ch.Events); err != nil {
 		return err

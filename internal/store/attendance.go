@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -54,7 +56,7 @@ func (tx *Tx) SaveRegister(ctx context.Context, a domain.Actor, s SessionRecord,
 		return notFound(err, "session")
 	}
 	if current != version {
-		return fmt.Errorf("someone else saved this register since you opened it: %w", ErrConflict)
+		return fmt.Errorf("%w: %w", domain.ErrRegisterChanged, ErrConflict)
 	}
 	// Only learners on the register may be marked: those placed on the
 	// cohort, and those who withdrew after the session took place.
@@ -74,17 +76,8 @@ func (tx *Tx) SaveRegister(ctx context.Context, a domain.Actor, s SessionRecord,
 		allowed[id] = st
 	}
 	rows.Close()
-	var unknown []string
-	for id, m := range marks {
-		if _, ok := allowed[id]; !ok {
-			unknown = append(unknown, fmt.Sprint(id))
-		}
-		if !m.Valid() {
-			return refuse("marks", "%q is not a mark: use present, half, absent or excused", m)
-		}
-	}
-	if len(unknown) > 0 {
-		return refuse("marks", "Not learners of this cohort: %s; nothing was saved", strings.Join(unknown, ", "))
+	if err := domain.CheckRegister(marks, allowed); err != nil {
+		return err
 	}
 	for id, m := range marks {
 		res, err := tx.tx.ExecContext(ctx, `UPDATE attendance SET mark = $3, updated_at = $4, updated_by = $5 WHERE application_id = $1 AND session_id = $2`,
@@ -98,8 +91,7 @@ func (tx *Tx) SaveRegister(ctx context.Context, a domain.Actor, s SessionRecord,
 				return fmt.Errorf("save register: %w", err)
 			}
 		}
-		// The first mark for an enrolled learner starts their training.
-		if allowed[id] == domain.StatusEnrolled && m != domain.Excused {
+		if domain.StartsTraining(allowed[id], m) {
 			app, err := tx.application(ctx, id)
 			if err != nil {
 				return err
@@ -121,16 +113,13 @@ func (tx *Tx) SaveRegister(ctx context.Context, a domain.Actor, s SessionRecord,
 
 // RecordCatchUp records that a learner caught up a session they missed.
 func (tx *Tx) RecordCatchUp(ctx context.Context, a domain.Actor, s SessionRecord, appID int64, on domain.Date, note string) error {
-	var mark string
+	var mark domain.Mark
 	err := tx.tx.QueryRowContext(ctx, `SELECT mark FROM attendance WHERE application_id = $1 AND session_id = $2`, appID, s.ID).Scan(&mark)
-	if err != nil {
-		return refuse("catch_up", "Mark the learner absent or half for this session before recording a catch-up")
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("catch-up: %w", err)
 	}
-	if mark == string(domain.Present) || mark == string(domain.Excused) {
-		return refuse("catch_up", "The learner did not miss this session (marked %s)", mark)
-	}
-	if on.Before(s.Date) {
-		return refuse("catch_up", "A catch-up must be on or after the session, %s", s.Date.Long())
+	if err := domain.CheckCatchUp(mark, s.Date, on); err != nil {
+		return err
 	}
 	if _, err := tx.tx.ExecContext(ctx, `UPDATE attendance SET caught_up_on = $3, catch_up_note = $4, updated_at = $5, updated_by = $6
 		WHERE application_id = $1 AND session_id = $2`, appID, s.ID, on, strings.TrimSpace(note), tx.now, a.Label); err != nil {

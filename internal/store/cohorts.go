@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -13,8 +15,6 @@ import (
 
 // RuleError is the domain's refusal, for callers that still name it here.
 type RuleError = domain.Refusal
-
-func refuse(field, format string, a ...any) error { return domain.Refuse(field, format, a...) }
 
 // IsRule reports whether err is a rule refusal, and returns it.
 func IsRule(err error) (*RuleError, bool) { return domain.IsRefusal(err) }
@@ -211,25 +211,12 @@ func (tx *Tx) CreateCohort(ctx context.Context, a domain.Actor, c domain.Cohort)
 	if supplier != c.SupplierOrgID {
 		return c, ErrNotFound
 	}
-	if superseded != 0 {
-		return c, refuse("contract", "That contract has been replaced by a newer version; choose the contract in force")
-	}
 	served, err := queryStrings(ctx, tx.tx, `SELECT la_code FROM contract_las WHERE contract_id = $1`, c.ContractID)
 	if err != nil {
 		return c, err
 	}
-	in := map[string]bool{}
-	for _, code := range served {
-		in[code] = true
-	}
-	var outside []string
-	for _, code := range c.LACodes {
-		if !in[code] {
-			outside = append(outside, code)
-		}
-	}
-	if len(outside) > 0 {
-		return c, refuse("las", "The contract does not cover %s: a cohort can only serve the local authorities of its contract", strings.Join(outside, ", "))
+	if err := domain.CheckCohortContract(c, superseded != 0, served); err != nil {
+		return c, err
 	}
 	c.ProgrammeID = programme
 	c.ID, err = tx.insertID(ctx, `INSERT INTO cohorts (contract_id, programme_id, supplier_org_id, name, mode, starts_on, ends_on, capacity, created_at, updated_at)
@@ -265,11 +252,12 @@ func (tx *Tx) SetCohortStaff(ctx context.Context, a domain.Actor, cohortID int64
 		for _, id := range staff.ids {
 			var org int64
 			var userRole string
-			if err := tx.tx.QueryRowContext(ctx, `SELECT org_id, role FROM users WHERE id = $1`, id).Scan(&org, &userRole); err != nil || org != supplier {
-				return refuse(role+"s", "A %s must be a user of the cohort's supplier", role)
+			err := tx.tx.QueryRowContext(ctx, `SELECT org_id, role FROM users WHERE id = $1`, id).Scan(&org, &userRole)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("cohort staff: %w", err)
 			}
-			if userRole != role && userRole != string(domain.RoleSupplierAdmin) {
-				return refuse(role+"s", "Only a user with the %s role can be a cohort's %s", role, role)
+			if err := domain.CheckCohortStaff(role, err == nil && org == supplier, domain.Role(userRole)); err != nil {
+				return err
 			}
 			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO cohort_staff (cohort_id, user_id, role) VALUES ($1, $2, $3)`, cohortID, id, role); err != nil {
 				return fmt.Errorf("cohort staff: %w", err)
@@ -305,13 +293,8 @@ func scanSession(sc interface{ Scan(...any) error }, r *SessionRecord) error {
 // AddSession schedules a session of a cohort loaded in scope; it must fall
 // within the cohort's dates.
 func (tx *Tx) AddSession(ctx context.Context, a domain.Actor, c domain.Cohort, s domain.Session) (domain.Session, error) {
-	if errs := s.Validate(c); len(errs) > 0 {
-		// Report the first field in the form's order, so the message is stable.
-		for _, field := range []string{"date-day", "hours", "mode", "topic"} {
-			if msg, ok := errs[field]; ok {
-				return s, refuse(field, "%s", msg)
-			}
-		}
+	if err := s.CheckSession(c); err != nil {
+		return s, err
 	}
 	var err error
 	s.CohortID = c.ID

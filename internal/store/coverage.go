@@ -283,11 +283,8 @@ func (db *DB) StaffFacts(ctx context.Context) (map[string][]domain.StaffMember, 
 // RecogniseQualification records an equivalent SENCO qualification a
 // practitioner already holds, which counts like a certificate.
 func (tx *Tx) RecogniseQualification(ctx context.Context, a domain.Actor, practitionerID int64, title string, level int, on domain.Date) error {
-	if strings.TrimSpace(title) == "" {
-		return refuse("title", "Enter the qualification's title")
-	}
-	if level < 3 || level > 8 {
-		return refuse("level", "A recognised SENCO qualification must be level 3 to 8")
+	if err := domain.CheckRecognisedQualification(title, level); err != nil {
+		return err
 	}
 	id, err := tx.insertID(ctx, `INSERT INTO recognised_qualifications (practitioner_id, title, level, recognised_on, created_at) VALUES ($1, $2, $3, $4, $5)`,
 		practitionerID, strings.TrimSpace(title), level, on, tx.now)

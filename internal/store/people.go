@@ -274,7 +274,7 @@ func (tx *Tx) AddEmployment(ctx context.Context, a domain.Actor, e domain.Employ
 		return e, fmt.Errorf("add employment: %w", err)
 	}
 	if n > 0 {
-		return e, fmt.Errorf("this employment is already recorded: %w", ErrConflict)
+		return e, fmt.Errorf("%w: %w", domain.ErrEmploymentRecorded, ErrConflict)
 	}
 	var err error
 	e.ID, err = tx.insertID(ctx, `INSERT INTO employments (practitioner_id, setting_urn, role, started_on, ended_on, created_at, updated_at)

@@ -101,7 +101,7 @@ func (tx *Tx) SaveProgramme(ctx context.Context, a domain.Actor, p domain.Progra
 			return p, fmt.Errorf("create programme: %w", err)
 		}
 		if n > 0 {
-			return p, fmt.Errorf("a programme called %q already exists: %w", p.Name, ErrConflict)
+			return p, fmt.Errorf("%w: %w", domain.ProgrammeExists(p.Name), ErrConflict)
 		}
 		p.ID, err = tx.insertID(ctx, `INSERT INTO programmes (name, qualification_id, opens_on, closes_on, starts_on, ends_on, target_completions, rules, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`, p.Name, p.QualificationID, p.OpensOn, p.ClosesOn, p.StartsOn, p.EndsOn, p.TargetCompletions, string(rules), tx.now)

@@ -81,7 +81,7 @@ func (tx *Tx) CreateUser(ctx context.Context, a domain.Actor, u domain.User, pas
 		return u, fmt.Errorf("create user: %w", err)
 	}
 	if n > 0 {
-		return u, fmt.Errorf("a user with email %s already exists: %w", u.Email, ErrConflict)
+		return u, fmt.Errorf("%w: %w", domain.UserExists(u.Email), ErrConflict)
 	}
 	var err error
 	u.CreatedAt = tx.now

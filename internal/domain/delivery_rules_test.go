@@ -1,0 +1,65 @@
+package domain
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDeliveryRules(t *testing.T) {
+	c := Cohort{LACodes: []string{"E08000035", "E08000036"}, StartsOn: NewDate(2026, 3, 1), EndsOn: NewDate(2026, 7, 31)}
+	session := NewDate(2026, 4, 1)
+	tests := []struct {
+		name  string
+		err   error
+		field string // "" when allowed
+		msg   string
+	}{
+		{"contract in force", CheckCohortContract(c, false, []string{"E08000035", "E08000036", "E08000037"}), "", ""},
+		{"contract replaced", CheckCohortContract(c, true, c.LACodes), "contract", "replaced by a newer version"},
+		{"authority outside the contract", CheckCohortContract(c, false, []string{"E08000035"}), "las", "does not cover E08000036"},
+		{"trainer of the supplier", CheckCohortStaff("trainer", true, RoleTrainer), "", ""},
+		{"supplier admin as assessor", CheckCohortStaff("assessor", true, RoleSupplierAdmin), "", ""},
+		{"trainer of another supplier", CheckCohortStaff("trainer", false, RoleTrainer), "trainers", "user of the cohort's supplier"},
+		{"assessor without the role", CheckCohortStaff("assessor", true, RoleTrainer), "assessors", "Only a user with the assessor role"},
+		{"session in the cohort's dates", Session{Date: session, Minutes: 360, Mode: Online, Topic: "Unit 1"}.CheckSession(c), "", ""},
+		{"session without a date", Session{Minutes: 0, Topic: ""}.CheckSession(c), "date-day", "Enter the date"},
+		{"session after the cohort", Session{Date: NewDate(2026, 8, 1), Minutes: 60, Mode: Online, Topic: "x"}.CheckSession(c), "date-day", "within the cohort's dates"},
+		{"session too long", Session{Date: session, Minutes: 13 * 60, Mode: Online, Topic: "x"}.CheckSession(c), "hours", "at most 12"},
+		{"register", CheckRegister(map[int64]Mark{1: Present, 2: Half}, map[int64]Status{1: StatusEnrolled, 2: StatusInTraining}), "", ""},
+		{"not a mark", CheckRegister(map[int64]Mark{1: "late"}, map[int64]Status{1: StatusEnrolled}), "marks", `"late" is not a mark`},
+		{"not on the register", CheckRegister(map[int64]Mark{9: Present, 3: Absent}, map[int64]Status{1: StatusEnrolled}), "marks", "Not learners of this cohort: 3, 9"},
+		{"catch-up of an absence", CheckCatchUp(Absent, session, session.AddDays(7)), "", ""},
+		{"catch-up of a half day, same day", CheckCatchUp(Half, session, session), "", ""},
+		{"catch-up unmarked", CheckCatchUp("", session, session), "catch_up", "Mark the learner absent or half"},
+		{"catch-up of a present", CheckCatchUp(Present, session, session), "catch_up", "did not miss this session (marked present)"},
+		{"catch-up before the session", CheckCatchUp(Absent, session, session.AddDays(-1)), "catch_up", "on or after the session"},
+		{"recognised qualification", CheckRecognisedQualification("NASENCO", 7), "", ""},
+		{"recognised without a title", CheckRecognisedQualification("  ", 7), "title", "Enter the qualification's title"},
+		{"recognised level 2", CheckRecognisedQualification("L2 SEND", 2), "level", "level 3 to 8"},
+		{"no level recorded", CheckQualificationLevel(0), "", ""},
+		{"level 7", CheckQualificationLevel(7), "", ""},
+		{"level 1", CheckQualificationLevel(1), "qualification", "between 2 and 7"},
+		{"level 8", CheckQualificationLevel(8), "qualification", "between 2 and 7"},
+	}
+	for _, tt := range tests {
+		if tt.field == "" {
+			if tt.err != nil {
+				t.Errorf("%s: refused: %v", tt.name, tt.err)
+			}
+			continue
+		}
+		r, ok := IsRefusal(tt.err)
+		if !ok || r.Field != tt.field || !strings.Contains(r.Msg, tt.msg) {
+			t.Errorf("%s: got %v (%+v), want %s: …%s…", tt.name, tt.err, r, tt.field, tt.msg)
+		}
+	}
+	for _, tt := range []struct {
+		s    Status
+		m    Mark
+		want bool
+	}{{StatusEnrolled, Present, true}, {StatusEnrolled, Half, true}, {StatusEnrolled, Absent, true}, {StatusEnrolled, Excused, false}, {StatusInTraining, Present, false}} {
+		if got := StartsTraining(tt.s, tt.m); got != tt.want {
+			t.Errorf("StartsTraining(%s, %s) = %v", tt.s, tt.m, got)
+		}
+	}
+}
