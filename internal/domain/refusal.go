@@ -38,7 +38,9 @@ var (
 )
 
 // ProgrammeExists is the conflict of a second programme of the same name.
-func ProgrammeExists(name string) error { return fmt.Errorf("a programme called %q already exists", name) }
+func ProgrammeExists(name string) error {
+	return fmt.Errorf("a programme called %q already exists", name)
+}
 
 // UserExists is the conflict of a second user with the same email.
 func UserExists(email string) error { return fmt.Errorf("a user with email %s already exists", email) }
