@@ -58,13 +58,6 @@ type gcohort struct {
 // phase is the cohort's phase today.
 func (c *gcohort) phase(today domain.Date) string { return c.c.Phase(today) }
 
-type gevent struct {
-	from, to domain.Status
-	event    string
-	on       domain.Date
-	detail   string
-}
-
 type gmark struct {
 	session  *gsession
 	mark     domain.Mark
@@ -72,84 +65,41 @@ type gmark struct {
 	note     string
 }
 
-// gapp is an application: its row and its history.
+// gapp is an application: its row (the domain's Application, changed
+// only by the domain's decisions, as the store's transactions change it)
+// and its history.
 type gapp struct {
-	id                   int64
-	person               *gperson
-	setting              int32
-	appliedOn            domain.Date
-	readyOn              domain.Date // eligible from
-	nominated, confirmed bool
-	workingTowards       bool
-	fate                 string // what the plan meant: "learner", "waiting", "leaves", "other"
-	status               domain.Status
-	decision             domain.Decision
-	code, reason         string
-	manual, extraPlace   bool
-	cohort, waitlist     *gcohort
-	withdrawReason       domain.WithdrawalReason
-	withdrawnOn          domain.Date
-	assessedOn           domain.Date
-	enrolledOn, leftOn   domain.Date
-	learnerNo, uln       string
-	certNo               string
-	certifiedOn          domain.Date
-	revokedOn            domain.Date
-	revokeReason         string
-	events               []gevent
-	marks                []gmark
-	reliable             float64
-	leaveAt              int // session index before which they withdraw; -1 to stay
+	domain.Application
+	person           *gperson
+	setting          int32
+	readyOn          domain.Date // eligible from
+	fate             string      // what the plan meant: "learner", "waiting", "leaves", "other"
+	cohort, waitlist *gcohort
+	events           []domain.Event
+	marks            []gmark
+	reliable         float64
+	leaveAt          int // session index before which they withdraw; -1 to stay
 }
 
-// move changes the status as store.Tx's transition does: checked by the
-// domain's status machine, with its dated event, and the enrolment span
-// kept for the coverage figures.
-func (a *gapp) move(to domain.Status, event string, on domain.Date, detail string) {
-	if err := domain.CheckTransition(a.status, to); err != nil {
-		panic(fmt.Sprintf("generator: application %d: %v", a.id, err))
+// take applies a decision of the domain's to the application. The plan
+// only asks for moves the workflow allows, so a refusal is a bug here.
+func (a *gapp) take(ch domain.Change, err error) {
+	if err != nil {
+		panic(fmt.Sprintf("generator: application %d: %v", a.ID, err))
 	}
-	switch {
-	case to == domain.StatusEnrolled:
-		a.enrolledOn, a.leftOn = on, domain.Date{}
-	case (a.status == domain.StatusEnrolled || a.status == domain.StatusInTraining) &&
-		(to == domain.StatusWithdrawn || to == domain.StatusDeferred || to == domain.StatusCompleted):
-		a.leftOn = on
-	}
-	a.events = append(a.events, gevent{a.status, to, event, on, detail})
-	a.status = to
-}
-
-// note records an event that leaves the status as it is.
-func (a *gapp) note(event string, on domain.Date, detail string) {
-	a.events = append(a.events, gevent{a.status, a.status, event, on, detail})
+	a.Application = ch.App
+	a.events = append(a.events, ch.Events...)
 }
 
 // apply records the application and its eligibility, decided by the
-// programme's rules (domain.CheckEligibility) on the day it arrived, as
-// store.Tx's Apply and Assess do.
-func (a *gapp) apply(how string, f domain.EligibilityFacts) domain.EligibilityResult {
-	a.status = domain.StatusApplied
-	a.events = []gevent{{"", domain.StatusApplied, "applied", a.appliedOn, how}}
-	res := domain.CheckEligibility(f)
-	a.decision, a.code, a.reason = res.Decision, res.Code, res.Reason
-	switch res.Decision {
-	case domain.DecisionEligible:
-		a.move(domain.StatusEligible, "eligibility", a.appliedOn, res.Reason)
-	case domain.DecisionIneligible:
-		a.move(domain.StatusIneligible, "eligibility", a.appliedOn, res.Reason)
-	default:
-		a.note("eligibility", a.appliedOn, res.Reason)
-	}
-	return res
-}
-
-func (a *gapp) placed() bool {
-	switch a.status {
-	case domain.StatusEnrolled, domain.StatusInTraining, domain.StatusCompleted, domain.StatusCertified:
-		return true
-	}
-	return false
+// programme's rules on the day it arrived (domain.Apply and domain.Assess,
+// as the store's Apply does).
+func (a *gapp) apply(prog domain.Programme, laCode string, f domain.EligibilityFacts) domain.EligibilityResult {
+	a.take(domain.Apply(domain.NewApplication{ProgrammeID: prog.ID, QualificationID: prog.QualificationID, PractitionerID: a.person.id,
+		SettingFound: true, LACode: laCode, AppliedOn: a.AppliedOn, Nominated: a.Nominated, SettingConfirmed: a.SettingConfirmed,
+		WorkingTowardsL3: a.WorkingTowardsL3}))
+	a.take(domain.Assess(a.Application, f, a.AppliedOn), nil)
+	return domain.EligibilityResult{Decision: a.Decision, Code: a.ReasonCode, Reason: a.Reason}
 }
 
 type deliveryState struct {
@@ -579,7 +529,7 @@ func (g *generator) plan() {
 			}
 			p.taken = true
 			a := g.newApp(i, applied, fate)
-			a.workingTowards = fate == "towards"
+			a.WorkingTowardsL3 = fate == "towards"
 			break
 		}
 	}
@@ -588,8 +538,9 @@ func (g *generator) plan() {
 func (g *generator) newApp(person int, applied domain.Date, fate string) *gapp {
 	p := g.persons[person]
 	j, _ := p.current(g.today)
-	a := &gapp{person: p, setting: j.setting, appliedOn: applied, fate: fate, nominated: g.r.chance(0.55), leaveAt: -1}
-	a.confirmed = a.nominated || g.r.chance(0.85)
+	a := &gapp{person: p, setting: j.setting, fate: fate, leaveAt: -1}
+	a.AppliedOn, a.Nominated = applied, g.r.chance(0.55)
+	a.SettingConfirmed = a.Nominated || g.r.chance(0.85)
 	g.state.apps = append(g.state.apps, a)
 	return a
 }
@@ -600,22 +551,18 @@ func (g *generator) newApp(person int, applied domain.Date, fate string) *gapp {
 // rules could not.
 func (g *generator) assess() {
 	d, r := &g.state, g.r
-	slices.SortStableFunc(d.apps, func(a, b *gapp) int { return a.appliedOn.Compare(b.appliedOn) })
+	slices.SortStableFunc(d.apps, func(a, b *gapp) int { return a.AppliedOn.Compare(b.AppliedOn) })
 	used := map[int32]int{}
 	for _, a := range d.apps {
 		s := g.settings[a.setting].Setting
-		how := "self-applied"
-		if a.nominated {
-			how = "nominated by the setting"
-		}
-		res := a.apply(how, domain.EligibilityFacts{Programme: d.prog, AppliedOn: a.appliedOn, Setting: &s,
-			QualificationLevel: a.person.p.QualificationLevel, WorkingTowardsL3: a.workingTowards, SettingPlacesUsed: used[a.setting]})
-		a.readyOn = a.appliedOn
+		res := a.apply(d.prog, s.LACode, domain.EligibilityFacts{Programme: d.prog, AppliedOn: a.AppliedOn, Setting: &s,
+			QualificationLevel: a.person.p.QualificationLevel, WorkingTowardsL3: a.WorkingTowardsL3, SettingPlacesUsed: used[a.setting]})
+		a.readyOn = a.AppliedOn
 		if res.Decision == domain.DecisionManual {
 			// The programme team decides most within a fortnight: a
 			// further place, or a qualification confirmed; some refused,
 			// a few wait.
-			on := a.appliedOn.AddDays(2 + r.IntN(12))
+			on := a.AppliedOn.AddDays(2 + r.IntN(12))
 			places := res.Code == string(domain.RuleSettingPlaces)
 			switch x := r.Float64(); {
 			case !on.Before(g.today) || (a.fate != "learner" && x < 0.2):
@@ -624,19 +571,17 @@ func (g *generator) assess() {
 				if places {
 					reason = "A further place agreed for the setting"
 				}
-				a.manual, a.extraPlace, a.decision, a.code, a.reason = true, places, domain.DecisionEligible, "manual", reason
-				a.move(domain.StatusEligible, "manual decision", on, reason)
+				a.take(domain.Decide(a.Application, true, places, reason, on))
 				a.readyOn = on
 			default:
 				reason := "The qualification held is not full and relevant at Level 3"
 				if places {
 					reason = "The setting's funded places are in use"
 				}
-				a.manual, a.decision, a.code, a.reason = true, domain.DecisionIneligible, "manual", reason
-				a.move(domain.StatusIneligible, "manual decision", on, reason)
+				a.take(domain.Decide(a.Application, false, false, reason, on))
 			}
 		}
-		if a.status == domain.StatusEligible {
+		if a.Status == domain.StatusEligible {
 			used[a.setting]++
 		}
 	}
@@ -653,55 +598,58 @@ func (g *generator) run() {
 		from, to := g.window(c)
 		var queue []*gapp
 		// Those who deferred from this supplier's earlier cohorts first.
-		deferred[c.supplier] = slices.DeleteFunc(deferred[c.supplier], func(a *gapp) bool { return a.status != domain.StatusDeferred })
+		deferred[c.supplier] = slices.DeleteFunc(deferred[c.supplier], func(a *gapp) bool { return a.Status != domain.StatusDeferred })
 		for _, a := range deferred[c.supplier] {
-			if slices.Contains(c.c.LACodes, g.settings[a.setting].LACode) && a.leftOn.Before(to) {
+			if slices.Contains(c.c.LACodes, g.settings[a.setting].LACode) && a.LeftTrainingOn.Before(to) {
 				queue = append(queue, a)
 			}
 		}
 		for _, a := range c.planned {
-			if a.status == domain.StatusEligible && !a.readyOn.After(to) {
+			if a.Status == domain.StatusEligible && !a.readyOn.After(to) {
 				queue = append(queue, a)
 			}
 		}
 		for _, a := range queue {
-			on := earlier(later(later(a.readyOn, a.leftOn).AddDays(1+r.IntN(21)), from), to)
+			on := earlier(later(later(a.readyOn, a.LeftTrainingOn).AddDays(1+r.IntN(21)), from), to)
 			if len(c.learners) >= c.c.Capacity {
-				if a.status == domain.StatusEligible && c.waiting < 4 {
+				if a.Status == domain.StatusEligible && c.waiting < 4 {
+					ch, _, err := domain.Place(a.Application, c.c, len(c.learners), on)
+					a.take(ch, err)
 					a.waitlist = c
 					c.waiting++
-					a.note("waiting list", on, fmt.Sprintf("%s is full (%d places)", c.c.Name, c.c.Capacity))
 				}
 				continue
 			}
-			a.move(domain.StatusEnrolled, "enrolled", on, c.c.Name)
+			ch, _, err := domain.Place(a.Application, c.c, len(c.learners), on)
+			a.take(ch, err)
 			a.cohort, a.waitlist = c, nil
 			c.learners = append(c.learners, a)
-			if a.learnerNo == "" && c.phase(g.today) != "recruiting" && r.chance(0.95) {
+			if a.LearnerNumber == "" && c.phase(g.today) != "recruiting" && r.chance(0.95) {
 				d.learnerNo++
-				a.learnerNo = fmt.Sprintf("EYAB%08d", 10000000+d.learnerNo)
+				reg := domain.Registration{LearnerNumber: fmt.Sprintf("EYAB%08d", 10000000+d.learnerNo)}
 				if r.chance(0.85) {
-					a.uln = demo.ULN(r.Rand)
+					reg.ULN = demo.ULN(r.Rand)
 				}
+				a.take(domain.RegisterLearner(a.Application, reg))
 			}
 		}
 		// Before the first session: a few move to a later cohort of the
 		// supplier, or defer.
 		for _, a := range slices.Clone(c.learners) {
-			lo, hi := a.enrolledOn.AddDays(1), earlier(c.c.StartsOn.AddDays(-2), g.today.AddDays(-1))
-			if hi.Before(lo) || a.status != domain.StatusEnrolled {
+			lo, hi := a.EnrolledOn.AddDays(1), earlier(c.c.StartsOn.AddDays(-2), g.today.AddDays(-1))
+			if hi.Before(lo) || a.Status != domain.StatusEnrolled {
 				continue
 			}
 			switch x := r.Float64(); {
 			case x < 0.005:
 				if to := g.laterCohort(ci, a); to != nil {
-					a.note("transferred", r.between(lo, hi), c.c.Name+" → "+to.c.Name)
+					a.take(domain.Transfer(a.Application, c.c, to.c, len(to.learners), r.between(lo, hi)))
 					c.learners = slices.DeleteFunc(c.learners, func(b *gapp) bool { return b == a })
 					a.cohort = to
 					to.learners = append(to.learners, a)
 				}
 			case x < 0.02:
-				a.move(domain.StatusDeferred, "deferred", r.between(lo, hi), "Will join a later cohort")
+				a.take(domain.Defer(a.Application, r.between(lo, hi), "Will join a later cohort"))
 				a.cohort = nil
 				c.learners = slices.DeleteFunc(c.learners, func(b *gapp) bool { return b == a })
 				if !slices.Contains(deferred[c.supplier], a) { // deferred a second time
@@ -713,12 +661,12 @@ func (g *generator) run() {
 	}
 	// Some waiting applicants withdraw.
 	for _, a := range d.apps {
-		if a.fate == "leaves" && a.status == domain.StatusEligible {
+		if a.fate == "leaves" && a.Status == domain.StatusEligible {
 			on := r.between(a.readyOn.AddDays(10), g.today.AddDays(-1))
 			if on.Before(g.today) && !on.Before(a.readyOn) {
 				reason := []domain.WithdrawalReason{domain.WithdrawPersonal, domain.WithdrawWorkload, domain.WithdrawOther, domain.WithdrawLeftSetting}[r.pick(40, 30, 20, 10)]
-				a.withdrawReason, a.withdrawnOn, a.waitlist = reason, on, nil
-				a.move(domain.StatusWithdrawn, "withdrawn", on, reason.Label())
+				a.take(domain.Withdraw(a.Application, reason, on, ""))
+				a.waitlist = nil
 			}
 		}
 	}
@@ -764,15 +712,14 @@ func (g *generator) teach(c *gcohort) {
 			hi = c.sessions[i].date.AddDays(-1)
 		}
 		for _, a := range c.learners {
-			if a.leaveAt == i && a.placed() && a.status != domain.StatusCompleted {
-				on := r.between(later(lo, a.enrolledOn.AddDays(1)), hi)
+			if a.leaveAt == i && a.Status.HoldsPlace() && a.Status != domain.StatusCompleted {
+				on := r.between(later(lo, a.EnrolledOn.AddDays(1)), hi)
 				if on.After(hi) {
 					continue
 				}
 				reason := []domain.WithdrawalReason{domain.WithdrawWorkload, domain.WithdrawPersonal, domain.WithdrawLeftSetting, domain.WithdrawLeftSector,
 					domain.WithdrawOther}[r.pick(52, 18, 14, 8, 8)]
-				a.withdrawReason, a.withdrawnOn = reason, on
-				a.move(domain.StatusWithdrawn, "withdrawn", on, reason.Label())
+				a.take(domain.Withdraw(a.Application, reason, on, ""))
 			}
 		}
 		if i == held {
@@ -780,7 +727,7 @@ func (g *generator) teach(c *gcohort) {
 		}
 		s := c.sessions[i]
 		for _, a := range c.learners {
-			if a.status != domain.StatusEnrolled && a.status != domain.StatusInTraining {
+			if a.Status != domain.StatusEnrolled && a.Status != domain.StatusInTraining {
 				continue
 			}
 			m := domain.Present
@@ -795,9 +742,8 @@ func (g *generator) teach(c *gcohort) {
 			}
 			a.marks = append(a.marks, gm)
 			s.marked = true
-			// The first mark other than excused starts their training.
-			if a.status == domain.StatusEnrolled && m != domain.Excused {
-				a.move(domain.StatusInTraining, "started training", s.date, "")
+			if domain.StartsTraining(a.Status, m) {
+				a.take(domain.StartTraining(a.Application, s.date))
 			}
 		}
 	}
@@ -806,35 +752,31 @@ func (g *generator) teach(c *gcohort) {
 	}
 	d := &g.state
 	for _, a := range c.learners {
-		if a.status != domain.StatusInTraining || r.chance(0.08) {
+		if a.Status != domain.StatusInTraining || r.chance(0.08) {
 			continue
 		}
 		assessed := c.c.EndsOn.AddDays(14 + r.IntN(42))
 		if !assessed.Before(g.today) {
 			continue
 		}
-		a.assessedOn = assessed
-		a.note("assessment complete", assessed, "")
 		var marks []domain.Attendance
 		for _, m := range a.marks {
 			marks = append(marks, domain.Attendance{SessionID: m.session.id, Mark: m.mark, CaughtUp: !m.caughtUp.IsZero()})
 		}
 		rate := domain.AttendanceRate(marks, len(c.sessions))
-		threshold := d.prog.Rules.AttendanceThreshold
-		if !domain.TrainingComplete(rate, threshold, true) {
+		ch, completed, err := domain.CompleteAssessment(a.Application, rate, d.prog.Rules.AttendanceThreshold, assessed)
+		a.take(ch, err)
+		if !completed {
 			continue
 		}
-		a.move(domain.StatusCompleted, "completed", assessed, fmt.Sprintf("attendance %.0f%% (threshold %.0f%%), assessment complete", rate*100, threshold*100))
 		certified := assessed.AddDays(21 + r.IntN(42))
-		if a.learnerNo == "" || !certified.Before(g.today) || r.chance(0.07) {
+		if a.LearnerNumber == "" || !certified.Before(g.today) || r.chance(0.07) {
 			continue
 		}
 		d.certNo++
-		a.certNo, a.certifiedOn = fmt.Sprintf("EYAB-L3-%07d", d.certNo), certified
-		a.move(domain.StatusCertified, "certified", certified, "certificate "+a.certNo)
+		a.take(domain.Certify(a.Application, fmt.Sprintf("EYAB-L3-%07d", d.certNo), certified))
 		if revoked := certified.AddDays(30 + r.IntN(170)); revoked.Before(g.today) && r.chance(0.004) {
-			a.revokedOn, a.revokeReason = revoked, "External quality assurance found the assessment evidence was not the learner's own"
-			a.move(domain.StatusCompleted, "certificate revoked", revoked, a.revokeReason)
+			a.take(domain.Revoke(a.Application, "External quality assurance found the assessment evidence was not the learner's own", revoked))
 		}
 	}
 }
@@ -853,7 +795,7 @@ func (g *generator) duplicates() {
 		if a.person.p.Email == "" {
 			continue
 		}
-		switch a.status {
+		switch a.Status {
 		case domain.StatusInTraining:
 			funded = append(funded, a)
 		case domain.StatusCertified:
@@ -869,17 +811,18 @@ func (g *generator) duplicates() {
 			continue
 		}
 		orig := list[r.IntN(len(list))]
-		since := later(orig.enrolledOn, orig.certifiedOn).AddDays(1)
+		since := later(orig.EnrolledOn, orig.CertifiedOn).AddDays(1)
 		if !since.Before(g.today) {
 			continue
 		}
 		dup := &gperson{p: orig.person.p}
 		d.dups = append(d.dups, dup)
-		a := &gapp{person: dup, setting: orig.setting, appliedOn: r.between(since, g.today.AddDays(-1)), confirmed: true, leaveAt: -1, fate: "duplicate"}
+		a := &gapp{person: dup, setting: orig.setting, leaveAt: -1, fate: "duplicate"}
+		a.AppliedOn, a.SettingConfirmed = r.between(since, g.today.AddDays(-1)), true
 		s := g.settings[a.setting].Setting
-		a.apply("self-applied", domain.EligibilityFacts{Programme: d.prog, AppliedOn: a.appliedOn, Setting: &s, QualificationLevel: dup.p.QualificationLevel,
-			AlreadyFunded: orig.status == domain.StatusInTraining, HoldsQualification: orig.status == domain.StatusCertified})
+		a.apply(d.prog, s.LACode, domain.EligibilityFacts{Programme: d.prog, AppliedOn: a.AppliedOn, Setting: &s, QualificationLevel: dup.p.QualificationLevel,
+			AlreadyFunded: orig.Status == domain.StatusInTraining, HoldsQualification: orig.Status == domain.StatusCertified})
 		d.apps = append(d.apps, a)
 	}
-	slices.SortStableFunc(d.apps, func(a, b *gapp) int { return a.appliedOn.Compare(b.appliedOn) })
+	slices.SortStableFunc(d.apps, func(a, b *gapp) int { return a.AppliedOn.Compare(b.AppliedOn) })
 }

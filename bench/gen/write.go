@@ -140,15 +140,15 @@ func (g *generator) writeDelivery(w *writer) error {
 	ev := w.table("application_events", "id", "application_id", "from_status", "to_status", "event", "on_date", "detail", "actor", "at").after(at)
 	mt := w.table("attendance", "application_id", "session_id", "mark", "caught_up_on", "catch_up_note", "updated_at", "updated_by").after(at)
 	for _, a := range d.apps {
-		a.id = appID
+		a.ID = appID
 		appID++
 		// The row is written before its events and marks, which refer to
 		// it; its last change is the latest of them.
-		created := g.at(w, a.appliedOn)
+		created := g.at(w, a.AppliedOn)
 		updated := created
 		eventAt := make([]time.Time, len(a.events))
 		for i, e := range a.events {
-			eventAt[i] = g.at(w, e.on)
+			eventAt[i] = g.at(w, e.On)
 			if eventAt[i].After(updated) {
 				updated = eventAt[i]
 			}
@@ -162,30 +162,30 @@ func (g *generator) writeDelivery(w *writer) error {
 		}
 		s := g.settings[a.setting]
 		var confirmed any
-		if a.nominated || a.confirmed {
+		if a.Nominated || a.SettingConfirmed {
 			confirmed = created
 		}
 		var cohort, waitlist any
 		if a.cohort != nil {
 			cohort = a.cohort.c.ID
 		}
-		if a.waitlist != nil && a.status == domain.StatusEligible {
+		if a.waitlist != nil && a.Status == domain.StatusEligible {
 			waitlist = a.waitlist.c.ID
 		}
-		if err := at.add(a.id, d.prog.ID, a.person.id, s.URN, nullable(s.LACode), a.appliedOn, a.nominated, confirmed,
-			a.workingTowards, string(a.status), string(a.decision), a.code, a.reason, a.manual, a.extraPlace, cohort, waitlist,
-			string(a.withdrawReason), a.withdrawnOn, a.assessedOn, a.learnerNo, a.uln, a.certNo, a.certifiedOn, a.revokedOn,
-			a.revokeReason, d.prog.QualificationID, created, updated, a.enrolledOn, a.leftOn); err != nil {
+		if err := at.add(a.ID, d.prog.ID, a.person.id, s.URN, nullable(s.LACode), a.AppliedOn, a.Nominated, confirmed,
+			a.WorkingTowardsL3, string(a.Status), string(a.Decision), a.ReasonCode, a.Reason, a.ManualDecision, a.ExtraSettingPlace, cohort, waitlist,
+			string(a.WithdrawalReason), a.WithdrawnOn, a.AssessmentCompleteOn, a.LearnerNumber, a.ULN, a.CertificateNumber, a.CertifiedOn, a.RevokedOn,
+			a.RevokeReason, d.prog.QualificationID, created, updated, a.EnrolledOn, a.LeftTrainingOn); err != nil {
 			return err
 		}
 		for i, e := range a.events {
-			if err := ev.add(eventID, a.id, string(e.from), string(e.to), e.event, e.on, e.detail, actor.Label, eventAt[i]); err != nil {
+			if err := ev.add(eventID, a.ID, string(e.From), string(e.To), e.Name, e.On, e.Detail, actor.Label, eventAt[i]); err != nil {
 				return err
 			}
 			eventID++
 		}
 		for i, m := range a.marks {
-			if err := mt.add(a.id, m.session.id, string(m.mark), m.caughtUp, m.note, markAt[i], actor.Label); err != nil {
+			if err := mt.add(a.ID, m.session.id, string(m.mark), m.caughtUp, m.note, markAt[i], actor.Label); err != nil {
 				return err
 			}
 		}
@@ -228,10 +228,10 @@ func (g *generator) stats(st *Stats) {
 	}
 	st.Applications = len(d.apps)
 	for _, a := range d.apps {
-		st.ByStatus[a.status]++
+		st.ByStatus[a.Status]++
 		st.ApplicationEvents += len(a.events)
 		st.Attendance += len(a.marks)
-		if !a.certifiedOn.IsZero() {
+		if !a.CertifiedOn.IsZero() {
 			st.Certified++
 		}
 	}

@@ -84,11 +84,11 @@ func asInt(v any) int64 {
 
 // ---- internal/store/cohorts.go ----
 
-const cohortColumns = `ch.id, ch.contract_id, ch.programme_id, ch.supplier_org_id, ch.name, ch.mode, ch.starts_on, ch.ends_on, ch.capacity, ch.updated_at,
+var cohortColumns = `ch.id, ch.contract_id, ch.programme_id, ch.supplier_org_id, ch.name, ch.mode, ch.starts_on, ch.ends_on, ch.capacity, ch.updated_at,
 	o.name, p.name,
-	(SELECT COUNT(*) FROM applications a1 WHERE a1.cohort_id = ch.id AND a1.status IN ('enrolled', 'in_training', 'completed', 'certified')),
-	(SELECT COUNT(*) FROM applications a2 WHERE a2.waitlist_cohort_id = ch.id AND a2.status = 'eligible'),
-	(SELECT COUNT(*) FROM applications a3 WHERE a3.cohort_id = ch.id AND a3.status = 'withdrawn'),
+	(SELECT COUNT(*) FROM applications a1 WHERE a1.cohort_id = ch.id AND ` + statusIn("a1.status", domain.PlaceHolding) + `),
+	(SELECT COUNT(*) FROM applications a2 WHERE a2.waitlist_cohort_id = ch.id AND ` + statusIn("a2.status", []domain.Status{domain.StatusEligible}) + `),
+	(SELECT COUNT(*) FROM applications a3 WHERE a3.cohort_id = ch.id AND ` + statusIn("a3.status", []domain.Status{domain.StatusWithdrawn}) + `),
 	(SELECT COUNT(*) FROM sessions_taught st WHERE st.cohort_id = ch.id)`
 
 const cohortFrom = ` FROM cohorts ch JOIN organisations o ON o.id = ch.supplier_org_id JOIN programmes p ON p.id = ch.programme_id`
@@ -164,8 +164,8 @@ func bareAttendance(ctx context.Context, db *sql.DB, sessionID, userID int64) ([
 		COALESCE(at.mark, ''), at.caught_up_on, COALESCE(at.catch_up_note, '')
 		FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id JOIN settings s ON s.urn = ap.setting_urn
 		LEFT JOIN attendance at ON at.application_id = ap.id AND at.session_id = $2
-		WHERE ap.cohort_id = $1 AND (ap.status IN ('enrolled', 'in_training', 'completed', 'certified')
-			OR (ap.status = 'withdrawn' AND ap.withdrawn_on > $3) OR at.mark IS NOT NULL)
+		WHERE ap.cohort_id = $1 AND (`+statusIn("ap.status", domain.PlaceHolding)+`
+			OR (`+statusIn("ap.status", []domain.Status{domain.StatusWithdrawn})+` AND ap.withdrawn_on > $3) OR at.mark IS NOT NULL)
 		ORDER BY p.family_name, p.given_name, ap.id`, cohortID, sessionID, held))
 	return ints(lines), err
 }
@@ -176,15 +176,26 @@ const appColumns = `ap.id, ap.programme_id, ap.practitioner_id, ap.setting_urn, 
 	ap.setting_confirmed_at IS NOT NULL, ap.working_towards_l3, ap.status, ap.decision, ap.reason_code, ap.reason, ap.manual_decision,
 	ap.extra_setting_place, COALESCE(ap.cohort_id, 0), COALESCE(ap.waitlist_cohort_id, 0), ap.withdrawal_reason, ap.withdrawn_on,
 	ap.assessment_complete_on, ap.learner_number, ap.uln, ap.certificate_number, ap.certified_on, ap.revoked_on, ap.revoke_reason,
-	COALESCE(ap.qualification_id, 0), ap.updated_at,
+	COALESCE(ap.qualification_id, 0), ap.enrolled_on, ap.left_training_on, ap.updated_at,
 	p.given_name || ' ' || p.family_name, p.email, s.name, s.provider_type, COALESCE(la.name, ''), pr.name, COALESCE(ch.name, ''), COALESCE(so.name, '')`
 
 const appFrom = ` FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id JOIN settings s ON s.urn = ap.setting_urn
 	LEFT JOIN local_authorities la ON la.code = ap.la_code JOIN programmes pr ON pr.id = ap.programme_id
 	LEFT JOIN cohorts ch ON ch.id = ap.cohort_id LEFT JOIN organisations so ON so.id = ch.supplier_org_id`
 
-const learnerWhere = `(ap.status IN ('enrolled', 'in_training', 'completed', 'certified')
-	OR (ap.status IN ('withdrawn', 'deferred') AND EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = ap.id AND ev.to_status = 'enrolled')))`
+var learnerWhere = `(` + statusIn("ap.status", domain.PlaceHolding) + `
+	OR (` + statusIn("ap.status", domain.Departed) + ` AND EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = ap.id AND ` +
+	statusIn("ev.to_status", []domain.Status{domain.StatusEnrolled}) + `)))`
+
+// statusIn is the condition on one of the domain's status groups, written
+// as the store writes it (literals, so plans are the same).
+func statusIn(col string, group []domain.Status) string {
+	q := make([]string, len(group))
+	for i, s := range group {
+		q[i] = "'" + string(s) + "'"
+	}
+	return col + " IN (" + strings.Join(q, ", ") + ")"
+}
 
 // bareLearners: DB.Learners for a supplier (appScope Org) with
 // updated_since, then DB.LearnerAttendance for the page, as
