@@ -670,10 +670,6 @@ func (d *delivery) app(a *dApp) (store.Application, error) {
 	return app, err
 }
 
-func placed(s domain.Status) bool {
-	return s == domain.StatusEnrolled || s == domain.StatusInTraining || s == domain.StatusCompleted || s == domain.StatusCertified
-}
-
 // place fills a cohort from the eligible applicants its authorities
 // serve, first come first placed, in the weeks before it starts (a cohort
 // starting soon is still recruiting: its places are filled up to today).
@@ -874,7 +870,7 @@ func (d *delivery) teach(c *dCohort) error {
 			hi = c.sessions[i].Date.AddDays(-1)
 		}
 		for _, a := range c.learners {
-			if a.leaveAt != i || !placed(a.status) || hi.Before(later(lo, a.placedOn.AddDays(1))) {
+			if a.leaveAt != i || !a.status.HoldsPlace() || hi.Before(later(lo, a.placedOn.AddDays(1))) {
 				continue
 			}
 			if err := d.leave(c, a, d.p.date(later(lo, a.placedOn.AddDays(1)), hi)); err != nil {
@@ -887,7 +883,7 @@ func (d *delivery) teach(c *dCohort) error {
 		s := c.sessions[i]
 		marks := map[int64]domain.Mark{}
 		for _, a := range c.learners {
-			if placed(a.status) {
+			if a.status.HoldsPlace() {
 				marks[a.id] = d.mark(a)
 			}
 		}

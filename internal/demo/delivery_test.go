@@ -72,7 +72,7 @@ func TestDeliveryDemo(t *testing.T) {
 			if a.Status == domain.StatusApplied && a.Decision == domain.DecisionManual {
 				manual++
 			}
-			if a.Status == domain.StatusWithdrawn && a.CohortID != 0 || placed(a.Status) || a.Status == domain.StatusDeferred {
+			if a.Status == domain.StatusWithdrawn && a.CohortID != 0 || a.Status.HoldsPlace() || a.Status == domain.StatusDeferred {
 				enrolledEver++
 			}
 		}
@@ -242,7 +242,7 @@ func checkRules(t *testing.T, db *store.DB, prog domain.Programme, apps []store.
 		if !a.RevokedOn.IsZero() {
 			revoked++
 		}
-		if placed(a.Status) {
+		if a.Status.HoldsPlace() {
 			c, ok := cohorts[a.CohortID]
 			if !ok || enrolled < 0 {
 				t.Errorf("%s: placed without a cohort or an enrolment", name)
