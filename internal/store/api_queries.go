@@ -87,26 +87,7 @@ func (tx *Tx) ScopedSession(ctx context.Context, scope policy.Scope, id int64) (
 // SessionRegister is the register of a session (as DB.Register), read
 // inside the transaction.
 func (tx *Tx) SessionRegister(ctx context.Context, s SessionRecord) ([]RegisterLine, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT ap.id, p.given_name || ' ' || p.family_name, s.name, ap.status,
-		COALESCE(at.mark, ''), at.caught_up_on, COALESCE(at.catch_up_note, '')
-		FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id JOIN settings s ON s.urn = ap.setting_urn
-		LEFT JOIN attendance at ON at.application_id = ap.id AND at.session_id = $2
-		WHERE ap.cohort_id = $1 AND (`+statusIn("ap.status", domain.PlaceHolding)+`
-			OR (`+statusIs("ap.status", domain.StatusWithdrawn)+` AND ap.withdrawn_on > $3) OR at.mark IS NOT NULL)
-		ORDER BY p.family_name, p.given_name, ap.id`, s.CohortID, s.ID, s.Date)
-	if err != nil {
-		return nil, fmt.Errorf("register: %w", err)
-	}
-	defer rows.Close()
-	var out []RegisterLine
-	for rows.Next() {
-		var l RegisterLine
-		if err := rows.Scan(&l.ApplicationID, &l.PractitionerName, &l.SettingName, &l.Status, &l.Mark, &l.CaughtUpOn, &l.CatchUpNote); err != nil {
-			return nil, fmt.Errorf("register: %w", err)
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return register(ctx, tx.tx, s)
 }
 
 // RegisterVersion is a session's register version now, read inside the
@@ -292,24 +273,10 @@ func (db *DB) Learners(ctx context.Context, scope policy.Scope, f LearnerFilter)
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications ap WHERE `+where, a...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count learners: %w", err)
 	}
-	size := f.PageSize
-	if size <= 0 {
-		size = 100
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+appColumns+appFrom+` WHERE `+where+` ORDER BY `+order+
-		` LIMIT `+a.add(size)+` OFFSET `+a.add((max(f.Page, 1)-1)*size), a...)
-	if err != nil {
-		return page, fmt.Errorf("list learners: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r Application
-		if err := scanApp(rows, &r); err != nil {
-			return page, fmt.Errorf("list learners: %w", err)
-		}
-		page.Applications = append(page.Applications, r)
-	}
-	return page, rows.Err()
+	var err error
+	page.Applications, err = collect(ctx, db.read, "list learners", scanApp,
+		`SELECT `+appColumns+appFrom+` WHERE `+where+` ORDER BY `+order+pageClause(&a, f.Page, f.PageSize), a...)
+	return page, err
 }
 
 // LearnerAttendance returns, for a page of learners, each one's marks and

@@ -131,24 +131,10 @@ func (db *DB) Applications(ctx context.Context, scope policy.Scope, f AppFilter)
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id WHERE `+where, a...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count applications: %w", err)
 	}
-	size := f.PageSize
-	if size <= 0 {
-		size = 100
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+appColumns+appFrom+` WHERE `+where+` ORDER BY `+order+
-		` LIMIT `+a.add(size)+` OFFSET `+a.add((max(f.Page, 1)-1)*size), a...)
-	if err != nil {
-		return page, fmt.Errorf("list applications: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r Application
-		if err := scanApp(rows, &r); err != nil {
-			return page, fmt.Errorf("list applications: %w", err)
-		}
-		page.Applications = append(page.Applications, r)
-	}
-	return page, rows.Err()
+	var err error
+	page.Applications, err = collect(ctx, db.read, "list applications", scanApp,
+		`SELECT `+appColumns+appFrom+` WHERE `+where+` ORDER BY `+order+pageClause(&a, f.Page, f.PageSize), a...)
+	return page, err
 }
 
 // Application returns one application in scope.
@@ -182,20 +168,9 @@ type AppEvent struct {
 // ApplicationEvents lists an application's history, oldest first; the
 // caller has loaded the application in scope.
 func (db *DB) ApplicationEvents(ctx context.Context, id int64) ([]AppEvent, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT from_status, to_status, event, on_date, detail, actor, at FROM application_events WHERE application_id = $1 ORDER BY id`, id)
-	if err != nil {
-		return nil, fmt.Errorf("application events: %w", err)
-	}
-	defer rows.Close()
-	var out []AppEvent
-	for rows.Next() {
-		var e AppEvent
-		if err := rows.Scan(&e.From, &e.To, &e.Event, &e.On, &e.Detail, &e.Actor, nullTime{&e.At}); err != nil {
-			return nil, fmt.Errorf("application events: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(ctx, db.read, "application events", func(sc scanner, e *AppEvent) error {
+		return sc.Scan(&e.From, &e.To, &e.Event, &e.On, &e.Detail, &e.Actor, nullTime{&e.At})
+	}, `SELECT from_status, to_status, event, on_date, detail, actor, at FROM application_events WHERE application_id = $1 ORDER BY id`, id)
 }
 
 func (tx *Tx) event(ctx context.Context, a domain.Actor, id int64, from, to domain.Status, event string, on domain.Date, detail string) error {

@@ -24,26 +24,19 @@ type RegisterLine struct {
 // Register is the attendance register of a session: the learners of its
 // cohort (those withdrawn before the session are left off) and their marks.
 func (db *DB) Register(ctx context.Context, s SessionRecord) ([]RegisterLine, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT ap.id, p.given_name || ' ' || p.family_name, s.name, ap.status,
+	return register(ctx, db.read, s)
+}
+
+func register(ctx context.Context, q rowsQuerier, s SessionRecord) ([]RegisterLine, error) {
+	return collect(ctx, q, "register", func(sc scanner, l *RegisterLine) error {
+		return sc.Scan(&l.ApplicationID, &l.PractitionerName, &l.SettingName, &l.Status, &l.Mark, &l.CaughtUpOn, &l.CatchUpNote)
+	}, `SELECT ap.id, p.given_name || ' ' || p.family_name, s.name, ap.status,
 		COALESCE(at.mark, ''), at.caught_up_on, COALESCE(at.catch_up_note, '')
 		FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id JOIN settings s ON s.urn = ap.setting_urn
 		LEFT JOIN attendance at ON at.application_id = ap.id AND at.session_id = $2
 		WHERE ap.cohort_id = $1 AND (`+statusIn("ap.status", domain.PlaceHolding)+`
 			OR (`+statusIs("ap.status", domain.StatusWithdrawn)+` AND ap.withdrawn_on > $3) OR at.mark IS NOT NULL)
 		ORDER BY p.family_name, p.given_name, ap.id`, s.CohortID, s.ID, s.Date)
-	if err != nil {
-		return nil, fmt.Errorf("register: %w", err)
-	}
-	defer rows.Close()
-	var out []RegisterLine
-	for rows.Next() {
-		var l RegisterLine
-		if err := rows.Scan(&l.ApplicationID, &l.PractitionerName, &l.SettingName, &l.Status, &l.Mark, &l.CaughtUpOn, &l.CatchUpNote); err != nil {
-			return nil, fmt.Errorf("register: %w", err)
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
 }
 
 // SaveRegister writes a session's marks for the whole cohort at once. The

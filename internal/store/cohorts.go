@@ -105,25 +105,10 @@ func (db *DB) Cohorts(ctx context.Context, scope policy.Scope, f CohortFilter) (
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM cohorts ch WHERE `+where, a...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count cohorts: %w", err)
 	}
-	size := f.PageSize
-	if size <= 0 {
-		size = 100
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+cohortColumns+cohortFrom+` WHERE `+where+` ORDER BY `+order+
-		` LIMIT `+a.add(size)+` OFFSET `+a.add((max(f.Page, 1)-1)*size), a...)
+	var err error
+	page.Cohorts, err = collect(ctx, db.read, "list cohorts", scanCohort,
+		`SELECT `+cohortColumns+cohortFrom+` WHERE `+where+` ORDER BY `+order+pageClause(&a, f.Page, f.PageSize), a...)
 	if err != nil {
-		return page, fmt.Errorf("list cohorts: %w", err)
-	}
-	for rows.Next() {
-		var r CohortRecord
-		if err := scanCohort(rows, &r); err != nil {
-			rows.Close()
-			return page, fmt.Errorf("list cohorts: %w", err)
-		}
-		page.Cohorts = append(page.Cohorts, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return page, err
 	}
 	return page, db.cohortsDetails(ctx, page.Cohorts)
@@ -312,20 +297,8 @@ func (tx *Tx) AddSession(ctx context.Context, a domain.Actor, c domain.Cohort, s
 // Sessions lists a cohort's sessions by date; the caller has loaded the
 // cohort in scope.
 func (db *DB) Sessions(ctx context.Context, cohortID int64) ([]SessionRecord, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions_taught st WHERE st.cohort_id = $1 ORDER BY st.held_on, st.id`, cohortID)
-	if err != nil {
-		return nil, fmt.Errorf("list sessions: %w", err)
-	}
-	defer rows.Close()
-	var out []SessionRecord
-	for rows.Next() {
-		var r SessionRecord
-		if err := scanSession(rows, &r); err != nil {
-			return nil, fmt.Errorf("list sessions: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(ctx, db.read, "list sessions", scanSession,
+		`SELECT `+sessionColumns+` FROM sessions_taught st WHERE st.cohort_id = $1 ORDER BY st.held_on, st.id`, cohortID)
 }
 
 // Session returns a session whose cohort is in scope, with the cohort.

@@ -110,20 +110,10 @@ func (db *DB) SearchPractitioners(ctx context.Context, scope policy.Scope, f Peo
 	if !f.UpdatedSince.IsZero() {
 		order = "p.updated_at, p.id"
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+practitionerColumns+` FROM practitioners p WHERE `+where+` ORDER BY `+order+
-		` LIMIT `+a.add(size)+` OFFSET `+a.add((max(f.Page, 1)-1)*size), a...)
-	if err != nil {
-		return page, fmt.Errorf("search practitioners: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r PractitionerRecord
-		if err := scanPractitioner(rows, &r); err != nil {
-			return page, fmt.Errorf("search practitioners: %w", err)
-		}
-		page.Practitioners = append(page.Practitioners, r)
-	}
-	return page, rows.Err()
+	var err error
+	page.Practitioners, err = collect(ctx, db.read, "search practitioners", scanPractitioner,
+		`SELECT `+practitionerColumns+` FROM practitioners p WHERE `+where+` ORDER BY `+order+pageClause(&a, f.Page, size), a...)
+	return page, err
 }
 
 // Practitioner returns one practitioner in scope.
@@ -195,28 +185,14 @@ func (db *DB) Employments(ctx context.Context, scope policy.Scope, f PeopleFilte
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+employmentFrom+` WHERE `+where, a...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count employments: %w", err)
 	}
-	size := f.PageSize
-	if size <= 0 {
-		size = 100
-	}
 	order := "CASE WHEN e.ended_on IS NULL THEN 0 ELSE 1 END, e.started_on DESC, e.id DESC"
 	if !f.UpdatedSince.IsZero() {
 		order = "e.updated_at, e.id"
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+employmentColumns+employmentFrom+` WHERE `+where+` ORDER BY `+order+
-		` LIMIT `+a.add(size)+` OFFSET `+a.add((max(f.Page, 1)-1)*size), a...)
-	if err != nil {
-		return page, fmt.Errorf("list employments: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r EmploymentRecord
-		if err := scanEmployment(rows, &r); err != nil {
-			return page, fmt.Errorf("list employments: %w", err)
-		}
-		page.Employments = append(page.Employments, r)
-	}
-	return page, rows.Err()
+	var err error
+	page.Employments, err = collect(ctx, db.read, "list employments", scanEmployment,
+		`SELECT `+employmentColumns+employmentFrom+` WHERE `+where+` ORDER BY `+order+pageClause(&a, f.Page, f.PageSize), a...)
+	return page, err
 }
 
 // Employment returns one employment in scope.

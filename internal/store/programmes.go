@@ -58,20 +58,10 @@ func (db *DB) Qualification(ctx context.Context, id int64) (domain.Qualification
 
 // Qualifications lists the catalogue, newest version of each code first.
 func (db *DB) Qualifications(ctx context.Context) ([]domain.Qualification, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+qualificationColumns+` FROM qualifications ORDER BY level, code, version DESC`)
-	if err != nil {
-		return nil, fmt.Errorf("list qualifications: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.Qualification
-	for rows.Next() {
-		q, err := scanQualification(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list qualifications: %w", err)
-		}
-		out = append(out, q)
-	}
-	return out, rows.Err()
+	return collect(ctx, db.read, "list qualifications", func(sc scanner, q *domain.Qualification) (err error) {
+		*q, err = scanQualification(sc)
+		return err
+	}, `SELECT `+qualificationColumns+` FROM qualifications ORDER BY level, code, version DESC`)
 }
 
 const programmeColumns = `p.id, p.name, p.qualification_id, p.opens_on, p.closes_on, p.starts_on, p.ends_on, p.target_completions, p.rules, p.updated_at`
@@ -134,20 +124,10 @@ func (db *DB) Programme(ctx context.Context, id int64) (domain.Programme, error)
 
 // Programmes lists programmes, newest first.
 func (db *DB) Programmes(ctx context.Context) ([]domain.Programme, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+programmeColumns+` FROM programmes p ORDER BY p.opens_on DESC, p.id DESC`)
-	if err != nil {
-		return nil, fmt.Errorf("list programmes: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.Programme
-	for rows.Next() {
-		p, err := scanProgramme(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list programmes: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(ctx, db.read, "list programmes", func(sc scanner, p *domain.Programme) (err error) {
+		*p, err = scanProgramme(sc)
+		return err
+	}, `SELECT `+programmeColumns+` FROM programmes p ORDER BY p.opens_on DESC, p.id DESC`)
 }
 
 // SetSupplierMembers records the member organisations of a consortium.

@@ -60,3 +60,37 @@ func statusList(group []domain.Status) string {
 	}
 	return b.String()
 }
+
+// scanner is a row to read: *sql.Row or *sql.Rows.
+type scanner = interface{ Scan(...any) error }
+
+// collect runs a query and reads every row with scan: the loop every list
+// needs, written once. what names the query in errors.
+func collect[T any](ctx context.Context, q rowsQuerier, what string, scan func(scanner, *T) error, query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// pageClause is the LIMIT and OFFSET of page number (from 1) of size rows
+// (100 when size is not set), as placeholders added to a.
+func pageClause(a *args, page, size int) string {
+	if size <= 0 {
+		size = 100
+	}
+	return ` LIMIT ` + a.add(size) + ` OFFSET ` + a.add((max(page, 1)-1)*size)
+}
