@@ -44,3 +44,9 @@ func ProgrammeExists(name string) error {
 
 // UserExists is the conflict of a second user with the same email.
 func UserExists(email string) error { return fmt.Errorf("a user with email %s already exists", email) }
+
+// ErrDeclarationChanged: the declaration moved on while it was being voided.
+var ErrDeclarationChanged = errors.New("the declaration changed while you were working on it")
+
+// ErrStatementChanged: the statement moved on while it was being changed.
+var ErrStatementChanged = errors.New("the statement changed while you were working on it")

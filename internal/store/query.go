@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-
-	"senco/internal/domain"
 )
 
 type rowsQuerier interface {
@@ -36,21 +34,21 @@ func queryStrings(ctx context.Context, q rowsQuerier, query string, args ...any)
 // statuses, say, hold a place. Statuses are the domain's constants, never
 // user input, so they are written into the statement as literals; that
 // keeps the statements' placeholders (and their plans) unchanged.
-func statusIn(col string, group []domain.Status) string {
+func statusIn[S ~string](col string, group []S) string {
 	return col + " IN (" + statusList(group) + ")"
 }
 
 // statusNotIn is the negation of statusIn.
-func statusNotIn(col string, group []domain.Status) string {
+func statusNotIn[S ~string](col string, group []S) string {
 	return col + " NOT IN (" + statusList(group) + ")"
 }
 
 // statusIs is the SQL condition "col is s".
-func statusIs(col string, s domain.Status) string {
-	return col + " = " + statusList([]domain.Status{s})
+func statusIs[S ~string](col string, s S) string {
+	return col + " = " + statusList([]S{s})
 }
 
-func statusList(group []domain.Status) string {
+func statusList[S ~string](group []S) string {
 	var b strings.Builder
 	for i, s := range group {
 		if i > 0 {

@@ -1,0 +1,226 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"senco/internal/domain"
+	"senco/internal/store"
+	"senco/internal/store/storetest"
+)
+
+// moneyWorld: two learners placed on the supplier's Leeds cohort of four
+// weekly sessions from 2 March 2026; the first attends everything, the
+// second misses the first session.
+type moneyWorld struct {
+	*deliveryFixture
+	good, poor store.Application
+	sessions   []store.SessionRecord
+}
+
+func newMoneyWorld(t *testing.T, db *store.DB) *moneyWorld {
+	t.Helper()
+	ctx := context.Background()
+	w := &moneyWorld{deliveryFixture: newDelivery(t, db)}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		var apps []store.Application
+		for i, urn := range map[int]string{0: "EY000001", 3: "EY000003"} {
+			app, err := tx.Apply(ctx, op, store.ApplyInput{ProgrammeID: w.prog.ID, PractitionerID: w.people[i], SettingURN: urn, AppliedOn: domain.NewDate(2026, 2, 1), Nominated: true})
+			if err != nil {
+				return err
+			}
+			apps = append(apps, app)
+		}
+		c, err := tx.ScopedCohort(ctx, w.supScope, w.cohort.ID)
+		if err != nil {
+			return err
+		}
+		for _, app := range apps {
+			if _, err := tx.Place(ctx, op, app, c, domain.NewDate(2026, 2, 20)); err != nil {
+				return err
+			}
+		}
+		for i := range 4 {
+			if _, err := tx.AddSession(ctx, op, c.Cohort, domain.Session{Date: domain.NewDate(2026, 3, 2+7*i), Minutes: 360, Mode: domain.FaceToFace, Topic: fmt.Sprint("Unit ", i+1)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := db.Applications(ctx, w.national, store.AppFilter{CohortID: w.cohort.ID})
+	for _, a := range page.Applications {
+		if a.PractitionerID == w.people[0] {
+			w.good = a
+		} else {
+			w.poor = a
+		}
+	}
+	w.sessions, _ = db.Sessions(ctx, w.cohort.ID)
+	for i, s := range w.sessions {
+		marks := map[int64]domain.Mark{w.good.ID: domain.Present, w.poor.ID: domain.Present}
+		if i == 0 {
+			marks[w.poor.ID] = domain.Absent
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.SaveRegister(ctx, op, s, s.RegisterVersion, marks) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
+}
+
+func TestDeclarationsAndStatements(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newMoneyWorld(t, db)
+		clock := time.Date(2026, 4, 15, 10, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return clock })
+		declare := func(app store.Application, m domain.Milestone, on domain.Date) (domain.Declaration, bool, error) {
+			var d domain.Declaration
+			var created bool
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				var err error
+				d, created, err = tx.Declare(ctx, op, w.supScope, app.ID, m, on)
+				return err
+			})
+			return d, created, err
+		}
+		// The records refuse what they do not support, and nothing is written.
+		if _, _, err := declare(w.poor, domain.MilestoneStarted, domain.NewDate(2026, 3, 20)); err == nil {
+			t.Fatal("started declared for a learner who missed the first session")
+		} else if r, ok := domain.IsRefusal(err); !ok || r.Field != "milestone" {
+			t.Fatalf("refusal: %v", err)
+		}
+		if _, _, err := declare(w.good, domain.MilestoneCompleted, domain.NewDate(2026, 3, 20)); err == nil {
+			t.Fatal("completed declared for a learner in training")
+		}
+		if _, _, err := declare(w.good, domain.MilestoneStarted, domain.NewDate(2026, 5, 1)); err == nil {
+			t.Fatal("declared for a date after today")
+		}
+		var otherErr error
+		otherErr = db.InTx(ctx, func(tx *store.Tx) error {
+			_, _, err := tx.Declare(ctx, op, w.otherSup, w.good.ID, domain.MilestoneStarted, domain.NewDate(2026, 3, 20))
+			return err
+		})
+		if !errors.Is(otherErr, store.ErrNotFound) {
+			t.Fatalf("another supplier declared our learner: %v", otherErr)
+		}
+		if page, _ := db.Declarations(ctx, w.national, store.DeclarationFilter{}); page.Total != 0 {
+			t.Fatalf("refused declarations were written: %d", page.Total)
+		}
+
+		// Many identical requests at once make one declaration.
+		var wg sync.WaitGroup
+		ids := make([]int64, 8)
+		errs := make([]error, 8)
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d, _, err := declare(w.good, domain.MilestoneStarted, domain.NewDate(2026, 3, 20))
+				ids[i], errs[i] = d.ID, err
+			}()
+		}
+		wg.Wait()
+		for i := range ids {
+			if errs[i] != nil || ids[i] != ids[0] {
+				t.Fatalf("concurrent declarations: ids %v errors %v", ids, errs)
+			}
+		}
+		started, err := db.Declaration(ctx, w.supScope, ids[0])
+		if err != nil || started.Amount != 30000 || started.State != domain.DeclarationEligible || started.Evidence == "" {
+			t.Fatalf("started: %+v %v", started, err)
+		}
+		if _, err := db.Declaration(ctx, w.otherSup, started.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("another supplier reads the declaration: %v", err)
+		}
+		retained, created, err := declare(w.good, domain.MilestoneRetained, domain.NewDate(2026, 3, 24))
+		if err != nil || !created || retained.Amount != 40000 {
+			t.Fatalf("retained: %+v %v %v", retained, created, err)
+		}
+
+		// March's statement gathers both; it stays open until 7 April.
+		run := func(m domain.Month) store.StatementRun {
+			var r store.StatementRun
+			if err := db.InTx(ctx, func(tx *store.Tx) error { var err error; r, err = tx.GenerateStatements(ctx, op, m); return err }); err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		clock = time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC)
+		if r := run(domain.Month{Year: 2026, Month: 3}); r.Statements != 1 || r.Lines != 2 || r.Closed != 0 {
+			t.Fatalf("March run: %+v", r)
+		}
+		if r := run(domain.Month{Year: 2026, Month: 3}); r.Lines != 0 {
+			t.Fatalf("a second run added lines: %+v", r)
+		}
+		sts, _ := db.Statements(ctx, w.supScope, store.StatementFilter{})
+		if len(sts) != 1 || sts[0].Total != 70000 || sts[0].State != domain.StatementOpen || sts[0].Lines != 2 {
+			t.Fatalf("statements: %+v", sts)
+		}
+		if other, _ := db.Statements(ctx, w.otherSup, store.StatementFilter{}); len(other) != 0 {
+			t.Fatalf("another supplier sees statements: %+v", other)
+		}
+		march := sts[0]
+		if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.AuthoriseStatement(ctx, op, march.ID); return err }); err == nil {
+			t.Fatal("authorised an open statement")
+		}
+		clock = time.Date(2026, 4, 8, 9, 0, 0, 0, time.UTC)
+		if r := run(domain.Month{Year: 2026, Month: 4}); r.Closed != 1 {
+			t.Fatalf("April run did not close March: %+v", r)
+		}
+		if d, _ := db.Declaration(ctx, w.national, started.ID); d.State != domain.DeclarationPayable {
+			t.Fatalf("declaration on a payable statement is %s", d.State)
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.AuthoriseStatement(ctx, op, march.ID); err != nil {
+				return err
+			}
+			_, err := tx.PayStatement(ctx, op, march.ID, "BACS-0001", domain.NewDate(2026, 4, 8))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, _ := db.Declaration(ctx, w.national, retained.ID); d.State != domain.DeclarationPaid {
+			t.Fatalf("declaration on a paid statement is %s", d.State)
+		}
+
+		// Voided after payment: clawed back on the next statement.
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.VoidDeclaration(ctx, op, w.supScope, retained.ID, "Attendance was recorded against the wrong learner")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := run(domain.Month{Year: 2026, Month: 4}); r.Lines != 1 {
+			t.Fatalf("clawback run: %+v", r)
+		}
+		sts, _ = db.Statements(ctx, w.national, store.StatementFilter{})
+		if len(sts) != 2 || sts[0].Month != (domain.Month{Year: 2026, Month: 4}) || sts[0].Total != -40000 {
+			t.Fatalf("after the clawback: %+v", sts)
+		}
+		lines, _ := db.StatementLines(ctx, sts[0].ID)
+		if len(lines) != 1 || lines[0].Kind != domain.LineClawback || lines[0].Amount != -40000 || lines[0].DeclarationID != retained.ID {
+			t.Fatalf("clawback lines: %+v", lines)
+		}
+		// A statement is the sum of its lines.
+		for _, s := range sts {
+			lines, _ := db.StatementLines(ctx, s.ID)
+			if domain.StatementTotal(lines) != s.Total {
+				t.Errorf("statement %s: total %v, lines %v", s.Month, s.Total, domain.StatementTotal(lines))
+			}
+		}
+		// Once clawed back, the milestone can be declared afresh.
+		if _, created, err := declare(w.good, domain.MilestoneRetained, domain.NewDate(2026, 3, 30)); err != nil || !created {
+			t.Fatalf("declared again after the void: %v %v", created, err)
+		}
+	})
+}
