@@ -250,6 +250,7 @@ func seedDelivery(ctx context.Context, db *store.DB, p *plan, register []domain.
 			d.decideManualReviews,
 			d.runCohorts,
 			d.duplicates,
+			d.payments,
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

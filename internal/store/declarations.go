@@ -233,6 +233,16 @@ type DeclarationPage struct {
 // Declarations lists declarations in scope, newest first, or in order of
 // change for a sync (UpdatedSince).
 func (db *DB) Declarations(ctx context.Context, scope policy.Scope, f DeclarationFilter) (DeclarationPage, error) {
+	return declarations(ctx, db.read, scope, f)
+}
+
+// Declarations lists declarations as DB.Declarations, inside the
+// transaction.
+func (tx *Tx) Declarations(ctx context.Context, scope policy.Scope, f DeclarationFilter) (DeclarationPage, error) {
+	return declarations(ctx, tx.tx, scope, f)
+}
+
+func declarations(ctx context.Context, q querier, scope policy.Scope, f DeclarationFilter) (DeclarationPage, error) {
 	var page DeclarationPage
 	var a args
 	where, ok := moneyScope(&a, scope, "d.supplier_org_id")
@@ -253,11 +263,11 @@ func (db *DB) Declarations(ctx context.Context, scope policy.Scope, f Declaratio
 		where += " AND d.updated_at >= " + a.add(f.UpdatedSince.UTC())
 		order = "d.updated_at, d.id"
 	}
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM declarations d WHERE `+where, a...).Scan(&page.Total); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM declarations d WHERE `+where, a...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count declarations: %w", err)
 	}
 	var err error
-	page.Declarations, err = collect(ctx, db.read, "list declarations", scanDeclaration,
+	page.Declarations, err = collect(ctx, q, "list declarations", scanDeclaration,
 		`SELECT `+declarationColumns+declarationFrom+` WHERE `+where+` ORDER BY `+order+pageClause(&a, f.Page, f.PageSize), a...)
 	return page, err
 }

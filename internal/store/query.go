@@ -11,6 +11,13 @@ type rowsQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// querier reads: the read pool, or a transaction that must see its own
+// writes.
+type querier interface {
+	rowsQuerier
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // queryStrings returns the first column of every row.
 func queryStrings(ctx context.Context, q rowsQuerier, query string, args ...any) ([]string, error) {
 	rows, err := q.QueryContext(ctx, query, args...)

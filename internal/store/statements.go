@@ -241,6 +241,15 @@ type StatementFilter struct {
 
 // Statements lists statements in scope, newest month first.
 func (db *DB) Statements(ctx context.Context, scope policy.Scope, f StatementFilter) ([]domain.Statement, error) {
+	return statements(ctx, db.read, scope, f)
+}
+
+// Statements lists statements as DB.Statements, inside the transaction.
+func (tx *Tx) Statements(ctx context.Context, scope policy.Scope, f StatementFilter) ([]domain.Statement, error) {
+	return statements(ctx, tx.tx, scope, f)
+}
+
+func statements(ctx context.Context, q rowsQuerier, scope policy.Scope, f StatementFilter) ([]domain.Statement, error) {
 	var a args
 	where, ok := moneyScope(&a, scope, "st.supplier_org_id")
 	if !ok {
@@ -257,7 +266,7 @@ func (db *DB) Statements(ctx context.Context, scope policy.Scope, f StatementFil
 		where += " AND st.updated_at >= " + a.add(f.UpdatedSince.UTC())
 		order = "st.updated_at, st.id"
 	}
-	return collect(ctx, db.read, "list statements", scanStatement, `SELECT `+statementColumns+statementFrom+` WHERE `+where+` ORDER BY `+order, a...)
+	return collect(ctx, q, "list statements", scanStatement, `SELECT `+statementColumns+statementFrom+` WHERE `+where+` ORDER BY `+order, a...)
 }
 
 // StatementLines lists a statement's lines; the caller has loaded the
