@@ -83,6 +83,8 @@ type ProgrammeRules struct {
 	// Priority areas: applications from these are reviewed first.
 	PriorityLAs     []string `json:"priority_las,omitempty"`
 	PriorityRegions []string `json:"priority_regions,omitempty"`
+	// Backfill is what the programme pays settings for staff cover.
+	Backfill BackfillRules `json:"backfill"`
 }
 
 // DefaultEligibility is the national programme's order of checks.
@@ -93,7 +95,7 @@ var DefaultEligibility = []EligibilityRule{
 
 // DefaultRules are the national programme's rules.
 func DefaultRules() ProgrammeRules {
-	return ProgrammeRules{Eligibility: DefaultEligibility, PlacesPerSetting: 1, AttendanceThreshold: 0.8}
+	return ProgrammeRules{Eligibility: DefaultEligibility, PlacesPerSetting: 1, AttendanceThreshold: 0.8, Backfill: DefaultBackfill()}
 }
 
 // Validate checks a programme before it is saved; field → message.
