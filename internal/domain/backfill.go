@@ -407,3 +407,6 @@ func ReconcileBatch(b Batch, claims []Claim, rows []BatchResponse) ([]Claim, err
 	}
 	return out, nil
 }
+
+// In reports whether s is one of the group.
+func (s ClaimState) In(group []ClaimState) bool { return slices.Contains(group, s) }

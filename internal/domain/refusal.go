@@ -50,3 +50,9 @@ var ErrDeclarationChanged = errors.New("the declaration changed while you were w
 
 // ErrStatementChanged: the statement moved on while it was being changed.
 var ErrStatementChanged = errors.New("the statement changed while you were working on it")
+
+// ErrClaimedMeanwhile: another claim took one of the sessions first.
+var ErrClaimedMeanwhile = errors.New("one of these sessions was claimed by another claim meanwhile")
+
+// ErrClaimChanged: the claim moved on while it was being decided.
+var ErrClaimChanged = errors.New("the claim changed while you were working on it")

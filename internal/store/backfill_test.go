@@ -1,0 +1,147 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/store"
+	"senco/internal/store/storetest"
+)
+
+func TestBackfillClaimsAndBatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newMoneyWorld(t, db)
+		clock := time.Date(2026, 4, 15, 10, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return clock })
+		leeds := policy.Scope{Kind: policy.Setting, SettingURN: "EY000001"}
+		other := policy.Scope{Kind: policy.Setting, SettingURN: "EY000002"}
+		submit := func(scope policy.Scope, app store.Application, ids ...int64) (domain.Claim, error) {
+			var c domain.Claim
+			err := db.InTx(ctx, func(tx *store.Tx) error { var err error; c, err = tx.SubmitClaim(ctx, op, scope, app.ID, ids); return err })
+			return c, err
+		}
+		s := w.sessions
+		if _, err := submit(leeds, w.good, s[0].ID); err == nil || !strings.Contains(err.Error(), "grant conditions") {
+			t.Fatalf("claim before the conditions: %v", err)
+		}
+		for range 2 {
+			if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.AcceptConditions(ctx, op, "EY000001", w.prog.ID) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		form, err := db.ClaimForm(ctx, leeds, w.good.ID)
+		if err != nil || len(form.Claimable) != 4 {
+			t.Fatalf("claim form: %d claimable, %v", len(form.Claimable), err)
+		}
+		if _, err := db.ClaimForm(ctx, other, w.good.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("another setting opened the claim form: %v", err)
+		}
+		if _, err := submit(other, w.good, s[0].ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("another setting claimed for our learner: %v", err)
+		}
+		// Two claims for the same sessions at once: one wins.
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Add(1)
+			go func() { defer wg.Done(); _, errs[i] = submit(leeds, w.good, s[0].ID, s[1].ID) }()
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			if err == nil {
+				won++
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d concurrent claims for the same sessions succeeded: %v", won, errs)
+		}
+		page, _ := db.Claims(ctx, leeds, store.ClaimFilter{})
+		if page.Total != 1 || page.Claims[0].Minutes != 720 || page.Claims[0].Amount != domain.ClaimAmount(1450, 720) {
+			t.Fatalf("claims: %+v", page)
+		}
+		first := page.Claims[0]
+		if c, err := db.Claim(ctx, leeds, first.ID); err != nil || len(c.Lines) != 2 {
+			t.Fatalf("claim lines: %+v %v", c, err)
+		}
+		if p, _ := db.Claims(ctx, other, store.ClaimFilter{}); p.Total != 0 {
+			t.Fatalf("another setting sees %d claims", p.Total)
+		}
+		if p, _ := db.Claims(ctx, w.supScope, store.ClaimFilter{}); p.Total != 1 {
+			t.Fatalf("the supplier sees %d claims", p.Total)
+		}
+		if p, _ := db.Claims(ctx, w.otherSup, store.ClaimFilter{}); p.Total != 0 {
+			t.Fatalf("another supplier sees %d claims", p.Total)
+		}
+		// The second learner (at Leeds Two) missed the first session: it is
+		// refused.
+		leeds2 := policy.Scope{Kind: policy.Setting, SettingURN: "EY000003"}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.AcceptConditions(ctx, op, "EY000003", w.prog.ID) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := submit(leeds2, w.poor, s[0].ID); err == nil {
+			t.Fatal("claimed an absence")
+		}
+		second, err := submit(leeds2, w.poor, s[1].ID, s[2].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decide := func(fn func(tx *store.Tx) (domain.Claim, error)) domain.Claim {
+			t.Helper()
+			var c domain.Claim
+			if err := db.InTx(ctx, func(tx *store.Tx) error { var err error; c, err = fn(tx); return err }); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.VerifyClaim(ctx, op, w.otherSup, first.ID, true, ""); return err }); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("another supplier verified: %v", err)
+		}
+		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.VerifyClaim(ctx, op, w.supScope, first.ID, true, "") })
+		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.VerifyClaim(ctx, op, w.supScope, second.ID, true, "") })
+		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.ApproveClaim(ctx, op, first.ID, true, "") })
+		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.ApproveClaim(ctx, op, second.ID, true, "") })
+		var b domain.Batch
+		if err := db.InTx(ctx, func(tx *store.Tx) error { var err error; b, err = tx.CreateBatch(ctx, op); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if b.Claims != 2 || b.Total != first.Amount+second.Amount {
+			t.Fatalf("batch: %+v", b)
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.CreateBatch(ctx, op); return err }); err == nil {
+			t.Fatal("an empty batch was made")
+		}
+		// A response that does not match the batch changes nothing.
+		bad := []domain.BatchResponse{{Row: 2, ClaimID: first.ID, Amount: first.Amount, Outcome: domain.OutcomePaid, Reference: "P1"}}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.ReconcileBatch(ctx, op, b.ID, bad); return err }); err == nil {
+			t.Fatal("a response without every claim was accepted")
+		}
+		if c, _ := db.Claim(ctx, leeds, first.ID); c.State != domain.ClaimBatched {
+			t.Fatalf("a refused response changed a claim: %s", c.State)
+		}
+		good := append(bad, domain.BatchResponse{Row: 3, ClaimID: second.ID, Amount: second.Amount, Outcome: domain.OutcomeNotPaid, Reason: "Bank details rejected"})
+		if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.ReconcileBatch(ctx, op, b.ID, good); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := db.Claim(ctx, leeds, first.ID); c.State != domain.ClaimPaid || c.PaymentRef != "P1" {
+			t.Fatalf("paid claim: %+v", c)
+		}
+		if b, _ = db.Batch(ctx, b.ID); b.State != domain.BatchReconciled {
+			t.Fatalf("batch after reconciling: %+v", b)
+		}
+		// Not paid: approved again into a later batch. Clawed back: its
+		// sessions can be claimed again.
+		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.ApproveClaim(ctx, op, second.ID, true, "") })
+		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.ClawBackClaim(ctx, op, first.ID, "The rota shows no cover on 9 March") })
+		if _, err := submit(leeds, w.good, s[0].ID); err != nil {
+			t.Fatalf("claiming a clawed-back session again: %v", err)
+		}
+	})
+}
