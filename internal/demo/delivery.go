@@ -251,6 +251,7 @@ func seedDelivery(ctx context.Context, db *store.DB, p *plan, register []domain.
 			d.runCohorts,
 			d.duplicates,
 			d.payments,
+			d.claims,
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

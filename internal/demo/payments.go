@@ -104,3 +104,131 @@ func (d *delivery) payments() error {
 	}
 	return nil
 }
+
+// claims: settings claim cover for their learners' recent sessions (those
+// still inside the claim window), and the claims are taken through every
+// state — submitted, verified, approved, in a batch sent to finance, paid,
+// not paid, rejected by the supplier, clawed back — the demo nurseries'
+// own first, so their managers see each.
+func (d *delivery) claims() error {
+	team := d.programmeTeam()
+	own := map[string]bool{}
+	for _, key := range []string{"nursery", "nursery2"} {
+		if u, ok := d.users[key+"/"+string(domain.RoleSettingManager)]; ok {
+			own[u.Org.SettingURN] = true
+		}
+	}
+	var apps []*dApp
+	for _, a := range d.apps {
+		if a.cohort != nil && a.status.In(domain.Training) {
+			apps = append(apps, a)
+		}
+	}
+	slices.SortStableFunc(apps, func(a, b *dApp) int {
+		switch {
+		case own[a.urn] && !own[b.urn]:
+			return -1
+		case own[b.urn] && !own[a.urn]:
+			return 1
+		}
+		return 0
+	})
+	type made struct {
+		id   int64
+		fate int
+		sup  int
+	}
+	var claims []made
+	for _, a := range apps {
+		scope := policy.Scope{Kind: policy.Setting, SettingURN: a.urn}
+		manager := domain.Actor{Label: "manager of " + a.urn + " (demo)"}
+		form, err := d.tx.ClaimForm(d.ctx, scope, a.id)
+		if err != nil {
+			return err
+		}
+		if len(form.Claimable) == 0 {
+			continue
+		}
+		if err := d.tx.AcceptConditions(d.ctx, manager, a.urn, d.prog.ID); err != nil {
+			return err
+		}
+		var ids []int64
+		for _, s := range form.Claimable {
+			ids = append(ids, s.SessionID)
+		}
+		c, err := d.tx.SubmitClaim(d.ctx, manager, scope, a.id, ids)
+		if err != nil {
+			if _, refused := domain.IsRefusal(err); refused {
+				continue
+			}
+			return fmt.Errorf("claim for application %d: %w", a.id, err)
+		}
+		claims = append(claims, made{c.ID, len(claims) % 8, a.cohort.plan.supplier})
+	}
+	// Fates: 0 submitted, 1 verified, 2 approved, 3 in a sent batch, 4 paid,
+	// 5 not paid, 6 rejected by the supplier, 7 paid then clawed back.
+	for _, c := range claims {
+		if c.fate == 0 {
+			continue
+		}
+		scope := policy.Scope{Kind: policy.Org, OrgID: d.suppliers[c.sup].ID}
+		if _, err := d.tx.VerifyClaim(d.ctx, d.supplierAdmin(c.sup), scope, c.id, c.fate != 6, "Our register does not show the practitioner at two of the sessions claimed"); err != nil {
+			return err
+		}
+	}
+	approve := func(fates ...int) error {
+		for _, c := range claims {
+			if slices.Contains(fates, c.fate) {
+				if _, err := d.tx.ApproveClaim(d.ctx, team, c.id, true, ""); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if err := approve(4, 5, 7); err != nil {
+		return err
+	}
+	if n := slices.IndexFunc(claims, func(c made) bool { return c.fate >= 4 && c.fate != 6 }); n < 0 {
+		return nil
+	}
+	b, err := d.tx.CreateBatch(d.ctx, team)
+	if err != nil {
+		return err
+	}
+	page, err := d.tx.Claims(d.ctx, d.all, store.ClaimFilter{BatchID: b.ID, PageSize: 1000})
+	if err != nil {
+		return err
+	}
+	fate := map[int64]int{}
+	for _, c := range claims {
+		fate[c.id] = c.fate
+	}
+	var rows []domain.BatchResponse
+	for i, c := range page.Claims {
+		r := domain.BatchResponse{Row: i + 2, ClaimID: c.ID, Amount: c.Amount, Outcome: domain.OutcomePaid, Reference: fmt.Sprintf("FIN-%06d", 400000+c.ID)}
+		if fate[c.ID] == 5 {
+			r.Outcome, r.Reference, r.Reason = domain.OutcomeNotPaid, "", "The setting's bank details did not match the account holder"
+		}
+		rows = append(rows, r)
+	}
+	if _, err := d.tx.ReconcileBatch(d.ctx, team, b.ID, rows); err != nil {
+		return err
+	}
+	for _, c := range claims {
+		if c.fate == 7 {
+			if _, err := d.tx.ClawBackClaim(d.ctx, team, c.id, "The setting's rota shows no cover was arranged for these sessions"); err != nil {
+				return err
+			}
+		}
+	}
+	if err := approve(3); err != nil {
+		return err
+	}
+	if slices.ContainsFunc(claims, func(c made) bool { return c.fate == 3 }) {
+		if _, err := d.tx.CreateBatch(d.ctx, team); err != nil {
+			return err
+		}
+	}
+	return approve(2)
+}

@@ -68,3 +68,39 @@ func TestPaymentsDemo(t *testing.T) {
 	}
 	t.Logf("%d statements, %d declarations %v", len(sts), page.Total, byMilestone)
 }
+
+// TestClaimsDemo: claims of cover in every state, and the demo nursery's
+// manager sees claims of their own setting.
+func TestClaimsDemo(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	if _, err := Seed(ctx, db, hasher(), Options{Seed: deliverySeed}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := db.Claims(ctx, policy.Scope{Kind: policy.National}, store.ClaimFilter{PageSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[domain.ClaimState]int{}
+	for _, c := range page.Claims {
+		states[c.State]++
+	}
+	for _, s := range domain.ClaimStates {
+		if states[s] == 0 {
+			t.Errorf("no claim is %s: %v", s, states)
+		}
+	}
+	manager, _, err := db.UserByEmail(ctx, Emails()[7])
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := db.Claims(ctx, policy.Scope{Kind: policy.Setting, SettingURN: manager.Org.SettingURN}, store.ClaimFilter{})
+	if err != nil || own.Total == 0 {
+		t.Errorf("the demo nursery has %d claims (%v)", own.Total, err)
+	}
+	batches, err := db.Batches(ctx)
+	if err != nil || len(batches) != 2 {
+		t.Errorf("batches: %+v %v", batches, err)
+	}
+	t.Logf("%d claims %v; the nursery's %d", page.Total, states, own.Total)
+}

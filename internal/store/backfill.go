@@ -114,11 +114,28 @@ func (db *DB) ClaimForm(ctx context.Context, scope policy.Scope, appID int64) (C
 	if err != nil {
 		return cf, err
 	}
-	cf.App = app
-	if cf.Facts, err = claimFacts(ctx, db.read, app); err != nil {
+	return claimForm(ctx, db.read, app, domain.DateOf(db.Now()))
+}
+
+// ClaimForm is DB.ClaimForm inside the transaction.
+func (tx *Tx) ClaimForm(ctx context.Context, scope policy.Scope, appID int64) (ClaimForm, error) {
+	if scope.Kind != policy.Setting {
+		return ClaimForm{}, ErrNotFound
+	}
+	app, err := tx.ScopedApplication(ctx, scope, appID)
+	if err != nil {
+		return ClaimForm{}, err
+	}
+	return claimForm(ctx, tx.tx, app, tx.today())
+}
+
+func claimForm(ctx context.Context, q querier, app Application, today domain.Date) (ClaimForm, error) {
+	cf := ClaimForm{App: app}
+	var err error
+	if cf.Facts, err = claimFacts(ctx, q, app); err != nil {
 		return cf, err
 	}
-	cf.Claimable = domain.Claimable(cf.Facts.Sessions, cf.Facts.Rules, domain.DateOf(db.Now()))
+	cf.Claimable = domain.Claimable(cf.Facts.Sessions, cf.Facts.Rules, today)
 	return cf, nil
 }
 

@@ -24,7 +24,11 @@ func TestBackfillClaimsAndBatches(t *testing.T) {
 		other := policy.Scope{Kind: policy.Setting, SettingURN: "EY000002"}
 		submit := func(scope policy.Scope, app store.Application, ids ...int64) (domain.Claim, error) {
 			var c domain.Claim
-			err := db.InTx(ctx, func(tx *store.Tx) error { var err error; c, err = tx.SubmitClaim(ctx, op, scope, app.ID, ids); return err })
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				var err error
+				c, err = tx.SubmitClaim(ctx, op, scope, app.ID, ids)
+				return err
+			})
 			return c, err
 		}
 		s := w.sessions
@@ -101,11 +105,18 @@ func TestBackfillClaimsAndBatches(t *testing.T) {
 			}
 			return c
 		}
-		if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.VerifyClaim(ctx, op, w.otherSup, first.ID, true, ""); return err }); !errors.Is(err, store.ErrNotFound) {
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.VerifyClaim(ctx, op, w.otherSup, first.ID, true, "")
+			return err
+		}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("another supplier verified: %v", err)
 		}
-		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.VerifyClaim(ctx, op, w.supScope, first.ID, true, "") })
-		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.VerifyClaim(ctx, op, w.supScope, second.ID, true, "") })
+		decide(func(tx *store.Tx) (domain.Claim, error) {
+			return tx.VerifyClaim(ctx, op, w.supScope, first.ID, true, "")
+		})
+		decide(func(tx *store.Tx) (domain.Claim, error) {
+			return tx.VerifyClaim(ctx, op, w.supScope, second.ID, true, "")
+		})
 		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.ApproveClaim(ctx, op, first.ID, true, "") })
 		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.ApproveClaim(ctx, op, second.ID, true, "") })
 		var b domain.Batch
@@ -139,7 +150,9 @@ func TestBackfillClaimsAndBatches(t *testing.T) {
 		// Not paid: approved again into a later batch. Clawed back: its
 		// sessions can be claimed again.
 		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.ApproveClaim(ctx, op, second.ID, true, "") })
-		decide(func(tx *store.Tx) (domain.Claim, error) { return tx.ClawBackClaim(ctx, op, first.ID, "The rota shows no cover on 9 March") })
+		decide(func(tx *store.Tx) (domain.Claim, error) {
+			return tx.ClawBackClaim(ctx, op, first.ID, "The rota shows no cover on 9 March")
+		})
 		if _, err := submit(leeds, w.good, s[0].ID); err != nil {
 			t.Fatalf("claiming a clawed-back session again: %v", err)
 		}
