@@ -85,6 +85,8 @@ type ProgrammeRules struct {
 	PriorityRegions []string `json:"priority_regions,omitempty"`
 	// Backfill is what the programme pays settings for staff cover.
 	Backfill BackfillRules `json:"backfill"`
+	// Budget is the money the programme has for suppliers' fees and cover.
+	Budget Money `json:"budget_pence"`
 }
 
 // DefaultEligibility is the national programme's order of checks.

@@ -158,3 +158,38 @@ func TestBackfillClaimsAndBatches(t *testing.T) {
 		}
 	})
 }
+
+func TestBudget(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newMoneyWorld(t, db)
+		db.SetClock(func() time.Time { return time.Date(2026, 4, 15, 10, 0, 0, 0, time.UTC) })
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if _, _, err := tx.Declare(ctx, op, w.supScope, w.good.ID, domain.MilestoneStarted, domain.NewDate(2026, 3, 20)); err != nil {
+				return err
+			}
+			if err := tx.AcceptConditions(ctx, op, "EY000001", w.prog.ID); err != nil {
+				return err
+			}
+			_, err := tx.SubmitClaim(ctx, op, policy.Scope{Kind: policy.Setting, SettingURN: "EY000001"}, w.good.ID, []int64{w.sessions[0].ID})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, areas, err := db.Budget(ctx, w.prog.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Supplier A: 100 places at £1,200; supplier B: 10 places at £0.
+		if b.Places != 110 || b.Approved != 30000 || b.Paid != 0 || b.Committed != 100*120000-30000+domain.ClaimAmount(1450, 360) || b.Target != 5000 {
+			t.Errorf("budget: %+v", b)
+		}
+		if len(areas) != 1 || areas[0].LACode != "E08000035" || areas[0].Approved != 30000 {
+			t.Errorf("by authority: %+v", areas)
+		}
+		if w := domain.BudgetWarnings(b); len(w) != 1 || !strings.Contains(w[0], "110 places") {
+			t.Errorf("warnings: %q", w)
+		}
+	})
+}
