@@ -28,11 +28,27 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
 
+// EachURL is Each with the database's URL too, for tests that open it
+// from another process.
+func EachURL(t *testing.T, fn func(t *testing.T, db *store.DB, url string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { db, u := SQLiteURL(t); fn(t, db, u) })
+	t.Run("postgres", func(t *testing.T) { db, u := PostgresWithURL(t); fn(t, db, u) })
+}
+
 // SQLite opens a migrated database in a temporary directory.
 func SQLite(t testing.TB) *store.DB {
 	t.Helper()
+	db, _ := SQLiteURL(t)
+	return db
+}
+
+// SQLiteURL is SQLite with the database's URL.
+func SQLiteURL(t testing.TB) (*store.DB, string) {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "senco.db"))
+	u := "sqlite:" + filepath.Join(t.TempDir(), "senco.db")
+	db, err := store.Open(ctx, u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +56,7 @@ func SQLite(t testing.TB) *store.DB {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return db
+	return db, u
 }
 
 // PostgresURL returns the test database URL, skipping or failing the test
@@ -60,6 +76,13 @@ func PostgresURL(t testing.TB) string {
 // Postgres opens a migrated database in a new schema of the test database,
 // dropped when the test ends.
 func Postgres(t testing.TB) *store.DB {
+	t.Helper()
+	db, _ := PostgresWithURL(t)
+	return db
+}
+
+// PostgresWithURL is Postgres with the URL of the database and its schema.
+func PostgresWithURL(t testing.TB) (*store.DB, string) {
 	t.Helper()
 	ctx := context.Background()
 	base := PostgresURL(t)
@@ -85,7 +108,8 @@ func Postgres(t testing.TB) *store.DB {
 		defer a.Close()
 		a.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 	})
-	db, err := store.Open(ctx, WithSearchPath(t, base, schema))
+	u := WithSearchPath(t, base, schema)
+	db, err := store.Open(ctx, u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +117,7 @@ func Postgres(t testing.TB) *store.DB {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return db
+	return db, u
 }
 
 // WithSearchPath returns the URL with its search_path set to schema.
