@@ -115,10 +115,12 @@ func (h *headerRecorder) Header() http.Header         { return h.header }
 func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
 
-// caller is who a request acts for: the token and the user who created it.
+// caller is who a request acts for: the token, the user who created it,
+// and that user's scope for what the route reads (the route's Scope).
 type caller struct {
 	user  domain.User
 	token store.APIToken
+	scope policy.Scope
 }
 
 // handlerFunc answers one route: it returns the document to send with 200,
@@ -129,7 +131,8 @@ type handlerFunc func(r *http.Request, c caller) (any, error)
 type rawJSON []byte
 
 // wrap is the middleware chain of a route: authentication, rate limit,
-// permission to use the API, then the handler; errors go to fail.
+// permission to use the API and the route's own permit, then the handler
+// with the caller's scope; errors go to fail.
 func (a *API) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var c caller
@@ -152,11 +155,17 @@ func (a *API) wrap(rt route) http.Handler {
 				return
 			}
 			if !policy.CanUseAPI(c.user) {
-				a.fail(w, r, c, &Error{Status: http.StatusForbidden, Title: "Forbidden",
-					Detail: fmt.Sprintf("The role %s may not use the API", c.user.Role.Label())})
+				a.fail(w, r, c, forbidden(c, "use the API"))
 				return
 			}
 			a.markUsed(r.Context(), c)
+			if rt.Permit.allows != nil && !rt.Permit.allows(c.user) {
+				a.fail(w, r, c, forbidden(c, rt.Permit.action))
+				return
+			}
+			if rt.Scope != nil {
+				c.scope = rt.Scope(c.user)
+			}
 		}
 		body, err := rt.handle(r, c)
 		if err != nil {
@@ -237,6 +246,29 @@ func badParam(param, format string, args ...any) *Error {
 func notFound(what, id string) *Error {
 	return &Error{Status: http.StatusNotFound, Title: "Not found",
 		Detail: fmt.Sprintf("There is no %s %s that this token may see", what, id)}
+}
+
+// hidden is err, with the store's not-found (no such record, or one
+// outside the scope the store was given) as the 404 of what raw names.
+func hidden(err error, what, raw string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound(what, raw)
+	}
+	return err
+}
+
+// lookup loads the record whose id the path names with load, which reads
+// it in the caller's scope. An id that is not a positive whole number is
+// no record: 404, as is one the scope leaves out.
+func lookup[T any](r *http.Request, what string, load func(ctx context.Context, id int64) (T, error)) (T, error) {
+	raw := r.PathValue("id")
+	id, ok := parseID(raw)
+	if !ok {
+		var zero T
+		return zero, notFound(what, raw)
+	}
+	v, err := load(r.Context(), id)
+	return v, hidden(err, what, raw)
 }
 
 type errorDocument struct {

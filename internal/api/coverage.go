@@ -111,18 +111,17 @@ func (a *API) asAtParam(v url.Values) (domain.Date, error) {
 
 // getCoverage answers the coverage of one area on a date: england,
 // region:E12…, la:E0… or la:none (the settings Ofsted filed under no
-// authority). The token's settings scope (policy.Settings) decides what it
-// may ask: nationally, every area; a local authority officer, their own
-// authority only — England, regions and other authorities are 404, rather
-// than a figure for part of an area. Without area, the widest area the
-// token sees.
+// authority). The token's coverage scope (policy.Coverage) decides what it
+// may ask (Scope.Area): nationally, every area; a local authority officer,
+// their own authority only — England, regions and other authorities are
+// 404, rather than a figure for part of an area. Without area, the widest
+// area the token sees (Scope.HomeArea).
 func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 	v := r.URL.Query()
 	asAt, err := a.asAtParam(v)
 	if err != nil {
 		return nil, err
 	}
-	scope := policy.Settings(c.user)
 	area := ""
 	if vals, ok := v["area"]; ok {
 		if len(vals) != 1 {
@@ -131,24 +130,24 @@ func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 		area = strings.TrimSpace(vals[0])
 	}
 	if area == "" {
-		switch scope.Kind {
-		case policy.National:
-			area = "england"
-		case policy.LA:
-			area = "la:" + scope.LACode
-		default:
+		kind, code, ok := c.scope.HomeArea()
+		if !ok {
 			return nil, notFound("coverage", "for this token")
+		}
+		area = kind
+		if code != "" {
+			area += ":" + code
 		}
 	}
 	kind, code, _ := strings.Cut(area, ":")
 	kind = strings.ToLower(kind)
-	if code != "none" {
+	if code != policy.NoLA {
 		code = strings.ToUpper(code)
 	}
 	switch {
-	case kind == "england" && code == "":
-	case kind == "region" && regionPattern.MatchString(code):
-	case kind == "la" && (gssPattern.MatchString(code) || code == "none"):
+	case kind == policy.AreaEngland && code == "":
+	case kind == policy.AreaRegion && regionPattern.MatchString(code):
+	case kind == policy.AreaLA && (gssPattern.MatchString(code) || code == policy.NoLA):
 	default:
 		return nil, badParam("area", "area must be england, region:CODE (an ONS region code such as E12000007), la:CODE (a local authority GSS code such as E08000035) or la:none, not %q", area)
 	}
@@ -158,22 +157,10 @@ func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 		area = kind
 	}
 	ctx := r.Context()
-	hidden := notFound("coverage of area", area)
-	switch scope.Kind {
-	case policy.National:
-	case policy.LA:
-		if kind != "la" || code != scope.LACode {
-			return nil, hidden
-		}
-	default:
-		return nil, hidden
-	}
-	// Count only what the answer needs: one authority's settings for an
-	// authority (within the token's scope, which the checks above made
-	// sure of).
-	query := scope
-	if kind == "la" && code != "none" {
-		query = policy.Scope{Kind: policy.LA, LACode: code}
+	outside := notFound("coverage of area", area)
+	query, ok := c.scope.Area(kind, code)
+	if !ok {
+		return nil, outside
 	}
 	cov, err := a.coverage.Build(ctx, a.db, query, asAt)
 	if err != nil {
@@ -182,22 +169,22 @@ func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 	var row report.CoverageRow
 	found := false
 	switch kind {
-	case "england":
+	case policy.AreaEngland:
 		row, found = cov.England, true
-	case "region":
+	case policy.AreaRegion:
 		row, found = cov.Find(code)
-	case "la":
+	case policy.AreaLA:
 		row, found = cov.Find(code)
 		switch {
 		case found:
-		case code == "none":
+		case code == policy.NoLA:
 			row, found = report.CoverageRow{Level: report.LevelNotRecorded, Name: "Not recorded by Ofsted"}, true
 		default:
 			// An authority that ended before the date with nothing left
 			// filed under it: it exists, with nothing to count.
-			la, err := a.db.LocalAuthority(ctx, scope, code)
+			la, err := a.db.LocalAuthority(ctx, c.scope, code)
 			if errors.Is(err, store.ErrNotFound) {
-				return nil, hidden
+				return nil, outside
 			} else if err != nil {
 				return nil, err
 			}
@@ -209,7 +196,7 @@ func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 		}
 	}
 	if !found {
-		return nil, hidden
+		return nil, outside
 	}
 	return reportDocument{Data: coverageResource(area, row, asAt), Meta: newReportMeta(asAt)}, nil
 }
@@ -289,11 +276,10 @@ func (a *API) getProgress(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	scope := policy.Delivery(c.user)
-	if scope.Kind == policy.Nothing {
+	if !policy.CanSeeDelivery(c.user) {
 		return nil, notFound("programme", r.PathValue("id"))
 	}
-	rep, err := report.BuildProgress(r.Context(), a.db, scope, id, asAt)
+	rep, err := report.BuildProgress(r.Context(), a.db, c.scope, id, asAt)
 	switch {
 	case errors.Is(err, report.ErrPastProgress):
 		return nil, badParam("as_at", "as_at may be today (%s) or later: %v", a.today(), err)

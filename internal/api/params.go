@@ -202,6 +202,20 @@ func parseID(s string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
+// parseIDFilter reads a filter whose value is the id of a record of the
+// kind it is named after (filter[cohort]=12).
+func parseIDFilter(q listQuery, name string) (int64, error) {
+	v, p := q.filter(name)
+	if p == "" {
+		return 0, nil
+	}
+	id, ok := parseID(v)
+	if !ok {
+		return 0, badParam(p, "%s must be a %s id (a positive whole number), not %q", p, name, v)
+	}
+	return id, nil
+}
+
 // parseDateFilter reads a YYYY-MM-DD filter.
 func parseDateFilter(q listQuery, name string) (domain.Date, error) {
 	s, p := q.filter(name)

@@ -1,13 +1,11 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
 
 	"senco/internal/domain"
-	"senco/internal/policy"
 	"senco/internal/store"
 )
 
@@ -71,7 +69,8 @@ var settingList = listSpec{
 	sorts:   []string{"name", "updated_at"},
 }
 
-// listSettings searches the register within the token's settings scope.
+// listSettings searches the register within the token's settings scope
+// (policy.Settings).
 func (a *API) listSettings(r *http.Request, c caller) (any, error) {
 	q, err := parseList(r.URL.Query(), settingList)
 	if err != nil {
@@ -94,7 +93,7 @@ func (a *API) listSettings(r *http.Request, c caller) (any, error) {
 	if v, p := q.filter("type"); p != "" {
 		f.Type = domain.ProviderType(strings.ToLower(v))
 		if !f.Type.Valid() {
-			return nil, badParam(p, "%s must be one of %s, not %q", p, providerTypeCodes(), v)
+			return nil, badParam(p, "%s must be one of %s, not %q", p, codes(domain.ProviderTypes), v)
 		}
 	}
 	if v, p := q.filter("status"); p != "" {
@@ -119,34 +118,19 @@ func (a *API) listSettings(r *http.Request, c caller) (any, error) {
 	case "":
 		f.ByUpdated = !q.updatedSince.IsZero()
 	}
-	page, err := a.db.SearchSettings(r.Context(), policy.Settings(c.user), f)
+	page, err := a.db.SearchSettings(r.Context(), c.scope, f)
 	if err != nil {
 		return nil, err
 	}
-	out := list{Data: make([]resource, 0, len(page.Settings)), Meta: metaOf(q, page.Total)}
-	for _, s := range page.Settings {
-		out.Data = append(out.Data, settingResource(s))
-	}
-	return out, nil
+	return listOf(q, page.Total, page.Settings, settingResource), nil
 }
 
 // getSetting returns one setting in scope; any other URN is 404.
 func (a *API) getSetting(r *http.Request, c caller) (any, error) {
 	urn := strings.ToUpper(strings.TrimSpace(r.PathValue("urn")))
-	s, err := a.db.Setting(r.Context(), policy.Settings(c.user), urn)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("setting with URN", urn)
-	}
+	s, err := a.db.Setting(r.Context(), c.scope, urn)
 	if err != nil {
-		return nil, err
+		return nil, hidden(err, "setting with URN", urn)
 	}
 	return single{Data: settingResource(s)}, nil
-}
-
-func providerTypeCodes() string {
-	codes := make([]string, len(domain.ProviderTypes))
-	for i, t := range domain.ProviderTypes {
-		codes[i] = string(t)
-	}
-	return strings.Join(codes, ", ")
 }
