@@ -389,7 +389,7 @@ func coverageSchemas() obj {
 		"allocated":   obj{"type": "integer", "description": "Places its contract in force allocates"},
 		"filled":      obj{"type": "integer", "description": "Learners ever enrolled on its cohorts"},
 		"retention":   merged(number, obj{"description": "1 − withdrawn after enrolment ÷ ever enrolled"}),
-		"completion":  merged(number, obj{"description": "Completed training ÷ ever enrolled"}),
+		"completion":  merged(number, obj{"description": "The completion rate, as the forecast counts it: completed training ÷ completed or withdrawn after enrolment; 0 before any learner has finished"}),
 	})
 	return obj{
 		"ReportMeta": meta,
@@ -426,7 +426,7 @@ func coverageSchemas() obj {
 				"allocated":      obj{"type": "integer", "description": "Places allocated to the suppliers listed"},
 				"filled":         obj{"type": "integer", "description": "Learners ever enrolled"},
 				"retention":      merged(number, obj{"description": "1 − withdrawn after enrolment ÷ ever enrolled"}),
-				"completion":     merged(number, obj{"description": "Completed training ÷ ever enrolled"}),
+				"completion":     merged(number, obj{"description": "The completion rate, as the forecast counts it: completed training ÷ completed or withdrawn after enrolment; 0 before any learner has finished"}),
 				"forecast": object(obj{
 					"completion_rate": merged(number, obj{"description": "Completed ÷ (completed + withdrawn after enrolment), over every cohort; 1 before anyone finished"}),
 					"rate_observed":   obj{"type": "boolean", "description": "false when no learner has finished yet and the rate is taken as 1"},

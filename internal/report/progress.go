@@ -33,16 +33,19 @@ type ProgressReport struct {
 	Allocated, Filled    int
 	Retention            float64
 	Completion           float64
+	CompletionObserved   bool
 	Suppliers            []SupplierRow
 }
 
 // SupplierRow is one supplier's performance on a programme: places
 // allocated by its contract in force; places filled (learners ever
 // enrolled on its cohorts); retention, 1 − learners withdrawn after
-// enrolment ÷ learners ever enrolled; completion, learners who completed
-// training ÷ learners ever enrolled (both 0 before anyone enrolled); and
-// its learners' progress (domain.ComputeProgress over the applications on
-// its cohorts, with no target of its own).
+// enrolment ÷ learners ever enrolled (0 before anyone enrolled);
+// completion, the domain's completion rate, the one the forecast uses:
+// learners who completed training ÷ those who completed or withdrew after
+// enrolment (0, with CompletionObserved false, before any has finished);
+// and its learners' progress (domain.ComputeProgress over the applications
+// on its cohorts, with no target of its own).
 type SupplierRow struct {
 	SupplierOrgID int64
 	Name          string
@@ -50,6 +53,8 @@ type SupplierRow struct {
 	Filled        int
 	Retention     float64
 	Completion    float64
+	// CompletionObserved is false while none of its learners has finished.
+	CompletionObserved bool
 	domain.Progress
 }
 
@@ -74,7 +79,7 @@ func BuildProgress(ctx context.Context, db *store.DB, scope policy.Scope, progra
 		return r, err
 	}
 	r.Progress = domain.ComputeProgress(apps, prog.TargetCompletions)
-	r.Filled, r.Retention, r.Completion = rates(apps)
+	r.Filled, r.Retention, r.Completion, r.CompletionObserved = rates(apps)
 	flights, err := db.CohortFlights(ctx, scope, programmeID)
 	if err != nil {
 		return r, err
@@ -95,16 +100,18 @@ func BuildProgress(ctx context.Context, db *store.DB, scope policy.Scope, progra
 			return r, err
 		}
 		row := SupplierRow{SupplierOrgID: s.SupplierOrgID, Name: s.Name, Allocated: s.Allocated, Progress: domain.ComputeProgress(sApps, 0)}
-		row.Filled, row.Retention, row.Completion = rates(sApps)
+		row.Filled, row.Retention, row.Completion, row.CompletionObserved = rates(sApps)
 		r.Allocated += s.Allocated
 		r.Suppliers = append(r.Suppliers, row)
 	}
 	return r, nil
 }
 
-// rates counts learners ever enrolled, and retention and completion among
-// them.
-func rates(apps []domain.ProgressApp) (filled int, retention, completion float64) {
+// rates counts learners ever enrolled, retention among them, and the
+// completion rate of those who have finished (completionRate). Before any
+// has finished there is no rate to report: completion is 0 and observed
+// false, as a page shows no rate rather than the forecast's assumption.
+func rates(apps []domain.ProgressApp) (filled int, retention, completion float64, observed bool) {
 	withdrawn, completed := 0, 0
 	for _, a := range apps {
 		if !a.EverEnrolled {
@@ -119,9 +126,23 @@ func rates(apps []domain.ProgressApp) (filled int, retention, completion float64
 		}
 	}
 	if filled == 0 {
-		return 0, 0, 0
+		return 0, 0, 0, false
 	}
-	return filled, 1 - float64(withdrawn)/float64(filled), float64(completed) / float64(filled)
+	retention = 1 - float64(withdrawn)/float64(filled)
+	if completion, observed = completionRate(completed, withdrawn); !observed {
+		completion = 0
+	}
+	return filled, retention, completion, observed
+}
+
+// completionRate is the domain's completion rate: learners who completed
+// training ÷ those who completed or withdrew after enrolment, and whether
+// any has finished (the rate is then 1 by the domain's rule). It asks
+// domain.Forecast, which holds the definition, so that the figure beside
+// each supplier and the rate the forecast uses are counted one way.
+func completionRate(completed, withdrawn int) (float64, bool) {
+	_, rate := domain.Forecast([]domain.CohortFlight{{Completed: completed, Withdrawn: withdrawn}}, domain.Date{})
+	return rate, completed+withdrawn > 0
 }
 
 // Table arranges the progress report for export: the programme as a
@@ -136,7 +157,7 @@ func (r ProgressReport) Table() Table {
 		{"allocated", "Places allocated", KindInt},
 		{"filled", "Places filled (ever enrolled)", KindInt},
 		{"retention", "Retention", KindPercent},
-		{"completion", "Completion", KindPercent},
+		{"completion", "Completion (completed ÷ completed or withdrawn after enrolment)", KindPercent},
 		{"applications", "Applications", KindInt},
 		{"eligible", "Eligible", KindInt},
 		{"ineligible", "Ineligible", KindInt},
@@ -158,9 +179,18 @@ func (r ProgressReport) Table() Table {
 		}
 		return append(out, p.Deferred)
 	}
-	t.Rows = append(t.Rows, append([]any{r.Programme.Name, r.Target, r.TargetShare(), r.Allocated, r.Filled, r.Retention, r.Completion}, counts(r.Progress)...))
+	// No completion figure before anyone finished: blank, not 0%.
+	completion := func(rate float64, observed bool) any {
+		if !observed {
+			return nil
+		}
+		return rate
+	}
+	t.Rows = append(t.Rows, append([]any{r.Programme.Name, r.Target, r.TargetShare(), r.Allocated, r.Filled, r.Retention,
+		completion(r.Completion, r.CompletionObserved)}, counts(r.Progress)...))
 	for _, s := range r.Suppliers {
-		t.Rows = append(t.Rows, append([]any{s.Name, nil, nil, s.Allocated, s.Filled, s.Retention, s.Completion}, counts(s.Progress)...))
+		t.Rows = append(t.Rows, append([]any{s.Name, nil, nil, s.Allocated, s.Filled, s.Retention,
+			completion(s.Completion, s.CompletionObserved)}, counts(s.Progress)...))
 	}
 	return t
 }
