@@ -230,9 +230,9 @@ type matrixCase struct {
 	// anything is read. The others of apiTokens may.
 	denied []string
 	// ok is a request the route answers 200, by a token that may use it,
-	// on its own organisation's records. A builder may first make what
-	// its request needs through the API (a write's target), so that no
-	// case depends on another.
+	// on its own organisation's records. It may first make what its
+	// request needs through the API (a write's target), so that no case
+	// depends on another.
 	ok func(t *testing.T, f *fixture, w *dlWorld) matrixRequest
 	// foreign asks, with a token of another organisation (or authority),
 	// for what ok's organisation holds: answered foreignStatus and never
@@ -256,247 +256,174 @@ var (
 // delivery seed's Dee0 to Dee4).
 var supplier1Names = []string{"Singh", "Dee0", "Dee1", "Dee2", "Dee3", "Dee4"}
 
-func get(token, path string) func(f *fixture, w *dlWorld) matrixRequest {
-	return func(f *fixture, w *dlWorld) matrixRequest { return matrixRequest{token: token, path: path} }
+// pathOf is a route's path with the fixture's records in it.
+type pathOf func(f *fixture, w *dlWorld) string
+
+func fixed(path string) pathOf { return func(*fixture, *dlWorld) string { return path } }
+
+// readCase is a read that own makes of its organisation's records, and
+// other, of another organisation, is answered status (404 for a record,
+// 200 for a list) without any of leak.
+func readCase(own, other string, path, otherPath pathOf, status int, leak ...string) matrixCase {
+	return matrixCase{
+		denied: readDenied,
+		ok: func(t *testing.T, f *fixture, w *dlWorld) matrixRequest {
+			return matrixRequest{token: own, path: path(f, w)}
+		},
+		foreign:       func(f *fixture, w *dlWorld) matrixRequest { return matrixRequest{token: other, path: otherPath(f, w)} },
+		foreignStatus: status,
+		leak:          leak,
+	}
+}
+
+// supplierRecord is a read of one of supplier1's records: supplier2 is
+// told there is no such record.
+func supplierRecord(path pathOf, leak ...string) matrixCase {
+	return readCase("supplier1", "supplier2", path, path, http.StatusNotFound, leak...)
+}
+
+// supplierList is a list: supplier2's lists none of supplier1's records
+// (hidden, by the names dlIDs or the fixture give them).
+func supplierList(path, kind string, hidden []string, leak ...string) matrixCase {
+	c := readCase("supplier1", "supplier2", fixed(path), fixed(path+"?page[size]=1000"), http.StatusOK, leak...)
+	if hidden != nil {
+		c.hiddenIDs = func(f *fixture, w *dlWorld) []string {
+			if kind == "" {
+				return resolveAll(f, hidden)
+			}
+			return dlIDs(w, kind, hidden)
+		}
+	}
+	return c
+}
+
+// writeCase is a write own makes to its organisation's records (setup, if
+// any, first makes what it needs), and other is refused with status,
+// saying nothing of them.
+func writeCase(own, other, path string, body func(w *dlWorld) string, setup func(t *testing.T, f *fixture, w *dlWorld), status int, leak ...string) matrixCase {
+	return writeCaseOf(own, other, fixed(path), body, body, setup, status, leak...)
+}
+
+func writeCaseOf(own, other string, path pathOf, body, otherBody func(w *dlWorld) string, setup func(t *testing.T, f *fixture, w *dlWorld), status int, leak ...string) matrixCase {
+	return matrixCase{
+		denied: writeDenied,
+		ok: func(t *testing.T, f *fixture, w *dlWorld) matrixRequest {
+			if setup != nil {
+				setup(t, f, w)
+			}
+			return matrixRequest{token: own, path: path(f, w), body: body(w)}
+		},
+		foreign: func(f *fixture, w *dlWorld) matrixRequest {
+			return matrixRequest{token: other, path: path(f, w), body: otherBody(w)}
+		},
+		foreignStatus: status,
+		leak:          leak,
+	}
+}
+
+// action is an action on application app of token's organisation: the
+// other supplier is told there is no such application.
+func action(token, app, verb string, body func(w *dlWorld) string, setup func(t *testing.T, f *fixture, w *dlWorld)) matrixCase {
+	other := map[string]string{"supplier1": "supplier2", "supplier2": "supplier1"}[token]
+	path := func(f *fixture, w *dlWorld) string { return "/api/v1/applications/" + w.app(app) + "/" + verb }
+	return writeCaseOf(token, other, path, body, body, setup, http.StatusNotFound, "Dee")
+}
+
+func cohortBody(contract int64, name, la, starts, ends string) string {
+	return fmt.Sprintf(`{"data": {"type": "cohort", "attributes": {"contract_id": "%d", "name": %q, "mode": "online",
+		"la_codes": [%q], "starts_on": %q, "ends_on": %q, "capacity": 5}}}`, contract, name, la, starts, ends)
+}
+
+func placement(cohort string) string {
+	return fmt.Sprintf(`{"data": {"attributes": {"cohort_id": "%s"}}}`, cohort)
 }
 
 // routeMatrix is the case of every route, by "METHOD path" as the route
 // table names it; TestScopeMatrix fails for a route without one.
 func routeMatrix() map[string]matrixCase {
-	read := func(path func(f *fixture, w *dlWorld) string) func(t *testing.T, f *fixture, w *dlWorld) matrixRequest {
-		return func(t *testing.T, f *fixture, w *dlWorld) matrixRequest {
-			return matrixRequest{token: "supplier1", path: path(f, w)}
-		}
+	cohort := func(name, rest string) pathOf {
+		return func(f *fixture, w *dlWorld) string { return "/api/v1/cohorts/" + w.cohort(name) + rest }
 	}
-	fixed := func(path string) func(f *fixture, w *dlWorld) string {
-		return func(*fixture, *dlWorld) string { return path }
+	session := func(name, rest string) pathOf {
+		return func(f *fixture, w *dlWorld) string { return "/api/v1/sessions/" + w.session(name) + rest }
 	}
-	write := func(token, path, body string) matrixRequest {
-		return matrixRequest{token: token, path: path, body: body}
-	}
-	placement := func(cohort string) string {
-		return fmt.Sprintf(`{"data": {"attributes": {"cohort_id": "%s"}}}`, cohort)
-	}
-	// action is a write to application app by token (and, foreign, by
-	// other): 404 for the other supplier.
-	action := func(token, app, verb string, body func(w *dlWorld) string, setup func(t *testing.T, f *fixture, w *dlWorld)) matrixCase {
-		return matrixCase{
-			denied: writeDenied,
-			ok: func(t *testing.T, f *fixture, w *dlWorld) matrixRequest {
-				if setup != nil {
-					setup(t, f, w)
-				}
-				return write(token, "/api/v1/applications/"+w.app(app)+"/"+verb, body(w))
-			},
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				other := map[string]string{"supplier1": "supplier2", "supplier2": "supplier1"}[token]
-				return write(other, "/api/v1/applications/"+w.app(app)+"/"+verb, body(w))
-			},
-			foreignStatus: http.StatusNotFound,
-			leak:          []string{"Dee"},
-		}
-	}
-	listed := func(kind string, names ...string) func(f *fixture, w *dlWorld) []string {
-		return func(f *fixture, w *dlWorld) []string {
-			if kind == "people" {
-				return resolveAll(f, names)
-			}
-			return dlIDs(w, kind, names)
-		}
+	progress := func(f *fixture, w *dlWorld) string {
+		return "/api/v1/programmes/" + strconv.FormatInt(w.programme, 10) + "/progress"
 	}
 	return map[string]matrixCase{
 		"GET /api/v1/openapi.json": {
 			ok: func(*testing.T, *fixture, *dlWorld) matrixRequest { return matrixRequest{path: "/api/v1/openapi.json"} },
 		},
+		// Reference data: no organisation's.
 		"GET /api/v1/local-authorities": {
 			denied: readDenied,
-			ok:     read(fixed("/api/v1/local-authorities")),
-		},
-		"GET /api/v1/settings": {
-			denied: readDenied,
 			ok: func(*testing.T, *fixture, *dlWorld) matrixRequest {
-				return matrixRequest{token: "laA", path: "/api/v1/settings"}
+				return matrixRequest{token: "supplier1", path: "/api/v1/local-authorities"}
 			},
-			foreign:       get("laB", "/api/v1/settings?filter[la]="+laA),
-			foreignStatus: http.StatusOK,
-			leak:          []string{"Acorn Nursery", "IG11"},
 		},
-		"GET /api/v1/settings/{urn}": {
-			denied: readDenied,
-			ok: func(*testing.T, *fixture, *dlWorld) matrixRequest {
-				return matrixRequest{token: "laA", path: "/api/v1/settings/EY000001"}
-			},
-			foreign:       get("laB", "/api/v1/settings/EY000001"),
-			foreignStatus: http.StatusNotFound,
-			leak:          []string{"Acorn Nursery", "IG11"},
-		},
-		"GET /api/v1/practitioners": {
-			denied: readDenied,
-			ok:     read(fixed("/api/v1/practitioners")),
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return matrixRequest{token: "supplier2", path: "/api/v1/practitioners?page[size]=1000"}
-			},
-			foreignStatus: http.StatusOK,
-			leak:          supplier1Names,
-			hiddenIDs:     listed("people", "pS1"),
-		},
-		"GET /api/v1/practitioners/{id}": {
-			denied: readDenied,
-			ok:     read(func(f *fixture, w *dlWorld) string { return "/api/v1/practitioners/" + f.id("pS1") }),
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return matrixRequest{token: "supplier2", path: "/api/v1/practitioners/" + f.id("pS1")}
-			},
-			foreignStatus: http.StatusNotFound,
-			leak:          []string{"Singh", "sam@example.org"},
-		},
-		"GET /api/v1/employments": {
-			denied:        readDenied,
-			ok:            read(fixed("/api/v1/employments")),
-			foreign:       get("supplier2", "/api/v1/employments?page[size]=1000"),
-			foreignStatus: http.StatusOK,
-			hiddenIDs:     listed("people", "eS1a", "eS1b"),
-		},
-		"GET /api/v1/employments/{id}": {
-			denied: readDenied,
-			ok:     read(func(f *fixture, w *dlWorld) string { return "/api/v1/employments/" + f.id("eS1a") }),
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return matrixRequest{token: "supplier2", path: "/api/v1/employments/" + f.id("eS1a")}
-			},
-			foreignStatus: http.StatusNotFound,
-			leak:          []string{"EY000002"},
-		},
-		"GET /api/v1/cohorts": {
-			denied:        readDenied,
-			ok:            read(fixed("/api/v1/cohorts")),
-			foreign:       get("supplier2", "/api/v1/cohorts?page[size]=1000"),
-			foreignStatus: http.StatusOK,
-			leak:          []string{"Barking and Barnet spring", "Barking summer", "First Training"},
-			hiddenIDs:     listed("cohorts", "k1", "k1b"),
-		},
-		"POST /api/v1/cohorts": {
-			denied: writeDenied,
-			ok: func(t *testing.T, f *fixture, w *dlWorld) matrixRequest {
-				return write("supplier1", "/api/v1/cohorts", fmt.Sprintf(`{"data": {"type": "cohort", "attributes": {"contract_id": "%d",
-					"name": "Matrix autumn", "mode": "online", "la_codes": ["%s"], "starts_on": "2025-09-01", "ends_on": "2026-03-31", "capacity": 12}}}`, w.contract1, laA))
-			},
-			// Another supplier's contract is none of its own: a rule
-			// refuses it at the attribute, saying nothing of the contract.
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return write("supplier2", "/api/v1/cohorts", fmt.Sprintf(`{"data": {"type": "cohort", "attributes": {"contract_id": "%d",
-					"name": "Matrix intruder", "mode": "online", "la_codes": ["%s"], "starts_on": "2025-09-01", "ends_on": "2026-03-31", "capacity": 12}}}`, w.contract1, laA))
-			},
-			foreignStatus: http.StatusUnprocessableEntity,
-			leak:          []string{"First Training", "National EY SENCO"},
-		},
-		"GET /api/v1/cohorts/{id}": {
-			denied: readDenied,
-			ok:     read(func(f *fixture, w *dlWorld) string { return "/api/v1/cohorts/" + w.cohort("k1") }),
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return get("supplier2", "/api/v1/cohorts/"+w.cohort("k1"))(f, w)
-			},
-			foreignStatus: http.StatusNotFound,
-			leak:          []string{"Barking and Barnet spring"},
-		},
-		"GET /api/v1/cohorts/{id}/sessions": {
-			denied: readDenied,
-			ok:     read(func(f *fixture, w *dlWorld) string { return "/api/v1/cohorts/" + w.cohort("k1") + "/sessions" }),
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return get("supplier2", "/api/v1/cohorts/"+w.cohort("k1")+"/sessions")(f, w)
-			},
-			foreignStatus: http.StatusNotFound,
-			leak:          []string{"Town hall", "Identification"},
-		},
-		"POST /api/v1/cohorts/{id}/sessions": {
-			denied: writeDenied,
-			ok: func(t *testing.T, f *fixture, w *dlWorld) matrixRequest {
-				return write("supplier1", "/api/v1/cohorts/"+w.cohort("k1")+"/sessions",
-					`{"data": {"type": "session", "attributes": {"date": "2025-06-10", "minutes": 360, "mode": "online", "topic": "Matrix"}}}`)
-			},
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return write("supplier2", "/api/v1/cohorts/"+w.cohort("k1")+"/sessions",
-					`{"data": {"type": "session", "attributes": {"date": "2025-06-11", "minutes": 360, "mode": "online", "topic": "Intrusion"}}}`)
-			},
-			foreignStatus: http.StatusNotFound,
-			leak:          []string{"Barking and Barnet spring"},
-		},
-		"GET /api/v1/sessions/{id}": {
-			denied: readDenied,
-			ok:     read(func(f *fixture, w *dlWorld) string { return "/api/v1/sessions/" + w.session("s1") }),
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return get("supplier2", "/api/v1/sessions/"+w.session("s1"))(f, w)
-			},
-			foreignStatus: http.StatusNotFound,
-			leak:          []string{"Town hall", "Identification"},
-		},
-		"GET /api/v1/sessions/{id}/attendance": {
-			denied: readDenied,
-			ok:     read(func(f *fixture, w *dlWorld) string { return "/api/v1/sessions/" + w.session("s1") + "/attendance" }),
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return get("supplier2", "/api/v1/sessions/"+w.session("s1")+"/attendance")(f, w)
-			},
-			foreignStatus: http.StatusNotFound,
-			leak:          supplier1Names,
-		},
-		"PUT /api/v1/sessions/{id}/attendance": {
-			denied: writeDenied,
+		"GET /api/v1/settings": readCase("laA", "laB", fixed("/api/v1/settings"), fixed("/api/v1/settings?filter[la]="+laA),
+			http.StatusOK, "Acorn Nursery", "IG11"),
+		"GET /api/v1/settings/{urn}": readCase("laA", "laB", fixed("/api/v1/settings/EY000001"), fixed("/api/v1/settings/EY000001"),
+			http.StatusNotFound, "Acorn Nursery", "IG11"),
+		"GET /api/v1/practitioners": supplierList("/api/v1/practitioners", "", []string{"pS1"}, supplier1Names...),
+		"GET /api/v1/practitioners/{id}": supplierRecord(func(f *fixture, w *dlWorld) string { return "/api/v1/practitioners/" + f.id("pS1") },
+			"Singh", "sam@example.org"),
+		"GET /api/v1/employments": supplierList("/api/v1/employments", "", []string{"eS1a", "eS1b"}),
+		"GET /api/v1/employments/{id}": supplierRecord(func(f *fixture, w *dlWorld) string { return "/api/v1/employments/" + f.id("eS1a") },
+			"EY000002"),
+		"GET /api/v1/cohorts": supplierList("/api/v1/cohorts", "cohorts", []string{"k1", "k1b"},
+			"Barking and Barnet spring", "Barking summer", "First Training"),
+		// Another supplier's contract is none of its own: a rule refuses
+		// it at the attribute, saying nothing of the contract.
+		"POST /api/v1/cohorts": writeCase("supplier1", "supplier2", "/api/v1/cohorts",
+			func(w *dlWorld) string {
+				return cohortBody(w.contract1, "Matrix autumn", laA, "2025-09-01", "2026-03-31")
+			}, nil,
+			http.StatusUnprocessableEntity, "First Training", "National EY SENCO"),
+		"GET /api/v1/cohorts/{id}":          supplierRecord(cohort("k1", ""), "Barking and Barnet spring"),
+		"GET /api/v1/cohorts/{id}/sessions": supplierRecord(cohort("k1", "/sessions"), "Town hall", "Identification"),
+		"POST /api/v1/cohorts/{id}/sessions": writeCaseOf("supplier1", "supplier2", cohort("k1", "/sessions"), func(w *dlWorld) string {
+			return `{"data": {"type": "session", "attributes": {"date": "2025-06-10", "minutes": 360, "mode": "online", "topic": "Matrix"}}}`
+		}, func(w *dlWorld) string {
+			return `{"data": {"type": "session", "attributes": {"date": "2025-06-11", "minutes": 360, "mode": "online", "topic": "Intrusion"}}}`
+		}, nil, http.StatusNotFound, "Barking and Barnet spring"),
+		"GET /api/v1/sessions/{id}":            supplierRecord(session("s1", ""), "Town hall", "Identification"),
+		"GET /api/v1/sessions/{id}/attendance": supplierRecord(session("s1", "/attendance"), supplier1Names...),
+		"PUT /api/v1/sessions/{id}/attendance": func() matrixCase {
 			// The register as it is now: its version, and one of its
 			// learners marked absent.
-			ok: func(t *testing.T, f *fixture, w *dlWorld) matrixRequest {
-				path := "/api/v1/sessions/" + w.session("s1") + "/attendance"
-				res := f.get(t, "supplier1", path)
-				dlOK(t, "read the register", res)
-				reg := dlRegister(t, res)
-				if len(reg.Marks) == 0 {
-					t.Fatalf("register of s1 is empty: %s", res.Body)
-				}
-				return write("supplier1", path, fmt.Sprintf(`{"data": {"type": "attendance", "attributes": {"register_version": %d,
-					"marks": [{"application_id": "%s", "mark": "absent"}]}}}`, reg.Version, reg.Marks[0].ApplicationID))
-			},
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return write("supplier2", "/api/v1/sessions/"+w.session("s1")+"/attendance", fmt.Sprintf(`{"data": {"type": "attendance",
-					"attributes": {"register_version": 1, "marks": [{"application_id": "%s", "mark": "absent"}]}}}`, w.app("enrolled")))
-			},
-			foreignStatus: http.StatusNotFound,
-			leak:          supplier1Names,
-		},
-		"GET /api/v1/applications": {
-			denied:        readDenied,
-			ok:            read(fixed("/api/v1/applications")),
-			foreign:       get("supplier2", "/api/v1/applications?page[size]=1000"),
-			foreignStatus: http.StatusOK,
-			leak:          supplier1Names,
-			hiddenIDs:     listed("applications", "enrolled", "barnet", "eligible", "eligible2", "withdrawn"),
-		},
-		"POST /api/v1/applications": {
-			denied: writeDenied,
-			ok: func(t *testing.T, f *fixture, w *dlWorld) matrixRequest {
-				return write("supplier1", "/api/v1/applications", fmt.Sprintf(`{"data": {"type": "application", "attributes": {"practitioner_id": "%d",
-					"setting_urn": "EY000002", "programme_id": "%d"}}}`, w.spare, w.programme))
-			},
-			// Another supplier's practitioner is none it recorded.
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return write("supplier2", "/api/v1/applications", fmt.Sprintf(`{"data": {"type": "application", "attributes": {"practitioner_id": "%d",
-					"setting_urn": "EY000011", "programme_id": "%d"}}}`, w.spare, w.programme))
-			},
-			foreignStatus: http.StatusUnprocessableEntity,
-			leak:          []string{"Dee7", "dl7@example.org"},
-		},
-		"GET /api/v1/applications/{id}": {
-			denied: readDenied,
-			ok:     read(func(f *fixture, w *dlWorld) string { return "/api/v1/applications/" + w.app("enrolled") }),
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return get("supplier2", "/api/v1/applications/"+w.app("enrolled"))(f, w)
-			},
-			foreignStatus: http.StatusNotFound,
-			leak:          []string{"Dee0", "Acorn"},
-		},
+			var reg dlReg
+			marks := func(version int, app string) string {
+				return fmt.Sprintf(`{"data": {"type": "attendance", "attributes": {"register_version": %d,
+					"marks": [{"application_id": "%s", "mark": "absent"}]}}}`, version, app)
+			}
+			return writeCaseOf("supplier1", "supplier2", session("s1", "/attendance"),
+				func(w *dlWorld) string { return marks(reg.Version, reg.Marks[0].ApplicationID) },
+				func(w *dlWorld) string { return marks(1, w.app("enrolled")) },
+				func(t *testing.T, f *fixture, w *dlWorld) {
+					res := f.get(t, "supplier1", "/api/v1/sessions/"+w.session("s1")+"/attendance")
+					dlOK(t, "read the register", res)
+					if reg = dlRegister(t, res); len(reg.Marks) == 0 {
+						t.Fatalf("register of s1 is empty: %s", res.Body)
+					}
+				}, http.StatusNotFound, supplier1Names...)
+		}(),
+		"GET /api/v1/applications": supplierList("/api/v1/applications", "applications",
+			[]string{"enrolled", "barnet", "eligible", "eligible2", "withdrawn"}, supplier1Names...),
+		// Another supplier's practitioner is none it recorded.
+		"POST /api/v1/applications": writeCase("supplier1", "supplier2", "/api/v1/applications", func(w *dlWorld) string {
+			return fmt.Sprintf(`{"data": {"type": "application", "attributes": {"practitioner_id": "%d", "setting_urn": "EY000002",
+				"programme_id": "%d"}}}`, w.spare, w.programme)
+		}, nil, http.StatusUnprocessableEntity, "Dee7", "dl7@example.org"),
+		"GET /api/v1/applications/{id}": supplierRecord(func(f *fixture, w *dlWorld) string { return "/api/v1/applications/" + w.app("enrolled") },
+			"Dee0", "Acorn"),
 		"POST /api/v1/applications/{id}/accept": action("supplier1", "eligible", "accept",
 			func(w *dlWorld) string { return placement(w.cohort("k1b")) }, nil),
 		"POST /api/v1/applications/{id}/reject": action("supplier1", "eligible2", "reject",
 			func(w *dlWorld) string { return `{"data": {"attributes": {"reason": "Not a PVI setting"}}}` }, nil),
 		"POST /api/v1/applications/{id}/defer": action("supplier1", "barnet", "defer",
 			func(w *dlWorld) string { return `{}` }, nil),
-		// A deferred learner resumes: the builder defers one first.
+		// A deferred learner resumes: the case defers one first.
 		"POST /api/v1/applications/{id}/resume": action("supplier1", "enrolled", "resume",
 			func(w *dlWorld) string { return placement(w.cohort("k1b")) },
 			func(t *testing.T, f *fixture, w *dlWorld) {
@@ -506,55 +433,29 @@ func routeMatrix() map[string]matrixCase {
 			func(w *dlWorld) string {
 				return `{"data": {"attributes": {"reason": "workload", "date": "2025-05-31"}}}`
 			}, nil),
-		// A transfer needs a second cohort of the supplier's: the builder
-		// makes one.
+		// A transfer needs a second cohort of the supplier's: the case
+		// makes one. Another supplier's try comes before it is made, and
+		// names the first.
 		"POST /api/v1/applications/{id}/transfer": action("supplier2", "leeds", "transfer",
 			func(w *dlWorld) string {
-				// Another supplier's try comes before the builder has made
-				// the second cohort: it names the first.
 				if _, made := w.cohorts["k2b"]; !made {
 					return placement(w.cohort("k2"))
 				}
 				return placement(w.cohort("k2b"))
 			},
 			func(t *testing.T, f *fixture, w *dlWorld) {
-				res := dlDo(t, f, "POST", "supplier2", "/api/v1/cohorts", fmt.Sprintf(`{"data": {"type": "cohort", "attributes": {"contract_id": "%d",
-					"name": "Leeds summer", "mode": "online", "la_codes": ["%s"], "starts_on": "2025-05-01", "ends_on": "2025-12-31", "capacity": 5}}}`, w.contract2, laB), "")
+				res := dlDo(t, f, "POST", "supplier2", "/api/v1/cohorts", cohortBody(w.contract2, "Leeds summer", laB, "2025-05-01", "2025-12-31"), "")
 				dlOK(t, "a second cohort to transfer to", res)
 				id, _ := strconv.ParseInt(res.ids(t)[0], 10, 64)
 				w.cohorts["k2b"] = id
 			}),
-		"GET /api/v1/learners": {
-			denied:        readDenied,
-			ok:            read(fixed("/api/v1/learners")),
-			foreign:       get("supplier2", "/api/v1/learners?page[size]=1000"),
-			foreignStatus: http.StatusOK,
-			leak:          supplier1Names,
-			hiddenIDs:     listed("applications", "enrolled", "barnet", "withdrawn"),
-		},
-		"GET /api/v1/coverage": {
-			denied: readDenied,
-			ok: func(*testing.T, *fixture, *dlWorld) matrixRequest {
-				return matrixRequest{token: "laA", path: "/api/v1/coverage?area=la:" + laA}
-			},
-			// Another authority's figures are not there for an LA officer.
-			foreign:       get("laB", "/api/v1/coverage?area=la:"+laA),
-			foreignStatus: http.StatusNotFound,
-			leak:          []string{"Barking and Dagenham", `"eligible"`},
-		},
-		"GET /api/v1/programmes/{id}/progress": {
-			denied: readDenied,
-			ok: read(func(f *fixture, w *dlWorld) string {
-				return "/api/v1/programmes/" + strconv.FormatInt(w.programme, 10) + "/progress"
-			}),
-			// The programme is the programme team's; each supplier sees
-			// itself among its suppliers, never another.
-			foreign: func(f *fixture, w *dlWorld) matrixRequest {
-				return get("supplier2", "/api/v1/programmes/"+strconv.FormatInt(w.programme, 10)+"/progress")(f, w)
-			},
-			foreignStatus: http.StatusOK,
-			leak:          []string{"First Training"},
-		},
+		"GET /api/v1/learners": supplierList("/api/v1/learners", "applications", []string{"enrolled", "barnet", "withdrawn"}, supplier1Names...),
+		// Another authority's figures are not there for an LA officer.
+		"GET /api/v1/coverage": readCase("laA", "laB", fixed("/api/v1/coverage?area=la:"+laA), fixed("/api/v1/coverage?area=la:"+laA),
+			http.StatusNotFound, "Barking and Dagenham", `"eligible"`),
+		// The programme is the programme team's; each supplier sees itself
+		// among its suppliers, never another.
+		"GET /api/v1/programmes/{id}/progress": readCase("supplier1", "supplier2", progress, progress, http.StatusOK, "First Training"),
 	}
 }
 
