@@ -261,14 +261,25 @@ func hidden(err error, what, raw string) error {
 // it in the caller's scope. An id that is not a positive whole number is
 // no record: 404, as is one the scope leaves out.
 func lookup[T any](r *http.Request, what string, load func(ctx context.Context, id int64) (T, error)) (T, error) {
-	raw := r.PathValue("id")
-	id, ok := parseID(raw)
-	if !ok {
+	id, raw, err := pathID(r, what)
+	if err != nil {
 		var zero T
-		return zero, notFound(what, raw)
+		return zero, err
 	}
 	v, err := load(r.Context(), id)
 	return v, hidden(err, what, raw)
+}
+
+// pathID reads the id of the record, of kind what, that the path names,
+// with the path's value as given for messages. Anything but a positive
+// whole number is no record: 404.
+func pathID(r *http.Request, what string) (id int64, raw string, err error) {
+	raw = r.PathValue("id")
+	id, ok := parseID(raw)
+	if !ok {
+		return 0, raw, notFound(what, raw)
+	}
+	return id, raw, nil
 }
 
 type errorDocument struct {

@@ -236,13 +236,22 @@ type forecastAttributes struct {
 	Months       []forecastMonth `json:"months"`
 }
 
-type supplierAttributes struct {
-	SupplierID string  `json:"supplier_id"`
-	Name       string  `json:"name"`
+// performanceAttributes are a report.Performance.
+type performanceAttributes struct {
 	Allocated  int     `json:"allocated"`
 	Filled     int     `json:"filled"`
 	Retention  float64 `json:"retention"`
 	Completion float64 `json:"completion"`
+}
+
+func performanceOf(p report.Performance) performanceAttributes {
+	return performanceAttributes{Allocated: p.Allocated, Filled: p.Filled, Retention: p.Retention, Completion: p.Completion}
+}
+
+type supplierAttributes struct {
+	SupplierID string `json:"supplier_id"`
+	Name       string `json:"name"`
+	performanceAttributes
 	progressCounts
 }
 
@@ -252,10 +261,7 @@ type progressAttributes struct {
 	AsAt          date    `json:"as_at"`
 	Target        int     `json:"target"`
 	TargetShare   float64 `json:"target_share"`
-	Allocated     int     `json:"allocated"`
-	Filled        int     `json:"filled"`
-	Retention     float64 `json:"retention"`
-	Completion    float64 `json:"completion"`
+	performanceAttributes
 	progressCounts
 	Forecast  forecastAttributes   `json:"forecast"`
 	Suppliers []supplierAttributes `json:"suppliers"`
@@ -289,16 +295,15 @@ func (a *API) getProgress(r *http.Request, c caller) (any, error) {
 		return nil, err
 	}
 	attrs := progressAttributes{ProgrammeID: idString(rep.Programme.ID), ProgrammeName: rep.Programme.Name, AsAt: date(rep.AsAt),
-		Target: rep.Target, TargetShare: rep.TargetShare(), Allocated: rep.Allocated, Filled: rep.Filled, Retention: rep.Retention,
-		Completion: rep.Completion, progressCounts: progressCountsOf(rep.Progress),
+		Target: rep.Target, TargetShare: rep.TargetShare(), performanceAttributes: performanceOf(rep.Performance), progressCounts: progressCountsOf(rep.Progress),
 		Forecast:  forecastAttributes{Rate: rep.ForecastRate, RateObserved: rep.ForecastRateObserved, Months: []forecastMonth{}},
 		Suppliers: []supplierAttributes{}}
 	for _, m := range rep.Forecast {
 		attrs.Forecast.Months = append(attrs.Forecast.Months, forecastMonth{Month: date(m.Month), Expected: m.Expected})
 	}
 	for _, s := range rep.Suppliers {
-		attrs.Suppliers = append(attrs.Suppliers, supplierAttributes{SupplierID: idString(s.SupplierOrgID), Name: s.Name, Allocated: s.Allocated,
-			Filled: s.Filled, Retention: s.Retention, Completion: s.Completion, progressCounts: progressCountsOf(s.Progress)})
+		attrs.Suppliers = append(attrs.Suppliers, supplierAttributes{SupplierID: idString(s.SupplierOrgID), Name: s.Name,
+			performanceAttributes: performanceOf(s.Performance), progressCounts: progressCountsOf(s.Progress)})
 	}
 	return reportDocument{Data: resource{ID: idString(rep.Programme.ID), Type: "programme_progress", Attributes: attrs}, Meta: newReportMeta(asAt)}, nil
 }
@@ -383,13 +388,19 @@ func coverageSchemas() obj {
 		}()),
 		"deferred": tInteger,
 	}
-	supplier := merged(progress, obj{
+	// performance is the schema of performanceAttributes, with what is
+	// allocated and filled said for a supplier or the whole programme.
+	performance := func(allocated, filled string) obj {
+		return obj{
+			"allocated":  obj{"type": "integer", "description": allocated},
+			"filled":     obj{"type": "integer", "description": filled},
+			"retention":  merged(number, obj{"description": "1 − withdrawn after enrolment ÷ ever enrolled"}),
+			"completion": merged(number, obj{"description": "The completion rate, as the forecast counts it: completed training ÷ completed or withdrawn after enrolment; 0 before any learner has finished"}),
+		}
+	}
+	supplier := merged(progress, performance("Places its contract in force allocates", "Learners ever enrolled on its cohorts"), obj{
 		"supplier_id": tID,
 		"name":        tString,
-		"allocated":   obj{"type": "integer", "description": "Places its contract in force allocates"},
-		"filled":      obj{"type": "integer", "description": "Learners ever enrolled on its cohorts"},
-		"retention":   merged(number, obj{"description": "1 − withdrawn after enrolment ÷ ever enrolled"}),
-		"completion":  merged(number, obj{"description": "The completion rate, as the forecast counts it: completed training ÷ completed or withdrawn after enrolment; 0 before any learner has finished"}),
 	})
 	return obj{
 		"ReportMeta": meta,
@@ -417,16 +428,12 @@ func coverageSchemas() obj {
 		"ProgrammeProgress": object(obj{
 			"id":   obj{"type": "string", "description": "Programme id"},
 			"type": obj{"const": "programme_progress"},
-			"attributes": object(merged(progress, obj{
+			"attributes": object(merged(progress, performance("Places allocated to the suppliers listed", "Learners ever enrolled"), obj{
 				"programme_id":   tID,
 				"programme_name": tString,
 				"as_at":          tDate,
 				"target":         obj{"type": "integer", "description": "Target completions"},
 				"target_share":   obj{"type": "number", "description": "certified ÷ target (0 without a target)"},
-				"allocated":      obj{"type": "integer", "description": "Places allocated to the suppliers listed"},
-				"filled":         obj{"type": "integer", "description": "Learners ever enrolled"},
-				"retention":      merged(number, obj{"description": "1 − withdrawn after enrolment ÷ ever enrolled"}),
-				"completion":     merged(number, obj{"description": "The completion rate, as the forecast counts it: completed training ÷ completed or withdrawn after enrolment; 0 before any learner has finished"}),
 				"forecast": object(obj{
 					"completion_rate": merged(number, obj{"description": "Completed ÷ (completed + withdrawn after enrolment), over every cohort; 1 before anyone finished"}),
 					"rate_observed":   obj{"type": "boolean", "description": "false when no learner has finished yet and the rate is taken as 1"},

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"senco/internal/domain"
@@ -29,18 +28,10 @@ func (a *API) listApplications(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.AppFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.ProgrammeID, err = parseIDFilter(q, "programme"); err != nil {
-		return nil, err
-	}
-	if f.CohortID, err = parseIDFilter(q, "cohort"); err != nil {
-		return nil, err
-	}
-	if v, p := q.filter("status"); p != "" {
-		f.Status = domain.Status(strings.ToLower(v))
-		if !slices.Contains(domain.Statuses, f.Status) {
-			return nil, badParam(p, "%s must be one of %s, not %q", p, codes(domain.Statuses), v)
-		}
+	f := store.AppFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince,
+		ProgrammeID: q.id("programme"), Status: enum(&q, "status", domain.Statuses), CohortID: q.id("cohort")}
+	if q.err != nil {
+		return nil, q.err
 	}
 	page, err := a.db.Applications(r.Context(), c.scope, f)
 	if err != nil {
@@ -75,12 +66,9 @@ var applicationFields = map[string]string{"setting": "setting_urn", "date": "app
 // serve; the programme's eligibility rules are applied at once. A second
 // live application of the same person to the same programme is a 409.
 func (a *API) createApplication(r *http.Request, c caller) (any, error) {
-	body, err := readBody(r)
-	if err != nil {
-		return nil, err
-	}
 	var in applicationInput
-	if err := decodeData(body, "application", true, false, &in); err != nil {
+	body, err := readData(r, "application", true, false, &in)
+	if err != nil {
 		return nil, err
 	}
 	urn := strings.ToUpper(strings.TrimSpace(in.SettingURN))
@@ -144,16 +132,12 @@ func (a *API) createApplication(r *http.Request, c caller) (any, error) {
 // application as it is then, with what fn reports in meta.
 func (a *API) act(r *http.Request, c caller, input any, fields map[string]string,
 	fn func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error)) (any, error) {
-	raw := r.PathValue("id")
-	id, ok := parseID(raw)
-	if !ok {
-		return nil, notFound("application", raw)
-	}
-	body, err := readBody(r)
+	id, raw, err := pathID(r, "application")
 	if err != nil {
 		return nil, err
 	}
-	if err := decodeData(body, "application", false, true, input); err != nil {
+	body, err := readData(r, "application", false, true, input)
+	if err != nil {
 		return nil, err
 	}
 	return a.write(r, c, body, fields, func(ctx context.Context, tx *store.Tx) (any, error) {
@@ -345,12 +329,10 @@ func (a *API) listLearners(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.LearnerFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.ProgrammeID, err = parseIDFilter(q, "programme"); err != nil {
-		return nil, err
-	}
-	if f.CohortID, err = parseIDFilter(q, "cohort"); err != nil {
-		return nil, err
+	f := store.LearnerFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince,
+		ProgrammeID: q.id("programme"), CohortID: q.id("cohort")}
+	if q.err != nil {
+		return nil, q.err
 	}
 	page, err := a.db.Learners(r.Context(), c.scope, f)
 	if err != nil {

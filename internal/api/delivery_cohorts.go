@@ -26,9 +26,9 @@ func (a *API) listCohorts(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.CohortFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.ProgrammeID, err = parseIDFilter(q, "programme"); err != nil {
-		return nil, err
+	f := store.CohortFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince, ProgrammeID: q.id("programme")}
+	if q.err != nil {
+		return nil, q.err
 	}
 	page, err := a.db.Cohorts(r.Context(), c.scope, f)
 	if err != nil {
@@ -81,12 +81,9 @@ var cohortFields = map[string]string{
 // is the same cohort: a retry without an Idempotency-Key is a 409, not a
 // second cohort.
 func (a *API) createCohort(r *http.Request, c caller) (any, error) {
-	body, err := readBody(r)
-	if err != nil {
-		return nil, err
-	}
 	var in cohortInput
-	if err := decodeData(body, "cohort", true, false, &in); err != nil {
+	body, err := readData(r, "cohort", true, false, &in)
+	if err != nil {
 		return nil, err
 	}
 	ch := domain.Cohort{ContractID: int64(in.ContractID), SupplierOrgID: c.user.Org.ID, Name: strings.TrimSpace(in.Name),
@@ -210,17 +207,13 @@ var sessionFields = map[string]string{"date-day": "date", "hours": "minutes", "m
 // cohort's dates. A session of the cohort on the same date with the same
 // topic is the same session: a retry without an Idempotency-Key is a 409.
 func (a *API) createSession(r *http.Request, c caller) (any, error) {
-	raw := r.PathValue("id")
-	cohortID, ok := parseID(raw)
-	if !ok {
-		return nil, notFound("cohort", raw)
-	}
-	body, err := readBody(r)
+	cohortID, raw, err := pathID(r, "cohort")
 	if err != nil {
 		return nil, err
 	}
 	var in sessionInput
-	if err := decodeData(body, "session", true, false, &in); err != nil {
+	body, err := readData(r, "session", true, false, &in)
+	if err != nil {
 		return nil, err
 	}
 	s := domain.Session{Date: domain.Date(in.Date), Minutes: in.Minutes, Mode: domain.DeliveryMode(in.Mode),
@@ -303,17 +296,13 @@ var attendanceFields = map[string]string{"marks": "marks"}
 // the cohort refuses the whole save (422). Learners not named keep their
 // marks.
 func (a *API) putAttendance(r *http.Request, c caller) (any, error) {
-	raw := r.PathValue("id")
-	sessionID, ok := parseID(raw)
-	if !ok {
-		return nil, notFound("session", raw)
-	}
-	body, err := readBody(r)
+	sessionID, raw, err := pathID(r, "session")
 	if err != nil {
 		return nil, err
 	}
 	var in attendanceInput
-	if err := decodeData(body, "attendance", true, false, &in); err != nil {
+	body, err := readData(r, "attendance", true, false, &in)
+	if err != nil {
 		return nil, err
 	}
 	if in.RegisterVersion == nil {

@@ -154,6 +154,17 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
+// readData reads a request body as readBody does and decodes it as
+// decodeData does; the body is returned for the Idempotency-Key's request
+// hash.
+func readData(r *http.Request, typ string, typeRequired, optional bool, attrs any) ([]byte, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	return body, decodeData(body, typ, typeRequired, optional, attrs)
+}
+
 // decodeData reads a body {"data": {"type": typ, "attributes": {…}}} into
 // attrs, refusing unknown attributes so a misspelt one is never silently
 // ignored. An empty body is allowed when optional (actions whose

@@ -44,6 +44,11 @@ type listQuery struct {
 	updatedSince time.Time
 	number, size int
 	sort         string
+	// err is the first error of the filter readers (text, urn, id, date,
+	// enum): each keeps it and reads nothing more, so that a handler
+	// reads its filters in one go and checks once, and the first
+	// parameter at fault is the one reported.
+	err error
 }
 
 // filter returns a filter's value and the parameter it came from.
@@ -174,26 +179,31 @@ var (
 // maxQueryLength bounds free-text searches.
 const maxQueryLength = 100
 
-func parseQ(q listQuery) (string, error) {
+// text reads filter[q], a free-text search.
+func (q *listQuery) text() string {
 	s, p := q.filter("q")
-	if len(s) > maxQueryLength {
-		return "", badParam(p, "%s must be at most %d characters", p, maxQueryLength)
+	if q.err == nil && len(s) > maxQueryLength {
+		q.err = badParam(p, "%s must be at most %d characters", p, maxQueryLength)
 	}
-	return s, nil
+	if q.err != nil {
+		return ""
+	}
+	return s
 }
 
-// parseURNFilter reads a setting URN filter, as Ofsted writes it (EY101465
-// or 2602617).
-func parseURNFilter(q listQuery, name string) (string, error) {
+// urn reads a setting URN filter, as Ofsted writes it (EY101465 or
+// 2602617).
+func (q *listQuery) urn(name string) string {
 	s, p := q.filter(name)
-	if p == "" {
-		return "", nil
+	if q.err != nil || p == "" {
+		return ""
 	}
 	s = strings.ToUpper(s)
 	if !urnPattern.MatchString(s) {
-		return "", badParam(p, "%s must be an Ofsted URN such as EY101465 or 2602617, not %q", p, s)
+		q.err = badParam(p, "%s must be an Ofsted URN such as EY101465 or 2602617, not %q", p, s)
+		return ""
 	}
-	return s, nil
+	return s
 }
 
 // parseID reads a record id from a path; anything else is no record.
@@ -202,31 +212,46 @@ func parseID(s string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// parseIDFilter reads a filter whose value is the id of a record of the
-// kind it is named after (filter[cohort]=12).
-func parseIDFilter(q listQuery, name string) (int64, error) {
+// id reads a filter whose value is the id of a record of the kind it is
+// named after (filter[cohort]=12).
+func (q *listQuery) id(name string) int64 {
 	v, p := q.filter(name)
-	if p == "" {
-		return 0, nil
+	if q.err != nil || p == "" {
+		return 0
 	}
 	id, ok := parseID(v)
 	if !ok {
-		return 0, badParam(p, "%s must be a %s id (a positive whole number), not %q", p, name, v)
+		q.err = badParam(p, "%s must be a %s id (a positive whole number), not %q", p, name, v)
+		return 0
 	}
-	return id, nil
+	return id
 }
 
-// parseDateFilter reads a YYYY-MM-DD filter.
-func parseDateFilter(q listQuery, name string) (domain.Date, error) {
+// date reads a YYYY-MM-DD filter.
+func (q *listQuery) date(name string) domain.Date {
 	s, p := q.filter(name)
-	if p == "" {
-		return domain.Date{}, nil
+	if q.err != nil || p == "" {
+		return domain.Date{}
 	}
 	d, err := domain.ParseDate(s)
 	if err != nil {
-		return d, badParam(p, "%s must be a date in the form YYYY-MM-DD, not %q", p, s)
+		q.err = badParam(p, "%s must be a date in the form YYYY-MM-DD, not %q", p, s)
 	}
-	return d, nil
+	return d
+}
+
+// enum reads a filter whose value is one of values, in any case.
+func enum[T ~string](q *listQuery, name string, values []T) T {
+	v, p := q.filter(name)
+	if q.err != nil || p == "" {
+		return ""
+	}
+	code := T(strings.ToLower(v))
+	if !slices.Contains(values, code) {
+		q.err = badParam(p, "%s must be one of %s, not %q", p, codes(values), v)
+		return ""
+	}
+	return code
 }
 
 // pageMeta is the meta of a list.

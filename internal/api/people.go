@@ -40,12 +40,9 @@ func (a *API) listPractitioners(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.PeopleFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.Q, err = parseQ(q); err != nil {
-		return nil, err
-	}
-	if f.SettingURN, err = parseURNFilter(q, "setting"); err != nil {
-		return nil, err
+	f := store.PeopleFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince, Q: q.text(), SettingURN: q.urn("setting")}
+	if q.err != nil {
+		return nil, q.err
 	}
 	page, err := a.db.SearchPractitioners(r.Context(), c.scope, f)
 	if err != nil {
@@ -92,15 +89,10 @@ func (a *API) listEmployments(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.PeopleFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.SettingURN, err = parseURNFilter(q, "setting"); err != nil {
-		return nil, err
-	}
-	if f.PractitionerID, err = parseIDFilter(q, "practitioner"); err != nil {
-		return nil, err
-	}
-	if f.CurrentOn, err = parseDateFilter(q, "current_on"); err != nil {
-		return nil, err
+	f := store.PeopleFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince,
+		SettingURN: q.urn("setting"), PractitionerID: q.id("practitioner"), CurrentOn: q.date("current_on")}
+	if q.err != nil {
+		return nil, q.err
 	}
 	page, err := a.db.Employments(r.Context(), c.scope, f)
 	if err != nil {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
 	"senco/internal/domain"
@@ -76,39 +75,29 @@ func (a *API) listSettings(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.SettingFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.Q, err = parseQ(q); err != nil {
-		return nil, err
-	}
-	if v, p := q.filter("la"); p != "" {
+	f := store.SettingFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince, Q: q.text()}
+	if v, p := q.filter("la"); p != "" && q.err == nil {
 		switch u := strings.ToUpper(v); {
 		case strings.EqualFold(v, "none"):
 			f.LACode = "none"
 		case gssPattern.MatchString(u):
 			f.LACode = u
 		default:
-			return nil, badParam(p, `%s must be a local authority's GSS code such as E09000002, or "none", not %q`, p, v)
+			q.err = badParam(p, `%s must be a local authority's GSS code such as E09000002, or "none", not %q`, p, v)
 		}
 	}
-	if v, p := q.filter("type"); p != "" {
-		f.Type = domain.ProviderType(strings.ToLower(v))
-		if !f.Type.Valid() {
-			return nil, badParam(p, "%s must be one of %s, not %q", p, codes(domain.ProviderTypes), v)
-		}
-	}
-	if v, p := q.filter("status"); p != "" {
+	f.Type = enum(&q, "type", domain.ProviderTypes)
+	if v, p := q.filter("status"); p != "" && q.err == nil {
 		switch st := domain.SettingStatus(strings.ToLower(v)); st {
 		case domain.Active, domain.Closed:
 			f.Status = st
 		default:
-			return nil, badParam(p, "%s must be active or closed, not %q", p, v)
+			q.err = badParam(p, "%s must be active or closed, not %q", p, v)
 		}
 	}
-	if v, p := q.filter("register"); p != "" {
-		f.Register = strings.ToLower(v)
-		if !slices.Contains(registerCodes, f.Register) {
-			return nil, badParam(p, "%s must be one of %s, not %q", p, strings.Join(registerCodes, ", "), v)
-		}
+	f.Register = enum(&q, "register", registerCodes)
+	if q.err != nil {
+		return nil, q.err
 	}
 	// Sync clients asking for changes get them in the order they happened,
 	// unless they ask otherwise.

@@ -18,9 +18,9 @@ var ErrPastProgress = errors.New("programme progress is counted as it stands tod
 // ProgressReport is a programme's progress against its target
 // (domain.ComputeProgress), its forecast of completions by month from the
 // cohorts in flight (domain.Forecast, with the completion rate it used),
-// and its suppliers side by side. Retention and Completion are those of
-// the whole programme, counted as for a supplier; Allocated is the sum of
-// the suppliers' places.
+// and its suppliers side by side. Its Performance is the whole
+// programme's, counted as for a supplier, with the suppliers' places
+// allocated summed.
 type ProgressReport struct {
 	Programme domain.Programme
 	AsAt      domain.Date
@@ -30,32 +30,34 @@ type ProgressReport struct {
 	// ForecastRateObserved is false when no learner has finished yet and
 	// the forecast takes the rate as 1.
 	ForecastRateObserved bool
-	Allocated, Filled    int
-	Retention            float64
-	Completion           float64
-	CompletionObserved   bool
-	Suppliers            []SupplierRow
+	Performance
+	Suppliers []SupplierRow
 }
 
-// SupplierRow is one supplier's performance on a programme: places
-// allocated by its contract in force; places filled (learners ever
-// enrolled on its cohorts); retention, 1 − learners withdrawn after
-// enrolment ÷ learners ever enrolled (0 before anyone enrolled);
-// completion, the domain's completion rate, the one the forecast uses:
-// learners who completed training ÷ those who completed or withdrew after
-// enrolment (0, with CompletionObserved false, before any has finished);
-// and its learners' progress (domain.ComputeProgress over the applications
-// on its cohorts, with no target of its own).
+// SupplierRow is one supplier's performance on a programme, and its
+// learners' progress (domain.ComputeProgress over the applications on its
+// cohorts, with no target of its own).
 type SupplierRow struct {
 	SupplierOrgID int64
 	Name          string
-	Allocated     int
-	Filled        int
-	Retention     float64
-	Completion    float64
-	// CompletionObserved is false while none of its learners has finished.
-	CompletionObserved bool
+	Performance
 	domain.Progress
+}
+
+// Performance is how places were filled and kept: places allocated (by
+// contracts in force); places filled (learners ever enrolled); retention,
+// 1 − learners withdrawn after enrolment ÷ learners ever enrolled (0
+// before anyone enrolled); completion, the domain's completion rate, the
+// one the forecast uses: learners who completed training ÷ those who
+// completed or withdrew after enrolment.
+type Performance struct {
+	Allocated  int
+	Filled     int
+	Retention  float64
+	Completion float64
+	// CompletionObserved is false while no learner has finished; there is
+	// no rate to report then, and Completion is 0.
+	CompletionObserved bool
 }
 
 // BuildProgress reports a programme's progress within scope (pass
@@ -79,7 +81,7 @@ func BuildProgress(ctx context.Context, db *store.DB, scope policy.Scope, progra
 		return r, err
 	}
 	r.Progress = domain.ComputeProgress(apps, prog.TargetCompletions)
-	r.Filled, r.Retention, r.Completion, r.CompletionObserved = rates(apps)
+	r.Performance = performance(apps, 0)
 	flights, err := db.CohortFlights(ctx, scope, programmeID)
 	if err != nil {
 		return r, err
@@ -99,25 +101,24 @@ func BuildProgress(ctx context.Context, db *store.DB, scope policy.Scope, progra
 		if err != nil {
 			return r, err
 		}
-		row := SupplierRow{SupplierOrgID: s.SupplierOrgID, Name: s.Name, Allocated: s.Allocated, Progress: domain.ComputeProgress(sApps, 0)}
-		row.Filled, row.Retention, row.Completion, row.CompletionObserved = rates(sApps)
+		row := SupplierRow{SupplierOrgID: s.SupplierOrgID, Name: s.Name, Performance: performance(sApps, s.Allocated), Progress: domain.ComputeProgress(sApps, 0)}
 		r.Allocated += s.Allocated
 		r.Suppliers = append(r.Suppliers, row)
 	}
 	return r, nil
 }
 
-// rates counts learners ever enrolled, retention among them, and the
-// completion rate of those who have finished (completionRate). Before any
-// has finished there is no rate to report: completion is 0 and observed
-// false, as a page shows no rate rather than the forecast's assumption.
-func rates(apps []domain.ProgressApp) (filled int, retention, completion float64, observed bool) {
+// performance counts the performance of apps with allocated places.
+// Before any learner has finished there is no completion rate to report,
+// rather than the forecast's assumption of 1.
+func performance(apps []domain.ProgressApp, allocated int) Performance {
+	p := Performance{Allocated: allocated}
 	withdrawn, completed := 0, 0
 	for _, a := range apps {
 		if !a.EverEnrolled {
 			continue
 		}
-		filled++
+		p.Filled++
 		if a.Status == domain.StatusWithdrawn {
 			withdrawn++
 		}
@@ -125,14 +126,14 @@ func rates(apps []domain.ProgressApp) (filled int, retention, completion float64
 			completed++
 		}
 	}
-	if filled == 0 {
-		return 0, 0, 0, false
+	if p.Filled == 0 {
+		return p
 	}
-	retention = 1 - float64(withdrawn)/float64(filled)
-	if completion, observed = completionRate(completed, withdrawn); !observed {
-		completion = 0
+	p.Retention = 1 - float64(withdrawn)/float64(p.Filled)
+	if rate, observed := completionRate(completed, withdrawn); observed {
+		p.Completion, p.CompletionObserved = rate, true
 	}
-	return filled, retention, completion, observed
+	return p
 }
 
 // completionRate is the domain's completion rate: learners who completed
@@ -180,17 +181,19 @@ func (r ProgressReport) Table() Table {
 		return append(out, p.Deferred)
 	}
 	// No completion figure before anyone finished: blank, not 0%.
-	completion := func(rate float64, observed bool) any {
-		if !observed {
-			return nil
+	perf := func(p Performance) []any {
+		var completion any
+		if p.CompletionObserved {
+			completion = p.Completion
 		}
-		return rate
+		return []any{p.Allocated, p.Filled, p.Retention, completion}
 	}
-	t.Rows = append(t.Rows, append([]any{r.Programme.Name, r.Target, r.TargetShare(), r.Allocated, r.Filled, r.Retention,
-		completion(r.Completion, r.CompletionObserved)}, counts(r.Progress)...))
+	row := func(name string, target, share any, p Performance, progress domain.Progress) []any {
+		return append(append([]any{name, target, share}, perf(p)...), counts(progress)...)
+	}
+	t.Rows = append(t.Rows, row(r.Programme.Name, r.Target, r.TargetShare(), r.Performance, r.Progress))
 	for _, s := range r.Suppliers {
-		t.Rows = append(t.Rows, append([]any{s.Name, nil, nil, s.Allocated, s.Filled, s.Retention,
-			completion(s.Completion, s.CompletionObserved)}, counts(s.Progress)...))
+		t.Rows = append(t.Rows, row(s.Name, nil, nil, s.Performance, s.Progress))
 	}
 	return t
 }
