@@ -177,14 +177,21 @@ type placeInput struct {
 	Date     dateValue `json:"date"`
 }
 
+// placing reads what a placement or a transfer names: the date, by
+// default today, and the cohort, in scope.
+func placing(ctx context.Context, tx *store.Tx, scope policy.Scope, in placeInput) (domain.Date, store.CohortRecord, error) {
+	on, err := actionDate(in.Date, domain.DateOf(tx.Now()), false)
+	if err != nil {
+		return on, store.CohortRecord{}, err
+	}
+	ch, err := cohortFor(ctx, tx, scope, in.CohortID)
+	return on, ch, err
+}
+
 // place puts an applicant on a cohort, or on its waiting list when it is
 // full, and says which in meta.
 func (a *API) place(ctx context.Context, tx *store.Tx, c caller, scope policy.Scope, ap store.Application, in placeInput) (*actionMeta, error) {
-	on, err := actionDate(in.Date, domain.DateOf(tx.Now()), false)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := cohortFor(ctx, tx, scope, in.CohortID)
+	on, ch, err := placing(ctx, tx, scope, in)
 	if err != nil {
 		return nil, err
 	}
@@ -303,11 +310,7 @@ func (a *API) withdrawApplication(r *http.Request, c caller) (any, error) {
 func (a *API) transferApplication(r *http.Request, c caller) (any, error) {
 	var in placeInput
 	return a.act(r, c, &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
-		on, err := actionDate(in.Date, domain.DateOf(tx.Now()), false)
-		if err != nil {
-			return nil, err
-		}
-		ch, err := cohortFor(ctx, tx, scope, in.CohortID)
+		on, ch, err := placing(ctx, tx, scope, in)
 		if err != nil {
 			return nil, err
 		}
