@@ -57,18 +57,7 @@ func TestScope(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		all := visible["programme"]
-		// resolve turns fixture names (pA, eS1b) into ids.
-		resolve := func(names []string) []string {
-			out := make([]string, len(names))
-			for i, n := range names {
-				if id, ok := f.ids[n]; ok {
-					out[i] = id
-				} else {
-					out[i] = n
-				}
-			}
-			return out
-		}
+		resolve := func(names []string) []string { return resolveAll(f, names) }
 		for _, tok := range apiTokens {
 			t.Run(tok, func(t *testing.T) {
 				for kind, names := range visible[tok] {
@@ -474,11 +463,16 @@ func routePath(f *fixture, w *dlWorld, path string) string {
 	return strings.NewReplacer("{id}", id, "{urn}", "EY000001").Replace(path)
 }
 
-// resolveAll turns fixture names (pS1, eS1a) into ids.
+// resolveAll turns fixture names (pS1, eS1a) into ids; other names
+// (settings' URNs) are their own ids.
 func resolveAll(f *fixture, names []string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = f.id(n)
+		if id, ok := f.ids[n]; ok {
+			out[i] = id
+		} else {
+			out[i] = n
+		}
 	}
 	return out
 }
