@@ -14,10 +14,10 @@ import (
 
 // Applications and learners, for suppliers' own systems. Reads take the
 // routes' scope, policy.Delivery; every action needs the permit its route
-// names (policy.CanRunCohorts) and loads the application in scope inside its transaction, so another
-// supplier's application is 404 and nothing changes. The status machine
-// (domain.CheckTransition, applied by the store) refuses illegal moves
-// with 422.
+// names (policy.CanRunCohorts) and loads the application in scope inside
+// its transaction, so another supplier's application is 404 and nothing
+// changes. The status machine (domain.CheckTransition, applied by the
+// store) refuses illegal moves with 422.
 
 var applicationList = listSpec{filters: []string{"programme", "status", "cohort"}}
 

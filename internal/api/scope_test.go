@@ -490,8 +490,17 @@ func TestScopeMatrix(t *testing.T) {
 		matrix := routeMatrix()
 		routes := f.api.routes()
 		for _, rt := range routes {
-			if _, ok := matrix[rt.Method+" "+rt.Path]; !ok {
+			mc, ok := matrix[rt.Method+" "+rt.Path]
+			if !ok {
 				t.Errorf("route %s %s has no case in the matrix", rt.Method, rt.Path)
+			}
+			// Its protection is named at the route: a write's permit, and
+			// the scope of whatever reads an organisation's records.
+			if rt.Method != http.MethodGet && rt.Permit.allows == nil {
+				t.Errorf("write %s %s names no permit", rt.Method, rt.Path)
+			}
+			if ok && mc.foreign != nil && rt.Scope == nil {
+				t.Errorf("route %s %s reads an organisation's records but names no scope", rt.Method, rt.Path)
 			}
 		}
 		if len(matrix) != len(routes) {
