@@ -123,8 +123,7 @@ func (a *API) createCohort(r *http.Request, c caller) (any, error) {
 			return nil, err
 		}
 		if same != 0 {
-			return nil, &Error{Status: http.StatusConflict, Title: "Conflict",
-				Detail: fmt.Sprintf("Your organisation already has a cohort called %q on this programme (id %d); give a new cohort another name", ch.Name, same)}
+			return nil, newError(http.StatusConflict, "Your organisation already has a cohort called %q on this programme (id %d); give a new cohort another name", ch.Name, same)
 		}
 		created, err := tx.CreateCohort(ctx, actorOf(c), ch)
 		if errors.Is(err, store.ErrNotFound) {
@@ -239,8 +238,7 @@ func (a *API) createSession(r *http.Request, c caller) (any, error) {
 			return nil, err
 		}
 		if same != 0 {
-			return nil, &Error{Status: http.StatusConflict, Title: "Conflict",
-				Detail: fmt.Sprintf("%s already has a session on %s about %q (id %d)", ch.Name, s.Date, s.Topic, same)}
+			return nil, newError(http.StatusConflict, "%s already has a session on %s about %q (id %d)", ch.Name, s.Date, s.Topic, same)
 		}
 		created, err := tx.AddSession(ctx, actorOf(c), ch.Cohort, s)
 		if err != nil {
@@ -351,10 +349,10 @@ func (a *API) putAttendance(r *http.Request, c caller) (any, error) {
 			if verr != nil {
 				return nil, verr
 			}
-			return nil, &Error{Status: http.StatusConflict, Title: "Conflict", Detail: fmt.Sprintf(
+			return nil, newError(http.StatusConflict,
 				"Someone else saved this register first: it is now at register_version %d and your save was based on %d. "+
 					"Nothing was saved; read the register again, reapply your marks and save with register_version %d",
-				current, *in.RegisterVersion, current)}
+				current, *in.RegisterVersion, current)
 		}
 		if err != nil {
 			return nil, err
