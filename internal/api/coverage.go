@@ -95,16 +95,13 @@ func coverageResource(id string, r report.CoverageRow, asAt domain.Date) resourc
 
 // asAtParam reads as_at (YYYY-MM-DD), by default today.
 func (a *API) asAtParam(v url.Values) (domain.Date, error) {
-	vals, ok := v["as_at"]
-	if !ok {
-		return a.today(), nil
+	s, given, err := param(v, "as_at")
+	if err != nil || !given {
+		return a.today(), err
 	}
-	if len(vals) != 1 {
-		return domain.Date{}, badParam("as_at", "give as_at once")
-	}
-	d, err := domain.ParseDate(strings.TrimSpace(vals[0]))
+	d, err := domain.ParseDate(strings.TrimSpace(s))
 	if err != nil {
-		return d, badParam("as_at", "as_at must be a date in the form YYYY-MM-DD, not %q", vals[0])
+		return d, badParam("as_at", "as_at must be a date in the form YYYY-MM-DD, not %q", s)
 	}
 	return d, nil
 }
@@ -122,13 +119,11 @@ func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	area := ""
-	if vals, ok := v["area"]; ok {
-		if len(vals) != 1 {
-			return nil, badParam("area", "give area once")
-		}
-		area = strings.TrimSpace(vals[0])
+	area, _, err := param(v, "area")
+	if err != nil {
+		return nil, err
 	}
+	area = strings.TrimSpace(area)
 	if area == "" {
 		kind, code, ok := c.scope.HomeArea()
 		if !ok {

@@ -145,18 +145,28 @@ func filterNames(names []string) string {
 
 // intParam reads an integer query parameter between lo and hi.
 func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
-	vals, ok := v[name]
-	if !ok {
-		return def, nil
+	s, given, err := param(v, name)
+	if err != nil || !given {
+		return def, err
 	}
-	if len(vals) != 1 {
-		return 0, badParam(name, "give %s once", name)
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(vals[0]))
+	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < lo || n > hi {
-		return 0, badParam(name, "%s must be a whole number from %d to %d, not %q", name, lo, hi, vals[0])
+		return 0, badParam(name, "%s must be a whole number from %d to %d, not %q", name, lo, hi, s)
 	}
 	return n, nil
+}
+
+// param reads a query parameter that may be given at most once, as sent,
+// and whether it was given.
+func param(v url.Values, name string) (string, bool, error) {
+	vals, ok := v[name]
+	switch {
+	case !ok:
+		return "", false, nil
+	case len(vals) != 1:
+		return "", true, badParam(name, "give %s once", name)
+	}
+	return vals[0], true, nil
 }
 
 // parseTime reads an RFC 3339 time. A '+' in an offset that the client did
