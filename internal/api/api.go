@@ -93,11 +93,9 @@ func (a *API) Handler() http.Handler {
 		case http.StatusMethodNotAllowed:
 			allow := rec.header.Get("Allow")
 			w.Header().Set("Allow", allow)
-			a.fail(w, r, caller{}, &Error{Status: http.StatusMethodNotAllowed, Title: "Method not allowed",
-				Detail: fmt.Sprintf("%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, allow)})
+			a.fail(w, r, caller{}, newError(http.StatusMethodNotAllowed, "%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, allow))
 		case http.StatusNotFound:
-			a.fail(w, r, caller{}, &Error{Status: http.StatusNotFound, Title: "Not found",
-				Detail: fmt.Sprintf("There is no API route %s; see /api/v1/openapi.json", r.URL.Path)})
+			a.fail(w, r, caller{}, newError(http.StatusNotFound, "There is no API route %s; see /api/v1/openapi.json", r.URL.Path))
 		default: // e.g. a redirect to the canonical path
 			a.mux.ServeHTTP(w, r)
 		}
@@ -115,10 +113,12 @@ func (h *headerRecorder) Header() http.Header         { return h.header }
 func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
 
-// caller is who a request acts for: the token and the user who created it.
+// caller is who a request acts for: the token, the user who created it,
+// and that user's scope for what the route reads (the route's Scope).
 type caller struct {
 	user  domain.User
 	token store.APIToken
+	scope policy.Scope
 }
 
 // handlerFunc answers one route: it returns the document to send with 200,
@@ -129,7 +129,8 @@ type handlerFunc func(r *http.Request, c caller) (any, error)
 type rawJSON []byte
 
 // wrap is the middleware chain of a route: authentication, rate limit,
-// permission to use the API, then the handler; errors go to fail.
+// permission to use the API and the route's own permit, then the handler
+// with the caller's scope; errors go to fail.
 func (a *API) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var c caller
@@ -147,16 +148,21 @@ func (a *API) wrap(rt route) http.Handler {
 				}
 				secs = max(secs, 1)
 				w.Header().Set("Retry-After", strconv.Itoa(secs))
-				a.fail(w, r, c, &Error{Status: http.StatusTooManyRequests, Title: "Too many requests",
-					Detail: fmt.Sprintf("This token has made too many requests; try again in %d seconds", secs)})
+				a.fail(w, r, c, newError(http.StatusTooManyRequests, "This token has made too many requests; try again in %d seconds", secs))
 				return
 			}
 			if !policy.CanUseAPI(c.user) {
-				a.fail(w, r, c, &Error{Status: http.StatusForbidden, Title: "Forbidden",
-					Detail: fmt.Sprintf("The role %s may not use the API", c.user.Role.Label())})
+				a.fail(w, r, c, forbidden(c, "use the API"))
 				return
 			}
 			a.markUsed(r.Context(), c)
+			if rt.Permit.allows != nil && !rt.Permit.allows(c.user) {
+				a.fail(w, r, c, forbidden(c, rt.Permit.action))
+				return
+			}
+			if rt.Scope != nil {
+				c.scope = rt.Scope(c.user)
+			}
 		}
 		body, err := rt.handle(r, c)
 		if err != nil {
@@ -171,13 +177,12 @@ func (a *API) wrap(rt route) http.Handler {
 func (a *API) authenticate(r *http.Request) (caller, error) {
 	h := strings.TrimSpace(r.Header.Get("Authorization"))
 	if h == "" {
-		return caller{}, &Error{Status: http.StatusUnauthorized, Title: "Unauthorized",
-			Detail:  "Send an API token in the header Authorization: Bearer <token>",
-			headers: map[string]string{"WWW-Authenticate": `Bearer realm="senco"`}}
+		e := newError(http.StatusUnauthorized, "Send an API token in the header Authorization: Bearer <token>")
+		e.headers = map[string]string{"WWW-Authenticate": `Bearer realm="senco"`}
+		return caller{}, e
 	}
-	invalid := &Error{Status: http.StatusUnauthorized, Title: "Unauthorized",
-		Detail:  "The API token is not valid: it may be mistyped, expired or revoked",
-		headers: map[string]string{"WWW-Authenticate": `Bearer realm="senco", error="invalid_token"`}}
+	invalid := newError(http.StatusUnauthorized, "The API token is not valid: it may be mistyped, expired or revoked")
+	invalid.headers = map[string]string{"WWW-Authenticate": `Bearer realm="senco", error="invalid_token"`}
 	scheme, secret, ok := strings.Cut(h, " ")
 	secret = strings.TrimSpace(secret)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
@@ -227,16 +232,65 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%d %s: %s", e.Status, e.Title, e.Detail)
 }
 
+// newError is an error of status: its title is the status's name, in
+// sentence case as GOV.UK writes it ("Not found"); its detail is the
+// formatted message.
+func newError(status int, format string, args ...any) *Error {
+	title := http.StatusText(status)
+	return &Error{Status: status, Title: title[:1] + strings.ToLower(title[1:]), Detail: fmt.Sprintf(format, args...)}
+}
+
 // badParam is a 400 for a query parameter.
 func badParam(param, format string, args ...any) *Error {
-	return &Error{Status: http.StatusBadRequest, Title: "Bad request", Detail: fmt.Sprintf(format, args...), Parameter: param}
+	e := newError(http.StatusBadRequest, format, args...)
+	e.Parameter = param
+	return e
 }
 
 // notFound is the 404 for a record that does not exist or is outside the
 // caller's scope; the two read the same.
 func notFound(what, id string) *Error {
-	return &Error{Status: http.StatusNotFound, Title: "Not found",
-		Detail: fmt.Sprintf("There is no %s %s that this token may see", what, id)}
+	return newError(http.StatusNotFound, "There is no %s %s that this token may see", what, id)
+}
+
+// noRecord is the 404 of a record the store found no trace of in scope,
+// when the request did not name it.
+func noRecord() *Error {
+	return newError(http.StatusNotFound, "There is no such record that this token may see")
+}
+
+// hidden is err, with the store's not-found (no such record, or one
+// outside the scope the store was given) as the 404 of what raw names.
+func hidden(err error, what, raw string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound(what, raw)
+	}
+	return err
+}
+
+// lookup loads the record whose id the path names with load, which reads
+// it in the caller's scope. An id that is not a positive whole number is
+// no record: 404, as is one the scope leaves out.
+func lookup[T any](r *http.Request, what string, load func(ctx context.Context, id int64) (T, error)) (T, error) {
+	id, raw, err := pathID(r, what)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := load(r.Context(), id)
+	return v, hidden(err, what, raw)
+}
+
+// pathID reads the id of the record, of kind what, that the path names,
+// with the path's value as given for messages. Anything but a positive
+// whole number is no record: 404.
+func pathID(r *http.Request, what string) (id int64, raw string, err error) {
+	raw = r.PathValue("id")
+	id, ok := parseID(raw)
+	if !ok {
+		return 0, raw, notFound(what, raw)
+	}
+	return id, raw, nil
 }
 
 type errorDocument struct {
@@ -262,10 +316,9 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, c caller, err error) 
 	var e *Error
 	if !errors.As(err, &e) {
 		if errors.Is(err, store.ErrNotFound) {
-			e = &Error{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no such record that this token may see"}
+			e = noRecord()
 		} else {
-			e = &Error{Status: http.StatusInternalServerError, Title: "Internal server error",
-				Detail: "Something went wrong; the error has been logged"}
+			e = newError(http.StatusInternalServerError, "Something went wrong; the error has been logged")
 		}
 	}
 	attrs := []any{"method", r.Method, "path", r.URL.Path, "status", e.Status}

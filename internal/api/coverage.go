@@ -95,60 +95,54 @@ func coverageResource(id string, r report.CoverageRow, asAt domain.Date) resourc
 
 // asAtParam reads as_at (YYYY-MM-DD), by default today.
 func (a *API) asAtParam(v url.Values) (domain.Date, error) {
-	vals, ok := v["as_at"]
-	if !ok {
-		return a.today(), nil
+	s, given, err := param(v, "as_at")
+	if err != nil || !given {
+		return a.today(), err
 	}
-	if len(vals) != 1 {
-		return domain.Date{}, badParam("as_at", "give as_at once")
-	}
-	d, err := domain.ParseDate(strings.TrimSpace(vals[0]))
+	d, err := domain.ParseDate(strings.TrimSpace(s))
 	if err != nil {
-		return d, badParam("as_at", "as_at must be a date in the form YYYY-MM-DD, not %q", vals[0])
+		return d, badParam("as_at", "as_at must be a date in the form YYYY-MM-DD, not %q", s)
 	}
 	return d, nil
 }
 
 // getCoverage answers the coverage of one area on a date: england,
 // region:E12…, la:E0… or la:none (the settings Ofsted filed under no
-// authority). The token's settings scope (policy.Settings) decides what it
-// may ask: nationally, every area; a local authority officer, their own
-// authority only — England, regions and other authorities are 404, rather
-// than a figure for part of an area. Without area, the widest area the
-// token sees.
+// authority). The token's coverage scope (policy.Coverage) decides what it
+// may ask (Scope.Area): nationally, every area; a local authority officer,
+// their own authority only — England, regions and other authorities are
+// 404, rather than a figure for part of an area. Without area, the widest
+// area the token sees (Scope.HomeArea).
 func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 	v := r.URL.Query()
 	asAt, err := a.asAtParam(v)
 	if err != nil {
 		return nil, err
 	}
-	scope := policy.Settings(c.user)
-	area := ""
-	if vals, ok := v["area"]; ok {
-		if len(vals) != 1 {
-			return nil, badParam("area", "give area once")
-		}
-		area = strings.TrimSpace(vals[0])
+	area, _, err := param(v, "area")
+	if err != nil {
+		return nil, err
 	}
+	area = strings.TrimSpace(area)
 	if area == "" {
-		switch scope.Kind {
-		case policy.National:
-			area = "england"
-		case policy.LA:
-			area = "la:" + scope.LACode
-		default:
+		kind, code, ok := c.scope.HomeArea()
+		if !ok {
 			return nil, notFound("coverage", "for this token")
+		}
+		area = kind
+		if code != "" {
+			area += ":" + code
 		}
 	}
 	kind, code, _ := strings.Cut(area, ":")
 	kind = strings.ToLower(kind)
-	if code != "none" {
+	if code != policy.NoLA {
 		code = strings.ToUpper(code)
 	}
 	switch {
-	case kind == "england" && code == "":
-	case kind == "region" && regionPattern.MatchString(code):
-	case kind == "la" && (gssPattern.MatchString(code) || code == "none"):
+	case kind == policy.AreaEngland && code == "":
+	case kind == policy.AreaRegion && regionPattern.MatchString(code):
+	case kind == policy.AreaLA && (gssPattern.MatchString(code) || code == policy.NoLA):
 	default:
 		return nil, badParam("area", "area must be england, region:CODE (an ONS region code such as E12000007), la:CODE (a local authority GSS code such as E08000035) or la:none, not %q", area)
 	}
@@ -158,22 +152,10 @@ func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 		area = kind
 	}
 	ctx := r.Context()
-	hidden := notFound("coverage of area", area)
-	switch scope.Kind {
-	case policy.National:
-	case policy.LA:
-		if kind != "la" || code != scope.LACode {
-			return nil, hidden
-		}
-	default:
-		return nil, hidden
-	}
-	// Count only what the answer needs: one authority's settings for an
-	// authority (within the token's scope, which the checks above made
-	// sure of).
-	query := scope
-	if kind == "la" && code != "none" {
-		query = policy.Scope{Kind: policy.LA, LACode: code}
+	outside := notFound("coverage of area", area)
+	query, ok := c.scope.Area(kind, code)
+	if !ok {
+		return nil, outside
 	}
 	cov, err := a.coverage.Build(ctx, a.db, query, asAt)
 	if err != nil {
@@ -182,22 +164,22 @@ func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 	var row report.CoverageRow
 	found := false
 	switch kind {
-	case "england":
+	case policy.AreaEngland:
 		row, found = cov.England, true
-	case "region":
+	case policy.AreaRegion:
 		row, found = cov.Find(code)
-	case "la":
+	case policy.AreaLA:
 		row, found = cov.Find(code)
 		switch {
 		case found:
-		case code == "none":
+		case code == policy.NoLA:
 			row, found = report.CoverageRow{Level: report.LevelNotRecorded, Name: "Not recorded by Ofsted"}, true
 		default:
 			// An authority that ended before the date with nothing left
 			// filed under it: it exists, with nothing to count.
-			la, err := a.db.LocalAuthority(ctx, scope, code)
+			la, err := a.db.LocalAuthority(ctx, c.scope, code)
 			if errors.Is(err, store.ErrNotFound) {
-				return nil, hidden
+				return nil, outside
 			} else if err != nil {
 				return nil, err
 			}
@@ -209,7 +191,7 @@ func (a *API) getCoverage(r *http.Request, c caller) (any, error) {
 		}
 	}
 	if !found {
-		return nil, hidden
+		return nil, outside
 	}
 	return reportDocument{Data: coverageResource(area, row, asAt), Meta: newReportMeta(asAt)}, nil
 }
@@ -249,13 +231,22 @@ type forecastAttributes struct {
 	Months       []forecastMonth `json:"months"`
 }
 
-type supplierAttributes struct {
-	SupplierID string  `json:"supplier_id"`
-	Name       string  `json:"name"`
+// performanceAttributes are a report.Performance.
+type performanceAttributes struct {
 	Allocated  int     `json:"allocated"`
 	Filled     int     `json:"filled"`
 	Retention  float64 `json:"retention"`
 	Completion float64 `json:"completion"`
+}
+
+func performanceOf(p report.Performance) performanceAttributes {
+	return performanceAttributes{Allocated: p.Allocated, Filled: p.Filled, Retention: p.Retention, Completion: p.Completion}
+}
+
+type supplierAttributes struct {
+	SupplierID string `json:"supplier_id"`
+	Name       string `json:"name"`
+	performanceAttributes
 	progressCounts
 }
 
@@ -265,10 +256,7 @@ type progressAttributes struct {
 	AsAt          date    `json:"as_at"`
 	Target        int     `json:"target"`
 	TargetShare   float64 `json:"target_share"`
-	Allocated     int     `json:"allocated"`
-	Filled        int     `json:"filled"`
-	Retention     float64 `json:"retention"`
-	Completion    float64 `json:"completion"`
+	performanceAttributes
 	progressCounts
 	Forecast  forecastAttributes   `json:"forecast"`
 	Suppliers []supplierAttributes `json:"suppliers"`
@@ -289,11 +277,10 @@ func (a *API) getProgress(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	scope := policy.Delivery(c.user)
-	if scope.Kind == policy.Nothing {
+	if !policy.CanSeeDelivery(c.user) {
 		return nil, notFound("programme", r.PathValue("id"))
 	}
-	rep, err := report.BuildProgress(r.Context(), a.db, scope, id, asAt)
+	rep, err := report.BuildProgress(r.Context(), a.db, c.scope, id, asAt)
 	switch {
 	case errors.Is(err, report.ErrPastProgress):
 		return nil, badParam("as_at", "as_at may be today (%s) or later: %v", a.today(), err)
@@ -303,16 +290,15 @@ func (a *API) getProgress(r *http.Request, c caller) (any, error) {
 		return nil, err
 	}
 	attrs := progressAttributes{ProgrammeID: idString(rep.Programme.ID), ProgrammeName: rep.Programme.Name, AsAt: date(rep.AsAt),
-		Target: rep.Target, TargetShare: rep.TargetShare(), Allocated: rep.Allocated, Filled: rep.Filled, Retention: rep.Retention,
-		Completion: rep.Completion, progressCounts: progressCountsOf(rep.Progress),
+		Target: rep.Target, TargetShare: rep.TargetShare(), performanceAttributes: performanceOf(rep.Performance), progressCounts: progressCountsOf(rep.Progress),
 		Forecast:  forecastAttributes{Rate: rep.ForecastRate, RateObserved: rep.ForecastRateObserved, Months: []forecastMonth{}},
 		Suppliers: []supplierAttributes{}}
 	for _, m := range rep.Forecast {
 		attrs.Forecast.Months = append(attrs.Forecast.Months, forecastMonth{Month: date(m.Month), Expected: m.Expected})
 	}
 	for _, s := range rep.Suppliers {
-		attrs.Suppliers = append(attrs.Suppliers, supplierAttributes{SupplierID: idString(s.SupplierOrgID), Name: s.Name, Allocated: s.Allocated,
-			Filled: s.Filled, Retention: s.Retention, Completion: s.Completion, progressCounts: progressCountsOf(s.Progress)})
+		attrs.Suppliers = append(attrs.Suppliers, supplierAttributes{SupplierID: idString(s.SupplierOrgID), Name: s.Name,
+			performanceAttributes: performanceOf(s.Performance), progressCounts: progressCountsOf(s.Progress)})
 	}
 	return reportDocument{Data: resource{ID: idString(rep.Programme.ID), Type: "programme_progress", Attributes: attrs}, Meta: newReportMeta(asAt)}, nil
 }
@@ -397,13 +383,19 @@ func coverageSchemas() obj {
 		}()),
 		"deferred": tInteger,
 	}
-	supplier := merged(progress, obj{
+	// performance is the schema of performanceAttributes, with what is
+	// allocated and filled said for a supplier or the whole programme.
+	performance := func(allocated, filled string) obj {
+		return obj{
+			"allocated":  obj{"type": "integer", "description": allocated},
+			"filled":     obj{"type": "integer", "description": filled},
+			"retention":  merged(number, obj{"description": "1 − withdrawn after enrolment ÷ ever enrolled"}),
+			"completion": merged(number, obj{"description": "The completion rate, as the forecast counts it: completed training ÷ completed or withdrawn after enrolment; 0 before any learner has finished"}),
+		}
+	}
+	supplier := merged(progress, performance("Places its contract in force allocates", "Learners ever enrolled on its cohorts"), obj{
 		"supplier_id": tID,
 		"name":        tString,
-		"allocated":   obj{"type": "integer", "description": "Places its contract in force allocates"},
-		"filled":      obj{"type": "integer", "description": "Learners ever enrolled on its cohorts"},
-		"retention":   merged(number, obj{"description": "1 − withdrawn after enrolment ÷ ever enrolled"}),
-		"completion":  merged(number, obj{"description": "Completed training ÷ ever enrolled"}),
 	})
 	return obj{
 		"ReportMeta": meta,
@@ -431,16 +423,12 @@ func coverageSchemas() obj {
 		"ProgrammeProgress": object(obj{
 			"id":   obj{"type": "string", "description": "Programme id"},
 			"type": obj{"const": "programme_progress"},
-			"attributes": object(merged(progress, obj{
+			"attributes": object(merged(progress, performance("Places allocated to the suppliers listed", "Learners ever enrolled"), obj{
 				"programme_id":   tID,
 				"programme_name": tString,
 				"as_at":          tDate,
 				"target":         obj{"type": "integer", "description": "Target completions"},
 				"target_share":   obj{"type": "number", "description": "certified ÷ target (0 without a target)"},
-				"allocated":      obj{"type": "integer", "description": "Places allocated to the suppliers listed"},
-				"filled":         obj{"type": "integer", "description": "Learners ever enrolled"},
-				"retention":      merged(number, obj{"description": "1 − withdrawn after enrolment ÷ ever enrolled"}),
-				"completion":     merged(number, obj{"description": "Completed training ÷ ever enrolled"}),
 				"forecast": object(obj{
 					"completion_rate": merged(number, obj{"description": "Completed ÷ (completed + withdrawn after enrolment), over every cohort; 1 before anyone finished"}),
 					"rate_observed":   obj{"type": "boolean", "description": "false when no learner has finished yet and the rate is taken as 1"},

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"senco/internal/auth"
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/report"
@@ -56,20 +55,10 @@ func covFixture(t *testing.T, db *store.DB) (*fixture, reporttest.World) {
 			{"supplierS", "supplierS", domain.RoleSupplierAdmin},
 			{"manager", "setting", domain.RoleSettingManager},
 		} {
-			created, err := tx.CreateUser(ctx, op, domain.User{Email: u.name + "@cov.example.org", Name: u.name, Role: u.role, Org: orgs[u.org]}, "not-a-real-hash")
-			if err != nil {
+			du := domain.User{Email: u.name + "@cov.example.org", Name: u.name, Role: u.role, Org: orgs[u.org]}
+			if err := f.addUser(ctx, tx, u.name, du, covNow.AddDate(1, 0, 0)); err != nil {
 				return err
 			}
-			created.Org = orgs[u.org]
-			f.users[u.name] = created
-			secret, hash, err := auth.NewToken("senco_")
-			if err != nil {
-				return err
-			}
-			if _, err := tx.CreateAPIToken(ctx, op, created.ID, u.name, hash, covNow.AddDate(1, 0, 0)); err != nil {
-				return err
-			}
-			f.tokens[u.name] = secret
 		}
 		return nil
 	})

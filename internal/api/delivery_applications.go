@@ -12,12 +12,12 @@ import (
 	"senco/internal/store"
 )
 
-// Applications and learners, for suppliers' own systems. Reads take
-// policy.Delivery's scope; every action needs policy.CanRunCohorts and
-// loads the application in scope inside its transaction, so another
-// supplier's application is 404 and nothing changes. The status machine
-// (domain.CheckTransition, applied by the store) refuses illegal moves
-// with 422.
+// Applications and learners, for suppliers' own systems. Reads take the
+// routes' scope, policy.Delivery; every action needs the permit its route
+// names (policy.CanRunCohorts) and loads the application in scope inside
+// its transaction, so another supplier's application is 404 and nothing
+// changes. The status machine (domain.CheckTransition, applied by the
+// store) refuses illegal moves with 422.
 
 var applicationList = listSpec{filters: []string{"programme", "status", "cohort"}}
 
@@ -28,58 +28,23 @@ func (a *API) listApplications(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.AppFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.ProgrammeID, err = parseIDFilter(q, "programme", "programme"); err != nil {
-		return nil, err
+	f := store.AppFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince,
+		ProgrammeID: q.id("programme"), Status: enum(&q, "status", domain.Statuses), CohortID: q.id("cohort")}
+	if q.err != nil {
+		return nil, q.err
 	}
-	if f.CohortID, err = parseIDFilter(q, "cohort", "cohort"); err != nil {
-		return nil, err
-	}
-	if v, p := q.filter("status"); p != "" {
-		f.Status = domain.Status(strings.ToLower(v))
-		if !validStatus(f.Status) {
-			return nil, badParam(p, "%s must be one of %s, not %q", p, statusCodes(), v)
-		}
-	}
-	page, err := a.db.Applications(r.Context(), policy.Delivery(c.user), f)
+	page, err := a.db.Applications(r.Context(), c.scope, f)
 	if err != nil {
 		return nil, err
 	}
-	out := list{Data: make([]resource, 0, len(page.Applications)), Meta: metaOf(q, page.Total)}
-	for _, ap := range page.Applications {
-		out.Data = append(out.Data, applicationResource(ap))
-	}
-	return out, nil
-}
-
-func validStatus(s domain.Status) bool {
-	for _, k := range domain.Statuses {
-		if k == s {
-			return true
-		}
-	}
-	return false
-}
-
-func statusCodes() string {
-	codes := make([]string, len(domain.Statuses))
-	for i, s := range domain.Statuses {
-		codes[i] = string(s)
-	}
-	return strings.Join(codes, ", ")
+	return listOf(q, page.Total, page.Applications, applicationResource), nil
 }
 
 // getApplication returns one application in scope.
 func (a *API) getApplication(r *http.Request, c caller) (any, error) {
-	raw := r.PathValue("id")
-	id, ok := parseID(raw)
-	if !ok {
-		return nil, notFound("application", raw)
-	}
-	ap, err := a.db.Application(r.Context(), policy.Delivery(c.user), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("application", raw)
-	}
+	ap, err := lookup(r, "application", func(ctx context.Context, id int64) (store.Application, error) {
+		return a.db.Application(ctx, c.scope, id)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -101,15 +66,9 @@ var applicationFields = map[string]string{"setting": "setting_urn", "date": "app
 // serve; the programme's eligibility rules are applied at once. A second
 // live application of the same person to the same programme is a 409.
 func (a *API) createApplication(r *http.Request, c caller) (any, error) {
-	if !policy.CanRunCohorts(c.user) {
-		return nil, forbidden(c, "create applications")
-	}
-	body, err := readBody(r)
-	if err != nil {
-		return nil, err
-	}
 	var in applicationInput
-	if err := decodeData(body, "application", true, false, &in); err != nil {
+	body, err := readData(r, "application", true, false, &in)
+	if err != nil {
 		return nil, err
 	}
 	urn := strings.ToUpper(strings.TrimSpace(in.SettingURN))
@@ -148,14 +107,13 @@ func (a *API) createApplication(r *http.Request, c caller) (any, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	scope := policy.Delivery(c.user)
 	return a.write(r, c, body, applicationFields, func(ctx context.Context, tx *store.Tx) (any, error) {
 		ap, err := tx.Apply(ctx, actorOf(c), store.ApplyInput{ProgrammeID: int64(in.ProgrammeID), PractitionerID: int64(in.PractitionerID),
 			SettingURN: urn, AppliedOn: appliedOn, WorkingTowardsL3: in.WorkingTowardsL3})
 		if err != nil {
 			return nil, err
 		}
-		ap, err = tx.ScopedApplication(ctx, scope, ap.ID)
+		ap, err = tx.ScopedApplication(ctx, c.scope, ap.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			// The supplier could neither see nor place it: refuse, and the
 			// transaction leaves no trace.
@@ -168,41 +126,30 @@ func (a *API) createApplication(r *http.Request, c caller) (any, error) {
 	})
 }
 
-// act runs an action on the application of the path: the caller must have
-// the permission; the application is loaded in scope inside the
-// transaction (404 otherwise); fn changes it; the response is the
+// act runs an action on the application of the path (the route has
+// checked the caller's permit): the application is loaded in scope inside
+// the transaction (404 otherwise); fn changes it; the response is the
 // application as it is then, with what fn reports in meta.
-func (a *API) act(r *http.Request, c caller, what string, input any, fields map[string]string,
+func (a *API) act(r *http.Request, c caller, input any, fields map[string]string,
 	fn func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error)) (any, error) {
-	if !policy.CanRunCohorts(c.user) {
-		return nil, forbidden(c, what)
-	}
-	raw := r.PathValue("id")
-	id, ok := parseID(raw)
-	if !ok {
-		return nil, notFound("application", raw)
-	}
-	body, err := readBody(r)
+	id, raw, err := pathID(r, "application")
 	if err != nil {
 		return nil, err
 	}
-	if err := decodeData(body, "application", false, true, input); err != nil {
+	body, err := readData(r, "application", false, true, input)
+	if err != nil {
 		return nil, err
 	}
-	scope := policy.Delivery(c.user)
 	return a.write(r, c, body, fields, func(ctx context.Context, tx *store.Tx) (any, error) {
-		ap, err := tx.ScopedApplication(ctx, scope, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, notFound("application", raw)
+		ap, err := tx.ScopedApplication(ctx, c.scope, id)
+		if err != nil {
+			return nil, hidden(err, "application", raw)
 		}
+		meta, err := fn(ctx, tx, c.scope, ap)
 		if err != nil {
 			return nil, err
 		}
-		meta, err := fn(ctx, tx, scope, ap)
-		if err != nil {
-			return nil, err
-		}
-		ap, err = tx.ScopedApplication(ctx, scope, id)
+		ap, err = tx.ScopedApplication(ctx, c.scope, id)
 		if err != nil {
 			return nil, err
 		}
@@ -230,14 +177,21 @@ type placeInput struct {
 	Date     dateValue `json:"date"`
 }
 
+// placing reads what a placement or a transfer names: the date, by
+// default today, and the cohort, in scope.
+func placing(ctx context.Context, tx *store.Tx, scope policy.Scope, in placeInput) (domain.Date, store.CohortRecord, error) {
+	on, err := actionDate(in.Date, domain.DateOf(tx.Now()), false)
+	if err != nil {
+		return on, store.CohortRecord{}, err
+	}
+	ch, err := cohortFor(ctx, tx, scope, in.CohortID)
+	return on, ch, err
+}
+
 // place puts an applicant on a cohort, or on its waiting list when it is
 // full, and says which in meta.
 func (a *API) place(ctx context.Context, tx *store.Tx, c caller, scope policy.Scope, ap store.Application, in placeInput) (*actionMeta, error) {
-	on, err := actionDate(in.Date, domain.DateOf(tx.Now()), false)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := cohortFor(ctx, tx, scope, in.CohortID)
+	on, ch, err := placing(ctx, tx, scope, in)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +209,7 @@ func (a *API) place(ctx context.Context, tx *store.Tx, c caller, scope policy.Sc
 // waiting list).
 func (a *API) acceptApplication(r *http.Request, c caller) (any, error) {
 	var in placeInput
-	return a.act(r, c, "place applicants", &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
+	return a.act(r, c, &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
 		return a.place(ctx, tx, c, scope, ap, in)
 	})
 }
@@ -263,7 +217,7 @@ func (a *API) acceptApplication(r *http.Request, c caller) (any, error) {
 // resumeApplication places a deferred learner on a cohort.
 func (a *API) resumeApplication(r *http.Request, c caller) (any, error) {
 	var in placeInput
-	return a.act(r, c, "place learners", &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
+	return a.act(r, c, &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
 		if ap.Status != domain.StatusDeferred {
 			return nil, invalid("", "Only a deferred learner can resume; this application is %s. Place an eligible applicant with accept", strings.ToLower(ap.Status.Label()))
 		}
@@ -281,7 +235,7 @@ type rejectInput struct {
 // the service, not an API action.)
 func (a *API) rejectApplication(r *http.Request, c caller) (any, error) {
 	var in rejectInput
-	return a.act(r, c, "reject applications", &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
+	return a.act(r, c, &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
 		reason := strings.TrimSpace(in.Reason)
 		if reason == "" {
 			return nil, invalid(attr("reason"), "Give the reason the application is rejected")
@@ -305,7 +259,7 @@ type deferInput struct {
 // deferApplication takes a learner off their cohort to join a later one.
 func (a *API) deferApplication(r *http.Request, c caller) (any, error) {
 	var in deferInput
-	return a.act(r, c, "defer learners", &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
+	return a.act(r, c, &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
 		on, err := actionDate(in.Date, domain.DateOf(tx.Now()), false)
 		if err != nil {
 			return nil, err
@@ -327,11 +281,11 @@ type withdrawInput struct {
 // fixed list and the date.
 func (a *API) withdrawApplication(r *http.Request, c caller) (any, error) {
 	var in withdrawInput
-	return a.act(r, c, "withdraw learners", &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
+	return a.act(r, c, &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
 		reason := domain.WithdrawalReason(strings.TrimSpace(in.Reason))
 		var bad *Error
 		if !reason.Valid() {
-			bad = invalid(attr("reason"), "The reason must be one of %s", withdrawalCodes())
+			bad = invalid(attr("reason"), "The reason must be one of %s", codes(domain.WithdrawalReasons))
 		}
 		on, err := actionDate(in.Date, domain.DateOf(tx.Now()), true)
 		if err != nil {
@@ -351,24 +305,12 @@ func (a *API) withdrawApplication(r *http.Request, c caller) (any, error) {
 	})
 }
 
-func withdrawalCodes() string {
-	codes := make([]string, len(domain.WithdrawalReasons))
-	for i, w := range domain.WithdrawalReasons {
-		codes[i] = string(w)
-	}
-	return strings.Join(codes, ", ")
-}
-
 // transferApplication moves an enrolled or in-training learner to another
 // cohort of the same supplier and programme with a free place.
 func (a *API) transferApplication(r *http.Request, c caller) (any, error) {
 	var in placeInput
-	return a.act(r, c, "transfer learners", &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
-		on, err := actionDate(in.Date, domain.DateOf(tx.Now()), false)
-		if err != nil {
-			return nil, err
-		}
-		ch, err := cohortFor(ctx, tx, scope, in.CohortID)
+	return a.act(r, c, &in, actionFields, func(ctx context.Context, tx *store.Tx, scope policy.Scope, ap store.Application) (*actionMeta, error) {
+		on, ch, err := placing(ctx, tx, scope, in)
 		if err != nil {
 			return nil, err
 		}
@@ -390,14 +332,12 @@ func (a *API) listLearners(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.LearnerFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.ProgrammeID, err = parseIDFilter(q, "programme", "programme"); err != nil {
-		return nil, err
+	f := store.LearnerFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince,
+		ProgrammeID: q.id("programme"), CohortID: q.id("cohort")}
+	if q.err != nil {
+		return nil, q.err
 	}
-	if f.CohortID, err = parseIDFilter(q, "cohort", "cohort"); err != nil {
-		return nil, err
-	}
-	page, err := a.db.Learners(r.Context(), policy.Delivery(c.user), f)
+	page, err := a.db.Learners(r.Context(), c.scope, f)
 	if err != nil {
 		return nil, err
 	}
@@ -405,13 +345,11 @@ func (a *API) listLearners(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := list{Data: make([]resource, 0, len(page.Applications)), Meta: metaOf(q, page.Total)}
-	for _, ap := range page.Applications {
+	return listOf(q, page.Total, page.Applications, func(ap store.Application) resource {
 		n := 0
 		if ap.CohortID != 0 {
 			n = held[ap.CohortID]
 		}
-		out.Data = append(out.Data, learnerResource(ap, marks[ap.ID], n))
-	}
-	return out, nil
+		return learnerResource(ap, marks[ap.ID], n)
+	}), nil
 }

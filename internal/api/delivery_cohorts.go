@@ -9,26 +9,13 @@ import (
 	"strings"
 
 	"senco/internal/domain"
-	"senco/internal/policy"
 	"senco/internal/store"
 )
 
 // Cohorts, their sessions and the attendance register of a session, for
-// suppliers' own systems. Reads take policy.Delivery's scope; writes need
-// policy.CanRunCohorts (cohorts, sessions) or policy.CanTakeAttendance.
-
-// parseIDFilter reads a filter whose value is a record id.
-func parseIDFilter(q listQuery, name, what string) (int64, error) {
-	v, p := q.filter(name)
-	if p == "" {
-		return 0, nil
-	}
-	id, ok := parseID(v)
-	if !ok {
-		return 0, badParam(p, "%s must be a %s id (a positive whole number), not %q", p, what, v)
-	}
-	return id, nil
-}
+// suppliers' own systems. Reads take the routes' scope, policy.Delivery;
+// writes need the permit their route names (policy.CanRunCohorts for
+// cohorts and sessions, policy.CanTakeAttendance for attendance).
 
 var cohortList = listSpec{filters: []string{"programme"}}
 
@@ -39,34 +26,28 @@ func (a *API) listCohorts(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.CohortFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.ProgrammeID, err = parseIDFilter(q, "programme", "programme"); err != nil {
-		return nil, err
+	f := store.CohortFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince, ProgrammeID: q.id("programme")}
+	if q.err != nil {
+		return nil, q.err
 	}
-	page, err := a.db.Cohorts(r.Context(), policy.Delivery(c.user), f)
+	page, err := a.db.Cohorts(r.Context(), c.scope, f)
 	if err != nil {
 		return nil, err
 	}
+	return listOf(q, page.Total, page.Cohorts, a.cohortResourceToday()), nil
+}
+
+// cohortResourceToday is cohortResource as of today.
+func (a *API) cohortResourceToday() func(store.CohortRecord) resource {
 	today := a.today()
-	out := list{Data: make([]resource, 0, len(page.Cohorts)), Meta: metaOf(q, page.Total)}
-	for _, ch := range page.Cohorts {
-		out.Data = append(out.Data, cohortResource(ch, today))
-	}
-	return out, nil
+	return func(ch store.CohortRecord) resource { return cohortResource(ch, today) }
 }
 
 // scopedCohort loads the cohort of the path in scope; any other id is 404.
 func (a *API) scopedCohort(r *http.Request, c caller) (store.CohortRecord, error) {
-	raw := r.PathValue("id")
-	id, ok := parseID(raw)
-	if !ok {
-		return store.CohortRecord{}, notFound("cohort", raw)
-	}
-	ch, err := a.db.Cohort(r.Context(), policy.Delivery(c.user), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return ch, notFound("cohort", raw)
-	}
-	return ch, err
+	return lookup(r, "cohort", func(ctx context.Context, id int64) (store.CohortRecord, error) {
+		return a.db.Cohort(ctx, c.scope, id)
+	})
 }
 
 // getCohort returns one cohort in scope.
@@ -100,15 +81,9 @@ var cohortFields = map[string]string{
 // is the same cohort: a retry without an Idempotency-Key is a 409, not a
 // second cohort.
 func (a *API) createCohort(r *http.Request, c caller) (any, error) {
-	if !policy.CanRunCohorts(c.user) {
-		return nil, forbidden(c, "create cohorts")
-	}
-	body, err := readBody(r)
-	if err != nil {
-		return nil, err
-	}
 	var in cohortInput
-	if err := decodeData(body, "cohort", true, false, &in); err != nil {
+	body, err := readData(r, "cohort", true, false, &in)
+	if err != nil {
 		return nil, err
 	}
 	ch := domain.Cohort{ContractID: int64(in.ContractID), SupplierOrgID: c.user.Org.ID, Name: strings.TrimSpace(in.Name),
@@ -124,7 +99,7 @@ func (a *API) createCohort(r *http.Request, c caller) (any, error) {
 		errs["contract"] = "Give the contract_id of the contract the cohort runs under"
 	}
 	if ch.Mode != "" && !ch.Mode.Valid() {
-		errs["mode"] = fmt.Sprintf("The mode must be one of %s", modeCodes())
+		errs["mode"] = fmt.Sprintf("The mode must be one of %s", codes(domain.DeliveryModes))
 	}
 	for _, code := range ch.LACodes {
 		if !gssPattern.MatchString(code) {
@@ -134,8 +109,7 @@ func (a *API) createCohort(r *http.Request, c caller) (any, error) {
 	if err := fieldErrors(errs, cohortFields); err != nil {
 		return nil, err
 	}
-	scope := policy.Delivery(c.user)
-	contract, err := a.db.Contract(r.Context(), scope, ch.ContractID)
+	contract, err := a.db.Contract(r.Context(), c.scope, ch.ContractID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, invalid(attr("contract_id"), "There is no contract %d of your organisation", ch.ContractID)
 	}
@@ -149,8 +123,7 @@ func (a *API) createCohort(r *http.Request, c caller) (any, error) {
 			return nil, err
 		}
 		if same != 0 {
-			return nil, &Error{Status: http.StatusConflict, Title: "Conflict",
-				Detail: fmt.Sprintf("Your organisation already has a cohort called %q on this programme (id %d); give a new cohort another name", ch.Name, same)}
+			return nil, newError(http.StatusConflict, "Your organisation already has a cohort called %q on this programme (id %d); give a new cohort another name", ch.Name, same)
 		}
 		created, err := tx.CreateCohort(ctx, actorOf(c), ch)
 		if errors.Is(err, store.ErrNotFound) {
@@ -159,20 +132,12 @@ func (a *API) createCohort(r *http.Request, c caller) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		rec, err := tx.ScopedCohort(ctx, scope, created.ID)
+		rec, err := tx.ScopedCohort(ctx, c.scope, created.ID)
 		if err != nil {
 			return nil, err
 		}
 		return single{Data: cohortResource(rec, today)}, nil
 	})
-}
-
-func modeCodes() string {
-	codes := make([]string, len(domain.DeliveryModes))
-	for i, m := range domain.DeliveryModes {
-		codes[i] = string(m)
-	}
-	return strings.Join(codes, ", ")
 }
 
 // listCohortSessions lists a cohort's sessions by date (by last change
@@ -205,34 +170,25 @@ func (a *API) listCohortSessions(r *http.Request, c caller) (any, error) {
 			return int(x.ID - y.ID)
 		})
 	}
-	out := list{Data: []resource{}, Meta: metaOf(q, len(match))}
-	start := min((q.number-1)*q.size, len(match))
-	for _, s := range match[start:min(start+q.size, len(match))] {
-		out.Data = append(out.Data, sessionResource(s))
-	}
-	return out, nil
+	return pageOf(q, match, sessionResource), nil
 }
 
 // getSession returns a session whose cohort is in scope.
 func (a *API) getSession(r *http.Request, c caller) (any, error) {
-	s, _, err := a.scopedSession(r, c)
+	s, err := a.scopedSession(r, c)
 	if err != nil {
 		return nil, err
 	}
 	return single{Data: sessionResource(s)}, nil
 }
 
-func (a *API) scopedSession(r *http.Request, c caller) (store.SessionRecord, store.CohortRecord, error) {
-	raw := r.PathValue("id")
-	id, ok := parseID(raw)
-	if !ok {
-		return store.SessionRecord{}, store.CohortRecord{}, notFound("session", raw)
-	}
-	s, ch, err := a.db.Session(r.Context(), policy.Delivery(c.user), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return s, ch, notFound("session", raw)
-	}
-	return s, ch, err
+// scopedSession loads the session of the path if its cohort is in scope;
+// any other id is 404.
+func (a *API) scopedSession(r *http.Request, c caller) (store.SessionRecord, error) {
+	return lookup(r, "session", func(ctx context.Context, id int64) (store.SessionRecord, error) {
+		s, _, err := a.db.Session(ctx, c.scope, id)
+		return s, err
+	})
 }
 
 type sessionInput struct {
@@ -250,20 +206,13 @@ var sessionFields = map[string]string{"date-day": "date", "hours": "minutes", "m
 // cohort's dates. A session of the cohort on the same date with the same
 // topic is the same session: a retry without an Idempotency-Key is a 409.
 func (a *API) createSession(r *http.Request, c caller) (any, error) {
-	if !policy.CanRunCohorts(c.user) {
-		return nil, forbidden(c, "schedule sessions")
-	}
-	raw := r.PathValue("id")
-	cohortID, ok := parseID(raw)
-	if !ok {
-		return nil, notFound("cohort", raw)
-	}
-	body, err := readBody(r)
+	cohortID, raw, err := pathID(r, "cohort")
 	if err != nil {
 		return nil, err
 	}
 	var in sessionInput
-	if err := decodeData(body, "session", true, false, &in); err != nil {
+	body, err := readData(r, "session", true, false, &in)
+	if err != nil {
 		return nil, err
 	}
 	s := domain.Session{Date: domain.Date(in.Date), Minutes: in.Minutes, Mode: domain.DeliveryMode(in.Mode),
@@ -276,14 +225,10 @@ func (a *API) createSession(r *http.Request, c caller) (any, error) {
 			s.Units = append(s.Units, u)
 		}
 	}
-	scope := policy.Delivery(c.user)
 	return a.write(r, c, body, sessionFields, func(ctx context.Context, tx *store.Tx) (any, error) {
-		ch, err := tx.ScopedCohort(ctx, scope, cohortID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, notFound("cohort", raw)
-		}
+		ch, err := tx.ScopedCohort(ctx, c.scope, cohortID)
 		if err != nil {
-			return nil, err
+			return nil, hidden(err, "cohort", raw)
 		}
 		if err := fieldErrors(s.Validate(ch.Cohort), sessionFields); err != nil {
 			return nil, err
@@ -293,14 +238,13 @@ func (a *API) createSession(r *http.Request, c caller) (any, error) {
 			return nil, err
 		}
 		if same != 0 {
-			return nil, &Error{Status: http.StatusConflict, Title: "Conflict",
-				Detail: fmt.Sprintf("%s already has a session on %s about %q (id %d)", ch.Name, s.Date, s.Topic, same)}
+			return nil, newError(http.StatusConflict, "%s already has a session on %s about %q (id %d)", ch.Name, s.Date, s.Topic, same)
 		}
 		created, err := tx.AddSession(ctx, actorOf(c), ch.Cohort, s)
 		if err != nil {
 			return nil, err
 		}
-		rec, _, err := tx.ScopedSession(ctx, scope, created.ID)
+		rec, _, err := tx.ScopedSession(ctx, c.scope, created.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -311,7 +255,7 @@ func (a *API) createSession(r *http.Request, c caller) (any, error) {
 // getAttendance returns a session's register with its version, which a
 // save must name. Only the learners in the caller's scope are listed.
 func (a *API) getAttendance(r *http.Request, c caller) (any, error) {
-	s, _, err := a.scopedSession(r, c)
+	s, err := a.scopedSession(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +263,7 @@ func (a *API) getAttendance(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	visible, err := a.db.ApplicationsInScope(r.Context(), policy.Delivery(c.user), lineIDs(lines))
+	visible, err := a.db.ApplicationsInScope(r.Context(), c.scope, lineIDs(lines))
 	if err != nil {
 		return nil, err
 	}
@@ -350,20 +294,13 @@ var attendanceFields = map[string]string{"marks": "marks"}
 // the cohort refuses the whole save (422). Learners not named keep their
 // marks.
 func (a *API) putAttendance(r *http.Request, c caller) (any, error) {
-	if !policy.CanTakeAttendance(c.user) {
-		return nil, forbidden(c, "take attendance")
-	}
-	raw := r.PathValue("id")
-	sessionID, ok := parseID(raw)
-	if !ok {
-		return nil, notFound("session", raw)
-	}
-	body, err := readBody(r)
+	sessionID, raw, err := pathID(r, "session")
 	if err != nil {
 		return nil, err
 	}
 	var in attendanceInput
-	if err := decodeData(body, "attendance", true, false, &in); err != nil {
+	body, err := readData(r, "attendance", true, false, &in)
+	if err != nil {
 		return nil, err
 	}
 	if in.RegisterVersion == nil {
@@ -392,7 +329,7 @@ func (a *API) putAttendance(r *http.Request, c caller) (any, error) {
 			add(invalid(at+"/application_id", "Learner %d is marked more than once", id))
 		}
 		if !mark.Valid() {
-			add(invalid(at+"/mark", "The mark must be one of %s, not %q", markCodes(), m.Mark))
+			add(invalid(at+"/mark", "The mark must be one of %s, not %q", codes(domain.Marks), m.Mark))
 		}
 		if id != 0 {
 			marks[id] = mark
@@ -401,14 +338,10 @@ func (a *API) putAttendance(r *http.Request, c caller) (any, error) {
 	if bad != nil {
 		return nil, bad
 	}
-	scope := policy.Delivery(c.user)
 	return a.write(r, c, body, attendanceFields, func(ctx context.Context, tx *store.Tx) (any, error) {
-		s, _, err := tx.ScopedSession(ctx, scope, sessionID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, notFound("session", raw)
-		}
+		s, _, err := tx.ScopedSession(ctx, c.scope, sessionID)
 		if err != nil {
-			return nil, err
+			return nil, hidden(err, "session", raw)
 		}
 		err = tx.SaveRegister(ctx, actorOf(c), s, *in.RegisterVersion, marks)
 		if errors.Is(err, store.ErrConflict) {
@@ -416,15 +349,15 @@ func (a *API) putAttendance(r *http.Request, c caller) (any, error) {
 			if verr != nil {
 				return nil, verr
 			}
-			return nil, &Error{Status: http.StatusConflict, Title: "Conflict", Detail: fmt.Sprintf(
+			return nil, newError(http.StatusConflict,
 				"Someone else saved this register first: it is now at register_version %d and your save was based on %d. "+
 					"Nothing was saved; read the register again, reapply your marks and save with register_version %d",
-				current, *in.RegisterVersion, current)}
+				current, *in.RegisterVersion, current)
 		}
 		if err != nil {
 			return nil, err
 		}
-		s, _, err = tx.ScopedSession(ctx, scope, sessionID)
+		s, _, err = tx.ScopedSession(ctx, c.scope, sessionID)
 		if err != nil {
 			return nil, err
 		}
@@ -432,18 +365,10 @@ func (a *API) putAttendance(r *http.Request, c caller) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		visible, err := tx.ApplicationsInScope(ctx, scope, lineIDs(lines))
+		visible, err := tx.ApplicationsInScope(ctx, c.scope, lineIDs(lines))
 		if err != nil {
 			return nil, err
 		}
 		return single{Data: attendanceResource(s, lines, visible)}, nil
 	})
-}
-
-func markCodes() string {
-	codes := make([]string, len(domain.Marks))
-	for i, m := range domain.Marks {
-		codes[i] = string(m)
-	}
-	return strings.Join(codes, ", ")
 }

@@ -84,6 +84,15 @@ func writeOperation(id, summary, desc, request string, bodyRequired bool, exampl
 	}
 }
 
+// actionOperation describes an action on an application: its request
+// body of type application with the attributes of the example, and its
+// answer, the application as it is then.
+func actionOperation(id, summary, desc, request string, bodyRequired bool, example obj) obj {
+	return writeOperation(id, summary, desc+writeNote, request, bodyRequired,
+		obj{"data": obj{"type": "application", "attributes": example}},
+		"Application", []string{"404"}, idParam("Application id"))
+}
+
 const writeNote = " Send an Idempotency-Key header (for example a UUID) to make the request safe to retry: a retry with the same key " +
 	"and request gets the first response and changes nothing."
 
@@ -162,41 +171,29 @@ func deliveryPaths() obj {
 		},
 		"/api/v1/applications/{id}": obj{"get": getOperation("getApplication", "Get an application",
 			"One application by id. An application outside the token's scope is 404, as if it did not exist.", "Application", idParam("Application id"))},
-		"/api/v1/applications/{id}/accept": obj{"post": writeOperation("acceptApplication", "Place an applicant on a cohort",
+		"/api/v1/applications/{id}/accept": obj{"post": actionOperation("acceptApplication", "Place an applicant on a cohort",
 			"Places an eligible (or deferred) applicant on one of the supplier's cohorts of the programme that serves the setting's "+
 				"local authority. When the cohort is full the applicant goes on its waiting list instead: meta.outcome says "+
-				"enrolled or waiting_list. Placing someone already placed is 422 with the reason."+writeNote,
-			"PlacementRequest", true,
-			obj{"data": obj{"type": "application", "attributes": obj{"cohort_id": "7"}}},
-			"Application", []string{"404"}, idParam("Application id"))},
-		"/api/v1/applications/{id}/reject": obj{"post": writeOperation("rejectApplication", "Reject an application",
+				"enrolled or waiting_list. Placing someone already placed is 422 with the reason.",
+			"PlacementRequest", true, obj{"cohort_id": "7"})},
+		"/api/v1/applications/{id}/reject": obj{"post": actionOperation("rejectApplication", "Reject an application",
 			"Turns down an application not yet placed (applied or eligible): it is withdrawn with the reason ineligible and the "+
 				"explanation given, and the practitioner may apply again. An eligibility decision by the programme team (which re-running "+
-				"the rules never overwrites) is made in the service, not here. To end a learner's place, use withdraw."+writeNote,
-			"RejectRequest", true,
-			obj{"data": obj{"type": "application", "attributes": obj{"reason": "Works in a maintained nursery school, not a PVI setting"}}},
-			"Application", []string{"404"}, idParam("Application id"))},
-		"/api/v1/applications/{id}/defer": obj{"post": writeOperation("deferApplication", "Defer a learner",
+				"the rules never overwrites) is made in the service, not here. To end a learner's place, use withdraw.",
+			"RejectRequest", true, obj{"reason": "Works in a maintained nursery school, not a PVI setting"})},
+		"/api/v1/applications/{id}/defer": obj{"post": actionOperation("deferApplication", "Defer a learner",
 			"Takes an eligible or enrolled applicant, or a learner in training, off their cohort to join a later one (see resume). "+
-				"The date defaults to today."+writeNote,
-			"DeferRequest", false,
-			obj{"data": obj{"type": "application", "attributes": obj{"date": "2025-10-01", "note": "Maternity leave; rejoins the spring cohort"}}},
-			"Application", []string{"404"}, idParam("Application id"))},
-		"/api/v1/applications/{id}/resume": obj{"post": writeOperation("resumeApplication", "Resume a deferred learner",
-			"Places a deferred learner on a cohort, or its waiting list when full (meta.outcome says which)."+writeNote,
-			"PlacementRequest", true,
-			obj{"data": obj{"type": "application", "attributes": obj{"cohort_id": "9"}}},
-			"Application", []string{"404"}, idParam("Application id"))},
-		"/api/v1/applications/{id}/withdraw": obj{"post": writeOperation("withdrawApplication", "Withdraw a learner",
-			"Records that an applicant or learner left, with a reason from the fixed list and the date (not in the future)."+writeNote,
-			"WithdrawRequest", true,
-			obj{"data": obj{"type": "application", "attributes": obj{"reason": string(domain.WithdrawWorkload), "date": "2025-11-14"}}},
-			"Application", []string{"404"}, idParam("Application id"))},
-		"/api/v1/applications/{id}/transfer": obj{"post": writeOperation("transferApplication", "Transfer a learner to another cohort",
-			"Moves an enrolled or in-training learner to another of the supplier's cohorts of the same programme with a free place."+writeNote,
-			"PlacementRequest", true,
-			obj{"data": obj{"type": "application", "attributes": obj{"cohort_id": "8"}}},
-			"Application", []string{"404"}, idParam("Application id"))},
+				"The date defaults to today.",
+			"DeferRequest", false, obj{"date": "2025-10-01", "note": "Maternity leave; rejoins the spring cohort"})},
+		"/api/v1/applications/{id}/resume": obj{"post": actionOperation("resumeApplication", "Resume a deferred learner",
+			"Places a deferred learner on a cohort, or its waiting list when full (meta.outcome says which).",
+			"PlacementRequest", true, obj{"cohort_id": "9"})},
+		"/api/v1/applications/{id}/withdraw": obj{"post": actionOperation("withdrawApplication", "Withdraw a learner",
+			"Records that an applicant or learner left, with a reason from the fixed list and the date (not in the future).",
+			"WithdrawRequest", true, obj{"reason": string(domain.WithdrawWorkload), "date": "2025-11-14"})},
+		"/api/v1/applications/{id}/transfer": obj{"post": actionOperation("transferApplication", "Transfer a learner to another cohort",
+			"Moves an enrolled or in-training learner to another of the supplier's cohorts of the same programme with a free place.",
+			"PlacementRequest", true, obj{"cohort_id": "8"})},
 		"/api/v1/learners": obj{"get": listOperation("listLearners", "List learners",
 			"Learners the token may see (the scope of applications): applications enrolled, in training, completed or certified, and "+
 				"those withdrawn or deferred after enrolling, with their attendance rate. The id is the application's. Ordered by id; by "+

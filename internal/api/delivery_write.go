@@ -51,18 +51,21 @@ func actorOf(c caller) domain.Actor {
 
 // forbidden is the 403 of a role without the permission a write needs.
 func forbidden(c caller, what string) *Error {
-	return &Error{Status: http.StatusForbidden, Title: "Forbidden",
-		Detail: fmt.Sprintf("The role %s may not %s", c.user.Role.Label(), what)}
+	return newError(http.StatusForbidden, "The role %s may not %s", c.user.Role.Label(), what)
 }
 
 // malformed is a 400 for a request body, at pointer.
 func malformed(pointer, format string, args ...any) *Error {
-	return &Error{Status: http.StatusBadRequest, Title: "Bad request", Detail: fmt.Sprintf(format, args...), Pointer: pointer}
+	e := newError(http.StatusBadRequest, format, args...)
+	e.Pointer = pointer
+	return e
 }
 
 // invalid is a 422 for a value refused by a rule, at pointer.
 func invalid(pointer, format string, args ...any) *Error {
-	return &Error{Status: http.StatusUnprocessableEntity, Title: "Unprocessable entity", Detail: fmt.Sprintf(format, args...), Pointer: pointer}
+	e := newError(http.StatusUnprocessableEntity, format, args...)
+	e.Pointer = pointer
+	return e
 }
 
 // attr is the JSON pointer to an attribute of the request's data.
@@ -123,10 +126,10 @@ func storeError(err error, fields map[string]string) error {
 	}
 	if errors.Is(err, store.ErrConflict) {
 		msg := strings.TrimSuffix(err.Error(), ": "+store.ErrConflict.Error())
-		return &Error{Status: http.StatusConflict, Title: "Conflict", Detail: sentence(msg)}
+		return newError(http.StatusConflict, "%s", sentence(msg))
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return &Error{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no such record that this token may see"}
+		return noRecord()
 	}
 	return err
 }
@@ -152,6 +155,17 @@ func readBody(r *http.Request) ([]byte, error) {
 		return nil, malformed("", "The request body is larger than %d bytes", maxBodyBytes)
 	}
 	return b, nil
+}
+
+// readData reads a request body as readBody does and decodes it as
+// decodeData does; the body is returned for the Idempotency-Key's request
+// hash.
+func readData(r *http.Request, typ string, typeRequired, optional bool, attrs any) ([]byte, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	return body, decodeData(body, typ, typeRequired, optional, attrs)
 }
 
 // decodeData reads a body {"data": {"type": typ, "attributes": {…}}} into
@@ -346,8 +360,8 @@ func (a *API) write(r *http.Request, c caller, body []byte, fields map[string]st
 	})
 	if errors.Is(err, errReplay) {
 		if prev.RequestHash != hash || prev.Method != r.Method || prev.Path != r.URL.Path {
-			return nil, &Error{Status: http.StatusUnprocessableEntity, Title: "Unprocessable entity",
-				Detail: fmt.Sprintf("This %s was already used by this token for a different request (%s %s); send a new key with a new request", IdempotencyKeyHeader, prev.Method, prev.Path)}
+			return nil, invalid("", "This %s was already used by this token for a different request (%s %s); send a new key with a new request",
+				IdempotencyKeyHeader, prev.Method, prev.Path)
 		}
 		return rawJSON(prev.Response), nil
 	}

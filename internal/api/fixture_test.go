@@ -192,20 +192,9 @@ func newFixture(t *testing.T, db *store.DB, opts ...Option) *fixture {
 				id, _ := strconv.ParseInt(f.ids["pA"], 10, 64)
 				du.PractitionerID = id
 			}
-			created, err := tx.CreateUser(ctx, op, du, "not-a-real-hash")
-			if err != nil {
+			if err := f.addUser(ctx, tx, u.name, du, now.AddDate(1, 0, 0)); err != nil {
 				return err
 			}
-			created.Org = orgs[u.org]
-			f.users[u.name] = created
-			secret, hash, err := auth.NewToken("senco_")
-			if err != nil {
-				return err
-			}
-			if _, err := tx.CreateAPIToken(ctx, op, created.ID, u.name, hash, now.AddDate(1, 0, 0)); err != nil {
-				return err
-			}
-			f.tokens[u.name] = secret
 		}
 		// An expired and a revoked token of the programme team.
 		secret, hash, err := auth.NewToken("senco_")
@@ -244,6 +233,26 @@ func newFixture(t *testing.T, db *store.DB, opts ...Option) *fixture {
 	f.api = New(db, log, append([]Option{WithRateLimit(0, 0)}, opts...)...)
 	f.h = f.api.Handler()
 	return f
+}
+
+// addUser creates user u and an API token of theirs valid until expires,
+// both under name.
+func (f *fixture) addUser(ctx context.Context, tx *store.Tx, name string, u domain.User, expires time.Time) error {
+	created, err := tx.CreateUser(ctx, op, u, "not-a-real-hash")
+	if err != nil {
+		return err
+	}
+	created.Org = u.Org
+	f.users[name] = created
+	secret, hash, err := auth.NewToken("senco_")
+	if err != nil {
+		return err
+	}
+	if _, err := tx.CreateAPIToken(ctx, op, created.ID, name, hash, expires); err != nil {
+		return err
+	}
+	f.tokens[name] = secret
+	return nil
 }
 
 // response is a decoded API answer.

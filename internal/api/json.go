@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"senco/internal/domain"
@@ -52,3 +53,22 @@ func optional(s string) *string {
 	}
 	return &s
 }
+
+// listOf is the document of one page of records, total in all.
+func listOf[T any](q listQuery, total int, page []T, res func(T) resource) list {
+	out := list{Data: make([]resource, 0, len(page)), Meta: metaOf(q, total)}
+	for _, v := range page {
+		out.Data = append(out.Data, res(v))
+	}
+	return out
+}
+
+// pageOf is the document of the page q asks for of a short list read
+// whole (reference data, a cohort's sessions): cut here, not in the query.
+func pageOf[T any](q listQuery, all []T, res func(T) resource) list {
+	start := min((q.number-1)*q.size, len(all))
+	return listOf(q, len(all), all[start:min(start+q.size, len(all))], res)
+}
+
+// codes lists the codes of an enumeration for a message: "a, b, c".
+func codes[T ~string](values []T) string { return strings.Join(codesOf(values), ", ") }

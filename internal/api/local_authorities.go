@@ -42,12 +42,6 @@ func (a *API) listLocalAuthorities(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Reference data of under 200 rows, the same for every caller: the page
-	// is cut here, not in the query.
-	out := list{Data: []resource{}, Meta: metaOf(q, len(match))}
-	start := min((q.number-1)*q.size, len(match))
-	for _, la := range match[start:min(start+q.size, len(match))] {
-		out.Data = append(out.Data, laResource(la.LocalAuthority))
-	}
-	return out, nil
+	// Reference data of under 200 rows, the same for every caller.
+	return pageOf(q, match, func(la store.LARecord) resource { return laResource(la.LocalAuthority) }), nil
 }

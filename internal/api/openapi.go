@@ -128,10 +128,7 @@ func idParam(desc string) obj {
 func ref(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }
 
 func settingFilterParams() []any {
-	types := make([]string, len(domain.ProviderTypes))
-	for i, t := range domain.ProviderTypes {
-		types[i] = string(t)
-	}
+	types := codesOf(domain.ProviderTypes)
 	filters := []struct {
 		name, desc string
 		schema     obj
@@ -277,14 +274,8 @@ func resourceSchemas(name, typ string, idDesc string, attrs obj) obj {
 }
 
 func schemas() obj {
-	types := make([]string, len(domain.ProviderTypes))
-	for i, t := range domain.ProviderTypes {
-		types[i] = string(t)
-	}
-	roles := make([]string, len(domain.EmploymentRoles))
-	for i, r := range domain.EmploymentRoles {
-		roles[i] = string(r)
-	}
+	types := codesOf(domain.ProviderTypes)
+	roles := codesOf(domain.EmploymentRoles)
 	out := obj{
 		"PageMeta": object(obj{"page": object(obj{
 			"number":      tInteger,

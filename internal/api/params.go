@@ -44,6 +44,11 @@ type listQuery struct {
 	updatedSince time.Time
 	number, size int
 	sort         string
+	// err is the first error of the filter readers (text, urn, id, date,
+	// enum): each keeps it and reads nothing more, so that a handler
+	// reads its filters in one go and checks once, and the first
+	// parameter at fault is the one reported.
+	err error
 }
 
 // filter returns a filter's value and the parameter it came from.
@@ -140,18 +145,28 @@ func filterNames(names []string) string {
 
 // intParam reads an integer query parameter between lo and hi.
 func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
-	vals, ok := v[name]
-	if !ok {
-		return def, nil
+	s, given, err := param(v, name)
+	if err != nil || !given {
+		return def, err
 	}
-	if len(vals) != 1 {
-		return 0, badParam(name, "give %s once", name)
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(vals[0]))
+	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < lo || n > hi {
-		return 0, badParam(name, "%s must be a whole number from %d to %d, not %q", name, lo, hi, vals[0])
+		return 0, badParam(name, "%s must be a whole number from %d to %d, not %q", name, lo, hi, s)
 	}
 	return n, nil
+}
+
+// param reads a query parameter that may be given at most once, as sent,
+// and whether it was given.
+func param(v url.Values, name string) (string, bool, error) {
+	vals, ok := v[name]
+	switch {
+	case !ok:
+		return "", false, nil
+	case len(vals) != 1:
+		return "", true, badParam(name, "give %s once", name)
+	}
+	return vals[0], true, nil
 }
 
 // parseTime reads an RFC 3339 time. A '+' in an offset that the client did
@@ -174,26 +189,31 @@ var (
 // maxQueryLength bounds free-text searches.
 const maxQueryLength = 100
 
-func parseQ(q listQuery) (string, error) {
+// text reads filter[q], a free-text search.
+func (q *listQuery) text() string {
 	s, p := q.filter("q")
-	if len(s) > maxQueryLength {
-		return "", badParam(p, "%s must be at most %d characters", p, maxQueryLength)
+	if q.err == nil && len(s) > maxQueryLength {
+		q.err = badParam(p, "%s must be at most %d characters", p, maxQueryLength)
 	}
-	return s, nil
+	if q.err != nil {
+		return ""
+	}
+	return s
 }
 
-// parseURNFilter reads a setting URN filter, as Ofsted writes it (EY101465
-// or 2602617).
-func parseURNFilter(q listQuery, name string) (string, error) {
+// urn reads a setting URN filter, as Ofsted writes it (EY101465 or
+// 2602617).
+func (q *listQuery) urn(name string) string {
 	s, p := q.filter(name)
-	if p == "" {
-		return "", nil
+	if q.err != nil || p == "" {
+		return ""
 	}
 	s = strings.ToUpper(s)
 	if !urnPattern.MatchString(s) {
-		return "", badParam(p, "%s must be an Ofsted URN such as EY101465 or 2602617, not %q", p, s)
+		q.err = badParam(p, "%s must be an Ofsted URN such as EY101465 or 2602617, not %q", p, s)
+		return ""
 	}
-	return s, nil
+	return s
 }
 
 // parseID reads a record id from a path; anything else is no record.
@@ -202,17 +222,46 @@ func parseID(s string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// parseDateFilter reads a YYYY-MM-DD filter.
-func parseDateFilter(q listQuery, name string) (domain.Date, error) {
+// id reads a filter whose value is the id of a record of the kind it is
+// named after (filter[cohort]=12).
+func (q *listQuery) id(name string) int64 {
+	v, p := q.filter(name)
+	if q.err != nil || p == "" {
+		return 0
+	}
+	id, ok := parseID(v)
+	if !ok {
+		q.err = badParam(p, "%s must be a %s id (a positive whole number), not %q", p, name, v)
+		return 0
+	}
+	return id
+}
+
+// date reads a YYYY-MM-DD filter.
+func (q *listQuery) date(name string) domain.Date {
 	s, p := q.filter(name)
-	if p == "" {
-		return domain.Date{}, nil
+	if q.err != nil || p == "" {
+		return domain.Date{}
 	}
 	d, err := domain.ParseDate(s)
 	if err != nil {
-		return d, badParam(p, "%s must be a date in the form YYYY-MM-DD, not %q", p, s)
+		q.err = badParam(p, "%s must be a date in the form YYYY-MM-DD, not %q", p, s)
 	}
-	return d, nil
+	return d
+}
+
+// enum reads a filter whose value is one of values, in any case.
+func enum[T ~string](q *listQuery, name string, values []T) T {
+	v, p := q.filter(name)
+	if q.err != nil || p == "" {
+		return ""
+	}
+	code := T(strings.ToLower(v))
+	if !slices.Contains(values, code) {
+		q.err = badParam(p, "%s must be one of %s, not %q", p, codes(values), v)
+		return ""
+	}
+	return code
 }
 
 // pageMeta is the meta of a list.

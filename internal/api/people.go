@@ -1,17 +1,15 @@
 package api
 
 import (
-	"errors"
+	"context"
 	"net/http"
-	"strconv"
 
-	"senco/internal/policy"
 	"senco/internal/store"
 )
 
 // Practitioners and employments are personal data: every read here passes
-// policy.People, and a token whose role sees no staff gets empty lists and
-// 404s.
+// the routes' scope, policy.People, and a token whose role sees no staff
+// gets empty lists and 404s.
 
 type practitionerAttributes struct {
 	GivenName          string    `json:"given_name"`
@@ -27,7 +25,7 @@ type practitionerAttributes struct {
 
 func practitionerResource(r store.PractitionerRecord) resource {
 	p := r.Practitioner
-	return resource{ID: strconv.FormatInt(p.ID, 10), Type: "practitioner", Attributes: practitionerAttributes{
+	return resource{ID: idString(p.ID), Type: "practitioner", Attributes: practitionerAttributes{
 		GivenName: p.GivenName, FamilyName: p.FamilyName, Email: optional(p.Email), DateOfBirth: date(p.DateOfBirth),
 		QualificationLevel: p.QualificationLevel, QTS: p.QTS, EYTS: p.EYTS, QTLS: p.QTLS, UpdatedAt: timestamp(r.UpdatedAt),
 	}}
@@ -42,35 +40,22 @@ func (a *API) listPractitioners(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.PeopleFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.Q, err = parseQ(q); err != nil {
-		return nil, err
+	f := store.PeopleFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince, Q: q.text(), SettingURN: q.urn("setting")}
+	if q.err != nil {
+		return nil, q.err
 	}
-	if f.SettingURN, err = parseURNFilter(q, "setting"); err != nil {
-		return nil, err
-	}
-	page, err := a.db.SearchPractitioners(r.Context(), policy.People(c.user), f)
+	page, err := a.db.SearchPractitioners(r.Context(), c.scope, f)
 	if err != nil {
 		return nil, err
 	}
-	out := list{Data: make([]resource, 0, len(page.Practitioners)), Meta: metaOf(q, page.Total)}
-	for _, p := range page.Practitioners {
-		out.Data = append(out.Data, practitionerResource(p))
-	}
-	return out, nil
+	return listOf(q, page.Total, page.Practitioners, practitionerResource), nil
 }
 
 // getPractitioner returns one practitioner in scope; any other id is 404.
 func (a *API) getPractitioner(r *http.Request, c caller) (any, error) {
-	raw := r.PathValue("id")
-	id, ok := parseID(raw)
-	if !ok {
-		return nil, notFound("practitioner", raw)
-	}
-	p, err := a.db.Practitioner(r.Context(), policy.People(c.user), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("practitioner", raw)
-	}
+	p, err := lookup(r, "practitioner", func(ctx context.Context, id int64) (store.PractitionerRecord, error) {
+		return a.db.Practitioner(ctx, c.scope, id)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -88,8 +73,8 @@ type employmentAttributes struct {
 
 func employmentResource(r store.EmploymentRecord) resource {
 	e := r.Employment
-	return resource{ID: strconv.FormatInt(e.ID, 10), Type: "employment", Attributes: employmentAttributes{
-		PractitionerID: strconv.FormatInt(e.PractitionerID, 10), SettingURN: e.SettingURN, Role: string(e.Role),
+	return resource{ID: idString(e.ID), Type: "employment", Attributes: employmentAttributes{
+		PractitionerID: idString(e.PractitionerID), SettingURN: e.SettingURN, Role: string(e.Role),
 		StartedOn: date(e.StartedOn), EndedOn: date(e.EndedOn), UpdatedAt: timestamp(r.UpdatedAt),
 	}}
 }
@@ -104,42 +89,23 @@ func (a *API) listEmployments(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.PeopleFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.SettingURN, err = parseURNFilter(q, "setting"); err != nil {
-		return nil, err
+	f := store.PeopleFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince,
+		SettingURN: q.urn("setting"), PractitionerID: q.id("practitioner"), CurrentOn: q.date("current_on")}
+	if q.err != nil {
+		return nil, q.err
 	}
-	if v, p := q.filter("practitioner"); p != "" {
-		id, ok := parseID(v)
-		if !ok {
-			return nil, badParam(p, "%s must be a practitioner id (a positive whole number), not %q", p, v)
-		}
-		f.PractitionerID = id
-	}
-	if f.CurrentOn, err = parseDateFilter(q, "current_on"); err != nil {
-		return nil, err
-	}
-	page, err := a.db.Employments(r.Context(), policy.People(c.user), f)
+	page, err := a.db.Employments(r.Context(), c.scope, f)
 	if err != nil {
 		return nil, err
 	}
-	out := list{Data: make([]resource, 0, len(page.Employments)), Meta: metaOf(q, page.Total)}
-	for _, e := range page.Employments {
-		out.Data = append(out.Data, employmentResource(e))
-	}
-	return out, nil
+	return listOf(q, page.Total, page.Employments, employmentResource), nil
 }
 
 // getEmployment returns one employment in scope; any other id is 404.
 func (a *API) getEmployment(r *http.Request, c caller) (any, error) {
-	raw := r.PathValue("id")
-	id, ok := parseID(raw)
-	if !ok {
-		return nil, notFound("employment", raw)
-	}
-	e, err := a.db.Employment(r.Context(), policy.People(c.user), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("employment", raw)
-	}
+	e, err := lookup(r, "employment", func(ctx context.Context, id int64) (store.EmploymentRecord, error) {
+		return a.db.Employment(ctx, c.scope, id)
+	})
 	if err != nil {
 		return nil, err
 	}

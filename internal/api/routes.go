@@ -1,48 +1,73 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+)
 
 // route is one method and path the API serves. Path is both the ServeMux
-// pattern's path and the OpenAPI document's path key.
+// pattern's path and the OpenAPI document's path key. Its protection reads
+// at its line: every route but a public one needs a token whose user may
+// use the API (policy.CanUseAPI); Scope is the policy scope its handler
+// reads in; Permit is the permission a write needs besides, checked before
+// anything is read.
 type route struct {
 	Method string
 	Path   string
 	Public bool // served without a token
+	Scope  func(domain.User) policy.Scope
+	Permit permit
 	handle handlerFunc
 }
 
+// permit is a policy permission a route requires, and what it lets a user
+// do, for the detail of the 403 of a role without it.
+type permit struct {
+	allows func(domain.User) bool
+	action string
+}
+
+// requires is the permit of a route that needs allows.
+func requires(allows func(domain.User) bool, action string) permit {
+	return permit{allows: allows, action: action}
+}
+
 // routes is every route of the API, in one table: New registers exactly
-// these, and the OpenAPI test checks the document against them.
+// these, the OpenAPI test checks the document against them, and the scope
+// test requests each with every kind of token.
 func (a *API) routes() []route {
 	return []route{
 		{Method: http.MethodGet, Path: "/api/v1/openapi.json", Public: true, handle: a.openAPI},
+		// Reference data: every token reads all of it.
 		{Method: http.MethodGet, Path: "/api/v1/local-authorities", handle: a.listLocalAuthorities},
-		{Method: http.MethodGet, Path: "/api/v1/settings", handle: a.listSettings},
-		{Method: http.MethodGet, Path: "/api/v1/settings/{urn}", handle: a.getSetting},
-		{Method: http.MethodGet, Path: "/api/v1/practitioners", handle: a.listPractitioners},
-		{Method: http.MethodGet, Path: "/api/v1/practitioners/{id}", handle: a.getPractitioner},
-		{Method: http.MethodGet, Path: "/api/v1/employments", handle: a.listEmployments},
-		{Method: http.MethodGet, Path: "/api/v1/employments/{id}", handle: a.getEmployment},
-		{Method: http.MethodGet, Path: "/api/v1/cohorts", handle: a.listCohorts},
-		{Method: http.MethodPost, Path: "/api/v1/cohorts", handle: a.createCohort},
-		{Method: http.MethodGet, Path: "/api/v1/cohorts/{id}", handle: a.getCohort},
-		{Method: http.MethodGet, Path: "/api/v1/cohorts/{id}/sessions", handle: a.listCohortSessions},
-		{Method: http.MethodPost, Path: "/api/v1/cohorts/{id}/sessions", handle: a.createSession},
-		{Method: http.MethodGet, Path: "/api/v1/sessions/{id}", handle: a.getSession},
-		{Method: http.MethodGet, Path: "/api/v1/sessions/{id}/attendance", handle: a.getAttendance},
-		{Method: http.MethodPut, Path: "/api/v1/sessions/{id}/attendance", handle: a.putAttendance},
-		{Method: http.MethodGet, Path: "/api/v1/applications", handle: a.listApplications},
-		{Method: http.MethodPost, Path: "/api/v1/applications", handle: a.createApplication},
-		{Method: http.MethodGet, Path: "/api/v1/applications/{id}", handle: a.getApplication},
-		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/accept", handle: a.acceptApplication},
-		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/reject", handle: a.rejectApplication},
-		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/defer", handle: a.deferApplication},
-		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/resume", handle: a.resumeApplication},
-		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/withdraw", handle: a.withdrawApplication},
-		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/transfer", handle: a.transferApplication},
-		{Method: http.MethodGet, Path: "/api/v1/learners", handle: a.listLearners},
-		{Method: http.MethodGet, Path: "/api/v1/coverage", handle: a.getCoverage},
-		{Method: http.MethodGet, Path: "/api/v1/programmes/{id}/progress", handle: a.getProgress},
+		{Method: http.MethodGet, Path: "/api/v1/settings", Scope: policy.Settings, handle: a.listSettings},
+		{Method: http.MethodGet, Path: "/api/v1/settings/{urn}", Scope: policy.Settings, handle: a.getSetting},
+		{Method: http.MethodGet, Path: "/api/v1/practitioners", Scope: policy.People, handle: a.listPractitioners},
+		{Method: http.MethodGet, Path: "/api/v1/practitioners/{id}", Scope: policy.People, handle: a.getPractitioner},
+		{Method: http.MethodGet, Path: "/api/v1/employments", Scope: policy.People, handle: a.listEmployments},
+		{Method: http.MethodGet, Path: "/api/v1/employments/{id}", Scope: policy.People, handle: a.getEmployment},
+		{Method: http.MethodGet, Path: "/api/v1/cohorts", Scope: policy.Delivery, handle: a.listCohorts},
+		{Method: http.MethodPost, Path: "/api/v1/cohorts", Scope: policy.Delivery, Permit: requires(policy.CanRunCohorts, "create cohorts"), handle: a.createCohort},
+		{Method: http.MethodGet, Path: "/api/v1/cohorts/{id}", Scope: policy.Delivery, handle: a.getCohort},
+		{Method: http.MethodGet, Path: "/api/v1/cohorts/{id}/sessions", Scope: policy.Delivery, handle: a.listCohortSessions},
+		{Method: http.MethodPost, Path: "/api/v1/cohorts/{id}/sessions", Scope: policy.Delivery, Permit: requires(policy.CanRunCohorts, "schedule sessions"), handle: a.createSession},
+		{Method: http.MethodGet, Path: "/api/v1/sessions/{id}", Scope: policy.Delivery, handle: a.getSession},
+		{Method: http.MethodGet, Path: "/api/v1/sessions/{id}/attendance", Scope: policy.Delivery, handle: a.getAttendance},
+		{Method: http.MethodPut, Path: "/api/v1/sessions/{id}/attendance", Scope: policy.Delivery, Permit: requires(policy.CanTakeAttendance, "take attendance"), handle: a.putAttendance},
+		{Method: http.MethodGet, Path: "/api/v1/applications", Scope: policy.Delivery, handle: a.listApplications},
+		{Method: http.MethodPost, Path: "/api/v1/applications", Scope: policy.Delivery, Permit: requires(policy.CanRunCohorts, "create applications"), handle: a.createApplication},
+		{Method: http.MethodGet, Path: "/api/v1/applications/{id}", Scope: policy.Delivery, handle: a.getApplication},
+		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/accept", Scope: policy.Delivery, Permit: requires(policy.CanRunCohorts, "place applicants"), handle: a.acceptApplication},
+		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/reject", Scope: policy.Delivery, Permit: requires(policy.CanRunCohorts, "reject applications"), handle: a.rejectApplication},
+		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/defer", Scope: policy.Delivery, Permit: requires(policy.CanRunCohorts, "defer learners"), handle: a.deferApplication},
+		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/resume", Scope: policy.Delivery, Permit: requires(policy.CanRunCohorts, "place learners"), handle: a.resumeApplication},
+		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/withdraw", Scope: policy.Delivery, Permit: requires(policy.CanRunCohorts, "withdraw learners"), handle: a.withdrawApplication},
+		{Method: http.MethodPost, Path: "/api/v1/applications/{id}/transfer", Scope: policy.Delivery, Permit: requires(policy.CanRunCohorts, "transfer learners"), handle: a.transferApplication},
+		{Method: http.MethodGet, Path: "/api/v1/learners", Scope: policy.Delivery, handle: a.listLearners},
+		{Method: http.MethodGet, Path: "/api/v1/coverage", Scope: policy.Coverage, handle: a.getCoverage},
+		{Method: http.MethodGet, Path: "/api/v1/programmes/{id}/progress", Scope: policy.Delivery, handle: a.getProgress},
 	}
 }
 

@@ -1,13 +1,10 @@
 package api
 
 import (
-	"errors"
 	"net/http"
-	"slices"
 	"strings"
 
 	"senco/internal/domain"
-	"senco/internal/policy"
 	"senco/internal/store"
 )
 
@@ -71,45 +68,36 @@ var settingList = listSpec{
 	sorts:   []string{"name", "updated_at"},
 }
 
-// listSettings searches the register within the token's settings scope.
+// listSettings searches the register within the token's settings scope
+// (policy.Settings).
 func (a *API) listSettings(r *http.Request, c caller) (any, error) {
 	q, err := parseList(r.URL.Query(), settingList)
 	if err != nil {
 		return nil, err
 	}
-	f := store.SettingFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince}
-	if f.Q, err = parseQ(q); err != nil {
-		return nil, err
-	}
-	if v, p := q.filter("la"); p != "" {
+	f := store.SettingFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince, Q: q.text()}
+	if v, p := q.filter("la"); p != "" && q.err == nil {
 		switch u := strings.ToUpper(v); {
 		case strings.EqualFold(v, "none"):
 			f.LACode = "none"
 		case gssPattern.MatchString(u):
 			f.LACode = u
 		default:
-			return nil, badParam(p, `%s must be a local authority's GSS code such as E09000002, or "none", not %q`, p, v)
+			q.err = badParam(p, `%s must be a local authority's GSS code such as E09000002, or "none", not %q`, p, v)
 		}
 	}
-	if v, p := q.filter("type"); p != "" {
-		f.Type = domain.ProviderType(strings.ToLower(v))
-		if !f.Type.Valid() {
-			return nil, badParam(p, "%s must be one of %s, not %q", p, providerTypeCodes(), v)
-		}
-	}
-	if v, p := q.filter("status"); p != "" {
+	f.Type = enum(&q, "type", domain.ProviderTypes)
+	if v, p := q.filter("status"); p != "" && q.err == nil {
 		switch st := domain.SettingStatus(strings.ToLower(v)); st {
 		case domain.Active, domain.Closed:
 			f.Status = st
 		default:
-			return nil, badParam(p, "%s must be active or closed, not %q", p, v)
+			q.err = badParam(p, "%s must be active or closed, not %q", p, v)
 		}
 	}
-	if v, p := q.filter("register"); p != "" {
-		f.Register = strings.ToLower(v)
-		if !slices.Contains(registerCodes, f.Register) {
-			return nil, badParam(p, "%s must be one of %s, not %q", p, strings.Join(registerCodes, ", "), v)
-		}
+	f.Register = enum(&q, "register", registerCodes)
+	if q.err != nil {
+		return nil, q.err
 	}
 	// Sync clients asking for changes get them in the order they happened,
 	// unless they ask otherwise.
@@ -119,34 +107,19 @@ func (a *API) listSettings(r *http.Request, c caller) (any, error) {
 	case "":
 		f.ByUpdated = !q.updatedSince.IsZero()
 	}
-	page, err := a.db.SearchSettings(r.Context(), policy.Settings(c.user), f)
+	page, err := a.db.SearchSettings(r.Context(), c.scope, f)
 	if err != nil {
 		return nil, err
 	}
-	out := list{Data: make([]resource, 0, len(page.Settings)), Meta: metaOf(q, page.Total)}
-	for _, s := range page.Settings {
-		out.Data = append(out.Data, settingResource(s))
-	}
-	return out, nil
+	return listOf(q, page.Total, page.Settings, settingResource), nil
 }
 
 // getSetting returns one setting in scope; any other URN is 404.
 func (a *API) getSetting(r *http.Request, c caller) (any, error) {
 	urn := strings.ToUpper(strings.TrimSpace(r.PathValue("urn")))
-	s, err := a.db.Setting(r.Context(), policy.Settings(c.user), urn)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("setting with URN", urn)
-	}
+	s, err := a.db.Setting(r.Context(), c.scope, urn)
 	if err != nil {
-		return nil, err
+		return nil, hidden(err, "setting with URN", urn)
 	}
 	return single{Data: settingResource(s)}, nil
-}
-
-func providerTypeCodes() string {
-	codes := make([]string, len(domain.ProviderTypes))
-	for i, t := range domain.ProviderTypes {
-		codes[i] = string(t)
-	}
-	return strings.Join(codes, ", ")
 }

@@ -201,3 +201,64 @@ func CanNominate(u domain.User) bool { return u.Role == domain.RoleSettingManage
 
 // CanApply: a practitioner applies for themself.
 func CanApply(u domain.User) bool { return u.Role == domain.RoleLearner && u.PractitionerID != 0 }
+
+// CanSeeDelivery reports whether u may see any delivery records at all: a
+// programme's progress is not shown to someone who sees none of its
+// applications, so that its existence does not leak either.
+func CanSeeDelivery(u domain.User) bool { return Delivery(u).Kind != Nothing }
+
+// Coverage is whose coverage figures u may see: every area nationally (the
+// programme team, suppliers and awarding organisations, who see the whole
+// register), an LA officer their own authority, nobody else any. The
+// returned scope answers Area and HomeArea.
+func Coverage(u domain.User) Scope {
+	switch s := Settings(u); s.Kind {
+	case National, LA:
+		return s
+	}
+	return Scope{Kind: Nothing}
+}
+
+// Coverage areas, as Area and HomeArea name them.
+const (
+	AreaEngland = "england"
+	AreaRegion  = "region"
+	AreaLA      = "la"
+	// NoLA is the code of the area of the settings Ofsted filed under no
+	// local authority.
+	NoLA = "none"
+)
+
+// Area is the scope to count the coverage of one area with, and whether a
+// coverage scope (from Coverage) may see it: kind is AreaEngland,
+// AreaRegion (code an ONS region code) or AreaLA (code a GSS code, or
+// NoLA). A figure is of a whole area or not shown at all: an LA officer
+// sees their own authority, never England or a region counted over their
+// part of it. One authority is counted over that authority's settings only,
+// which is all its answer needs.
+func (s Scope) Area(kind, code string) (Scope, bool) {
+	switch s.Kind {
+	case National:
+		if kind == AreaLA && code != NoLA {
+			return Scope{Kind: LA, LACode: code}, true
+		}
+		return s, true
+	case LA:
+		if kind == AreaLA && code == s.LACode {
+			return s, true
+		}
+	}
+	return Scope{Kind: Nothing}, false
+}
+
+// HomeArea is the area a coverage scope shows when none is asked for: the
+// widest it may see whole. ok is false when it may see none.
+func (s Scope) HomeArea() (kind, code string, ok bool) {
+	switch s.Kind {
+	case National:
+		return AreaEngland, "", true
+	case LA:
+		return AreaLA, s.LACode, true
+	}
+	return "", "", false
+}

@@ -30,6 +30,17 @@ func csvText(s string) string {
 	return s
 }
 
+// check reports a row whose cells do not match the columns, before any
+// writer has written a byte.
+func (t Table) check() error {
+	for n, row := range t.Rows {
+		if len(row) != len(t.Columns) {
+			return fmt.Errorf("%s row %d has %d cells for %d columns", t.Name, n+1, len(row), len(t.Columns))
+		}
+	}
+	return nil
+}
+
 // WriteCSV writes the table as UTF-8 CSV: a header row of the column
 // titles (a percent column's title ends "(fraction)"), then one line per
 // row. Integers are written as digits, percentages as fractions with 4
@@ -37,6 +48,9 @@ func csvText(s string) string {
 // blank cells empty. Text that a spreadsheet would take for a formula gets
 // a leading apostrophe.
 func WriteCSV(w io.Writer, t Table) error {
+	if err := t.check(); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	head := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
@@ -50,9 +64,6 @@ func WriteCSV(w io.Writer, t Table) error {
 	}
 	rec := make([]string, len(t.Columns))
 	for n, row := range t.Rows {
-		if len(row) != len(t.Columns) {
-			return fmt.Errorf("%s row %d has %d cells for %d columns", t.Name, n+1, len(row), len(t.Columns))
-		}
 		for i, v := range row {
 			s, err := csvCell(t.Columns[i], v)
 			if err != nil {
@@ -112,6 +123,9 @@ func WriteJSON(w io.Writer, t Table) error {
 		Rows        []json.RawMessage `json:"rows"`
 		Definitions []def             `json:"definitions"`
 	}{Name: t.Name, Title: t.Title, Columns: []col{}, Rows: []json.RawMessage{}, Definitions: []def{}}
+	if err := t.check(); err != nil {
+		return err
+	}
 	if !t.AsAt.IsZero() {
 		s := t.AsAt.String()
 		doc.AsAt = &s
@@ -123,9 +137,6 @@ func WriteJSON(w io.Writer, t Table) error {
 		doc.Definitions = append(doc.Definitions, def{d.Term, d.Meaning})
 	}
 	for n, row := range t.Rows {
-		if len(row) != len(t.Columns) {
-			return fmt.Errorf("%s row %d has %d cells for %d columns", t.Name, n+1, len(row), len(t.Columns))
-		}
 		var b bytes.Buffer
 		b.WriteByte('{')
 		for i, v := range row {
@@ -180,6 +191,11 @@ func WriteXLSX(w io.Writer, t Table) error { return WriteXLSXBook(w, t) }
 func WriteXLSXBook(w io.Writer, tables ...Table) error {
 	if len(tables) == 0 {
 		return fmt.Errorf("no table to write")
+	}
+	for _, t := range tables {
+		if err := t.check(); err != nil {
+			return err
+		}
 	}
 	f := excelize.NewFile()
 	defer f.Close()
@@ -316,9 +332,6 @@ func writeSheet(f *excelize.File, sheet string, t Table, st styles) error {
 	}
 	cells := make([]any, len(t.Columns))
 	for n, row := range t.Rows {
-		if len(row) != len(t.Columns) {
-			return fmt.Errorf("%s row %d has %d cells for %d columns", t.Name, n+1, len(row), len(t.Columns))
-		}
 		for i, v := range row {
 			switch v := v.(type) {
 			case nil:

@@ -18,9 +18,9 @@ var ErrPastProgress = errors.New("programme progress is counted as it stands tod
 // ProgressReport is a programme's progress against its target
 // (domain.ComputeProgress), its forecast of completions by month from the
 // cohorts in flight (domain.Forecast, with the completion rate it used),
-// and its suppliers side by side. Retention and Completion are those of
-// the whole programme, counted as for a supplier; Allocated is the sum of
-// the suppliers' places.
+// and its suppliers side by side. Its Performance is the whole
+// programme's, counted as for a supplier, with the suppliers' places
+// allocated summed.
 type ProgressReport struct {
 	Programme domain.Programme
 	AsAt      domain.Date
@@ -30,27 +30,34 @@ type ProgressReport struct {
 	// ForecastRateObserved is false when no learner has finished yet and
 	// the forecast takes the rate as 1.
 	ForecastRateObserved bool
-	Allocated, Filled    int
-	Retention            float64
-	Completion           float64
-	Suppliers            []SupplierRow
+	Performance
+	Suppliers []SupplierRow
 }
 
-// SupplierRow is one supplier's performance on a programme: places
-// allocated by its contract in force; places filled (learners ever
-// enrolled on its cohorts); retention, 1 − learners withdrawn after
-// enrolment ÷ learners ever enrolled; completion, learners who completed
-// training ÷ learners ever enrolled (both 0 before anyone enrolled); and
-// its learners' progress (domain.ComputeProgress over the applications on
-// its cohorts, with no target of its own).
+// SupplierRow is one supplier's performance on a programme, and its
+// learners' progress (domain.ComputeProgress over the applications on its
+// cohorts, with no target of its own).
 type SupplierRow struct {
 	SupplierOrgID int64
 	Name          string
-	Allocated     int
-	Filled        int
-	Retention     float64
-	Completion    float64
+	Performance
 	domain.Progress
+}
+
+// Performance is how places were filled and kept: places allocated (by
+// contracts in force); places filled (learners ever enrolled); retention,
+// 1 − learners withdrawn after enrolment ÷ learners ever enrolled (0
+// before anyone enrolled); completion, the domain's completion rate, the
+// one the forecast uses: learners who completed training ÷ those who
+// completed or withdrew after enrolment.
+type Performance struct {
+	Allocated  int
+	Filled     int
+	Retention  float64
+	Completion float64
+	// CompletionObserved is false while no learner has finished; there is
+	// no rate to report then, and Completion is 0.
+	CompletionObserved bool
 }
 
 // BuildProgress reports a programme's progress within scope (pass
@@ -74,7 +81,7 @@ func BuildProgress(ctx context.Context, db *store.DB, scope policy.Scope, progra
 		return r, err
 	}
 	r.Progress = domain.ComputeProgress(apps, prog.TargetCompletions)
-	r.Filled, r.Retention, r.Completion = rates(apps)
+	r.Performance = performance(apps, 0)
 	flights, err := db.CohortFlights(ctx, scope, programmeID)
 	if err != nil {
 		return r, err
@@ -94,23 +101,24 @@ func BuildProgress(ctx context.Context, db *store.DB, scope policy.Scope, progra
 		if err != nil {
 			return r, err
 		}
-		row := SupplierRow{SupplierOrgID: s.SupplierOrgID, Name: s.Name, Allocated: s.Allocated, Progress: domain.ComputeProgress(sApps, 0)}
-		row.Filled, row.Retention, row.Completion = rates(sApps)
+		row := SupplierRow{SupplierOrgID: s.SupplierOrgID, Name: s.Name, Performance: performance(sApps, s.Allocated), Progress: domain.ComputeProgress(sApps, 0)}
 		r.Allocated += s.Allocated
 		r.Suppliers = append(r.Suppliers, row)
 	}
 	return r, nil
 }
 
-// rates counts learners ever enrolled, and retention and completion among
-// them.
-func rates(apps []domain.ProgressApp) (filled int, retention, completion float64) {
+// performance counts the performance of apps with allocated places.
+// Before any learner has finished there is no completion rate to report,
+// rather than the forecast's assumption of 1.
+func performance(apps []domain.ProgressApp, allocated int) Performance {
+	p := Performance{Allocated: allocated}
 	withdrawn, completed := 0, 0
 	for _, a := range apps {
 		if !a.EverEnrolled {
 			continue
 		}
-		filled++
+		p.Filled++
 		if a.Status == domain.StatusWithdrawn {
 			withdrawn++
 		}
@@ -118,10 +126,24 @@ func rates(apps []domain.ProgressApp) (filled int, retention, completion float64
 			completed++
 		}
 	}
-	if filled == 0 {
-		return 0, 0, 0
+	if p.Filled == 0 {
+		return p
 	}
-	return filled, 1 - float64(withdrawn)/float64(filled), float64(completed) / float64(filled)
+	p.Retention = 1 - float64(withdrawn)/float64(p.Filled)
+	if rate, observed := completionRate(completed, withdrawn); observed {
+		p.Completion, p.CompletionObserved = rate, true
+	}
+	return p
+}
+
+// completionRate is the domain's completion rate: learners who completed
+// training ÷ those who completed or withdrew after enrolment, and whether
+// any has finished (the rate is then 1 by the domain's rule). It asks
+// domain.Forecast, which holds the definition, so that the figure beside
+// each supplier and the rate the forecast uses are counted one way.
+func completionRate(completed, withdrawn int) (float64, bool) {
+	_, rate := domain.Forecast([]domain.CohortFlight{{Completed: completed, Withdrawn: withdrawn}}, domain.Date{})
+	return rate, completed+withdrawn > 0
 }
 
 // Table arranges the progress report for export: the programme as a
@@ -136,7 +158,7 @@ func (r ProgressReport) Table() Table {
 		{"allocated", "Places allocated", KindInt},
 		{"filled", "Places filled (ever enrolled)", KindInt},
 		{"retention", "Retention", KindPercent},
-		{"completion", "Completion", KindPercent},
+		{"completion", "Completion (completed ÷ completed or withdrawn after enrolment)", KindPercent},
 		{"applications", "Applications", KindInt},
 		{"eligible", "Eligible", KindInt},
 		{"ineligible", "Ineligible", KindInt},
@@ -158,9 +180,20 @@ func (r ProgressReport) Table() Table {
 		}
 		return append(out, p.Deferred)
 	}
-	t.Rows = append(t.Rows, append([]any{r.Programme.Name, r.Target, r.TargetShare(), r.Allocated, r.Filled, r.Retention, r.Completion}, counts(r.Progress)...))
+	// No completion figure before anyone finished: blank, not 0%.
+	perf := func(p Performance) []any {
+		var completion any
+		if p.CompletionObserved {
+			completion = p.Completion
+		}
+		return []any{p.Allocated, p.Filled, p.Retention, completion}
+	}
+	row := func(name string, target, share any, p Performance, progress domain.Progress) []any {
+		return append(append([]any{name, target, share}, perf(p)...), counts(progress)...)
+	}
+	t.Rows = append(t.Rows, row(r.Programme.Name, r.Target, r.TargetShare(), r.Performance, r.Progress))
 	for _, s := range r.Suppliers {
-		t.Rows = append(t.Rows, append([]any{s.Name, nil, nil, s.Allocated, s.Filled, s.Retention, s.Completion}, counts(s.Progress)...))
+		t.Rows = append(t.Rows, row(s.Name, nil, nil, s.Performance, s.Progress))
 	}
 	return t
 }

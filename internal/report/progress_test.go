@@ -49,19 +49,24 @@ func TestBuildProgress(t *testing.T) {
 		if len(r.Suppliers) != 2 {
 			t.Fatalf("suppliers %+v", r.Suppliers)
 		}
+		// Completion is the domain's completion rate, the forecast's: of
+		// Northern's four learners one completed and one withdrew, 1/2.
 		north, south := r.Suppliers[0], r.Suppliers[1]
-		if north.Name != "Northern Training" || north.Allocated != 20 || north.Filled != 4 || north.Retention != 0.75 || north.Completion != 0.25 || north.Certified != 1 {
+		if north.Name != "Northern Training" || north.Allocated != 20 || north.Filled != 4 || north.Retention != 0.75 || north.Completion != 0.5 ||
+			!north.CompletionObserved || north.Certified != 1 {
 			t.Errorf("Northern %+v", north)
 		}
-		if south.Name != "Southern Training" || south.Allocated != 5 || south.Filled != 0 || south.Retention != 0 || south.Applications != 0 {
+		// No learner has finished at Southern: no completion rate.
+		if south.Name != "Southern Training" || south.Allocated != 5 || south.Filled != 0 || south.Retention != 0 || south.Applications != 0 ||
+			south.Completion != 0 || south.CompletionObserved {
 			t.Errorf("Southern %+v", south)
 		}
-		if r.Allocated != 25 || r.Filled != 4 || r.Retention != 0.75 || r.Completion != 0.25 {
+		if r.Allocated != 25 || r.Filled != 4 || r.Retention != 0.75 || r.Completion != 0.5 || r.Completion != r.ForecastRate || !r.CompletionObserved {
 			t.Errorf("programme totals %+v", r)
 		}
 
 		tbl := r.Table()
-		if len(tbl.Rows) != 3 || tbl.Rows[0][0] != w.Programme.Name || tbl.Rows[1][1] != nil {
+		if len(tbl.Rows) != 3 || tbl.Rows[0][0] != w.Programme.Name || tbl.Rows[1][1] != nil || tbl.Rows[1][6] != 0.5 || tbl.Rows[2][6] != nil {
 			t.Errorf("progress table %v", tbl.Rows)
 		}
 		for _, row := range tbl.Rows {

@@ -51,7 +51,8 @@ func Definitions() []Definition {
 			"(learners completed ÷ learners completed or withdrawn after enrolment, over every cohort of the programme), in the month the cohort ends. " +
 			"Before any learner has finished, the rate is taken as 1, and the forecast says so. It is an expectation from what has happened, not a promise."},
 		{"Supplier performance", "For each supplier: places allocated (its contract in force), places filled (learners ever enrolled on its cohorts), " +
-			"retention (1 − learners withdrawn after enrolment ÷ learners ever enrolled) and completion (learners who completed training ÷ learners ever enrolled)."},
+			"retention (1 − learners withdrawn after enrolment ÷ learners ever enrolled) and completion, the completion rate the forecast uses " +
+			"(learners who completed training ÷ learners who completed or withdrew after enrolment), not shown before any of its learners has finished."},
 		{"Deprivation (IMD 2019)", "The English Indices of Deprivation 2019 for upper-tier local authorities (MHCLG). Authorities are ranked by the rank of their average score " +
 			"and cut into ten deciles: decile 1 is the most deprived tenth of authorities. Where an authority has been reorganised since 2019, " +
 			"the figure of the authority it was part of is used, and said to be so."},
