@@ -47,6 +47,9 @@ type dlWorld struct {
 	apps map[string]int64
 	// Practitioners supplier1 recorded who have not applied: spare.
 	spare int64
+	// Money of supplier1: a declaration (started, for enrolled), May 2025's
+	// statement holding it, and a claim of cover from enrolled's setting.
+	money map[string]int64
 }
 
 func (w *dlWorld) cohort(name string) string  { return dlID(w.cohorts, name) }
@@ -65,7 +68,7 @@ func dlID(m map[string]int64, name string) string {
 func dlSeed(t *testing.T, f *fixture) *dlWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := &dlWorld{cohorts: map[string]int64{}, sessions: map[string]int64{}, apps: map[string]int64{}}
+	w := &dlWorld{cohorts: map[string]int64{}, sessions: map[string]int64{}, apps: map[string]int64{}, money: map[string]int64{}}
 	f.db.SetClock(func() time.Time { return dlSeedAt })
 	defer f.db.SetClock(func() time.Time { return now })
 	userOrg := func(name string) int64 { return f.users[name].Org.ID }
@@ -211,6 +214,36 @@ func dlSeed(t *testing.T, f *fixture) *dlWorld {
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Money, once the first sessions are held.
+	f.db.SetClock(func() time.Time { return time.Date(2025, 5, 20, 9, 0, 0, 0, time.UTC) })
+	err = f.db.InTx(ctx, func(tx *store.Tx) error {
+		supplier1 := policy.Scope{Kind: policy.Org, OrgID: userOrg("supplier1")}
+		d, _, err := tx.Declare(ctx, op, supplier1, w.apps["enrolled"], domain.MilestoneStarted, domain.NewDate(2025, 5, 10))
+		if err != nil {
+			return fmt.Errorf("declare: %w", err)
+		}
+		w.money["declaration"] = d.ID
+		if _, err := tx.GenerateStatements(ctx, op, domain.Month{Year: 2025, Month: 5}); err != nil {
+			return err
+		}
+		sts, err := tx.Statements(ctx, supplier1, store.StatementFilter{})
+		if err != nil || len(sts) != 1 {
+			return fmt.Errorf("statements %v: %w", sts, err)
+		}
+		w.money["statement"] = sts[0].ID
+		if err := tx.AcceptConditions(ctx, op, "EY000001", w.programme); err != nil {
+			return err
+		}
+		c, err := tx.SubmitClaim(ctx, op, policy.Scope{Kind: policy.Setting, SettingURN: "EY000001"}, w.apps["enrolled"], []int64{w.sessions["s1"]})
+		if err != nil {
+			return fmt.Errorf("claim: %w", err)
+		}
+		w.money["claim"] = c.ID
 		return nil
 	})
 	if err != nil {

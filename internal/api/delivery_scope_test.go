@@ -67,6 +67,8 @@ func dlIDs(w *dlWorld, kind string, names []string) []string {
 			out[i] = w.cohort(n)
 		case "sessions":
 			out[i] = w.session(n)
+		case "money":
+			out[i] = dlID(w.money, n)
 		default:
 			out[i] = w.app(n)
 		}

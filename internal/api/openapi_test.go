@@ -76,7 +76,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		example := map[string]string{"urn": "EY000001", "/api/v1/practitioners/{id}": f.id("pA"), "/api/v1/employments/{id}": f.id("eA"),
 			"/api/v1/cohorts/{id}": w.cohort("k1"), "/api/v1/cohorts/{id}/sessions": w.cohort("k1"),
 			"/api/v1/sessions/{id}": w.session("s1"), "/api/v1/sessions/{id}/attendance": w.session("s1"),
-			"/api/v1/applications/{id}": w.app("enrolled"), "/api/v1/programmes/{id}/progress": strconv.FormatInt(w.programme, 10)}
+			"/api/v1/applications/{id}": w.app("enrolled"), "/api/v1/programmes/{id}/progress": strconv.FormatInt(w.programme, 10),
+			"/api/v1/contracts/{id}": strconv.FormatInt(w.contract1, 10), "/api/v1/declarations/{id}": dlID(w.money, "declaration"),
+			"/api/v1/declarations/{id}/void": dlID(w.money, "declaration"), "/api/v1/statements/{id}": dlID(w.money, "statement"),
+			"/api/v1/claims/{id}/verify": dlID(w.money, "claim")}
 		for _, action := range []string{"accept", "reject", "defer", "resume", "withdraw", "transfer"} {
 			example["/api/v1/applications/{id}/"+action] = w.app("eligible")
 		}

@@ -68,6 +68,18 @@ func (a *API) routes() []route {
 		{Method: http.MethodGet, Path: "/api/v1/learners", Scope: policy.Delivery, handle: a.listLearners},
 		{Method: http.MethodGet, Path: "/api/v1/coverage", Scope: policy.Coverage, handle: a.getCoverage},
 		{Method: http.MethodGet, Path: "/api/v1/programmes/{id}/progress", Scope: policy.Delivery, handle: a.getProgress},
+		// Money: a supplier's contracts, declarations, statements and the
+		// claims of cover it verifies.
+		{Method: http.MethodGet, Path: "/api/v1/contracts", Scope: policy.Payments, handle: a.listContracts},
+		{Method: http.MethodGet, Path: "/api/v1/contracts/{id}", Scope: policy.Payments, handle: a.getContract},
+		{Method: http.MethodGet, Path: "/api/v1/declarations", Scope: policy.Payments, handle: a.listDeclarations},
+		{Method: http.MethodPost, Path: "/api/v1/declarations", Scope: policy.Payments, Permit: requires(policy.CanDeclare, "declare milestones"), handle: a.createDeclaration},
+		{Method: http.MethodGet, Path: "/api/v1/declarations/{id}", Scope: policy.Payments, handle: a.getDeclaration},
+		{Method: http.MethodPost, Path: "/api/v1/declarations/{id}/void", Scope: policy.Payments, Permit: requires(policy.CanDeclare, "void declarations"), handle: a.voidDeclaration},
+		{Method: http.MethodGet, Path: "/api/v1/statements", Scope: policy.Payments, handle: a.listStatements},
+		{Method: http.MethodGet, Path: "/api/v1/statements/{id}", Scope: policy.Payments, handle: a.getStatement},
+		{Method: http.MethodGet, Path: "/api/v1/claims", Scope: policy.Payments, handle: a.listClaims},
+		{Method: http.MethodPost, Path: "/api/v1/claims/{id}/verify", Scope: policy.Payments, Permit: requires(policy.CanVerifyClaims, "verify claims of cover"), handle: a.verifyClaim},
 	}
 }
 

@@ -445,8 +445,44 @@ func routeMatrix() map[string]matrixCase {
 		// The programme is the programme team's; each supplier sees itself
 		// among its suppliers, never another.
 		"GET /api/v1/programmes/{id}/progress": readCase("supplier1", "supplier2", progress, progress, http.StatusOK, "First Training"),
+
+		// Money: a supplier's contracts, declarations, statements and the
+		// claims of its learners' settings are its own.
+		"GET /api/v1/contracts": func() matrixCase {
+			c := supplierList("/api/v1/contracts", "", nil, "First Training")
+			c.hiddenIDs = func(f *fixture, w *dlWorld) []string { return []string{strconv.FormatInt(w.contract1, 10)} }
+			return c
+		}(),
+		"GET /api/v1/contracts/{id}": supplierRecord(func(f *fixture, w *dlWorld) string {
+			return "/api/v1/contracts/" + strconv.FormatInt(w.contract1, 10)
+		}, "First Training"),
+		"GET /api/v1/declarations":      supplierList("/api/v1/declarations", "money", []string{"declaration"}, supplier1Names...),
+		"GET /api/v1/declarations/{id}": supplierRecord(money("/api/v1/declarations/", "declaration", ""), supplier1Names...),
+		// The learner deferred by the defer case above attended the first
+		// session of the cohort they left: started is supported.
+		"POST /api/v1/declarations": writeCase("supplier1", "supplier2", "/api/v1/declarations", func(w *dlWorld) string {
+			return fmt.Sprintf(`{"data": {"type": "declaration", "attributes": {"application_id": "%s", "milestone": "started", "declared_on": "2025-05-12"}}}`, w.app("barnet"))
+		}, nil, http.StatusNotFound, supplier1Names...),
+		"POST /api/v1/declarations/{id}/void": writeCaseOf("supplier1", "supplier2", money("/api/v1/declarations/", "declaration", "/void"),
+			voidBody, voidBody, nil, http.StatusNotFound, supplier1Names...),
+		"GET /api/v1/statements":      supplierList("/api/v1/statements", "money", []string{"statement"}, "First Training"),
+		"GET /api/v1/statements/{id}": supplierRecord(money("/api/v1/statements/", "statement", ""), supplier1Names...),
+		"GET /api/v1/claims":          supplierList("/api/v1/claims", "money", []string{"claim"}, supplier1Names...),
+		"POST /api/v1/claims/{id}/verify": writeCaseOf("supplier1", "supplier2", money("/api/v1/claims/", "claim", "/verify"),
+			verifyBody, verifyBody, nil, http.StatusNotFound, supplier1Names...),
 	}
 }
+
+// money is the path of one of supplier1's money records.
+func money(prefix, name, rest string) pathOf {
+	return func(f *fixture, w *dlWorld) string { return prefix + dlID(w.money, name) + rest }
+}
+
+func voidBody(*dlWorld) string {
+	return `{"data": {"attributes": {"reason": "Declared for the wrong learner"}}}`
+}
+
+func verifyBody(*dlWorld) string { return `{"data": {"attributes": {"verified": true}}}` }
 
 // routePath is a route's path with a record of the fixture in place of
 // each wildcard: one of the organisation of supplier1 and authority laA.
@@ -459,6 +495,10 @@ func routePath(f *fixture, w *dlWorld, path string) string {
 		"sessions":      w.session("s1"),
 		"applications":  w.app("enrolled"),
 		"programmes":    strconv.FormatInt(w.programme, 10),
+		"contracts":     strconv.FormatInt(w.contract1, 10),
+		"declarations":  dlID(w.money, "declaration"),
+		"statements":    dlID(w.money, "statement"),
+		"claims":        dlID(w.money, "claim"),
 	}[prefix]
 	return strings.NewReplacer("{id}", id, "{urn}", "EY000001").Replace(path)
 }
