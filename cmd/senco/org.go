@@ -62,6 +62,8 @@ func orgAdd(ctx context.Context, e *env, args []string) error {
 		return usagef("--kind must be one of %s", kindNames())
 	case o.Name == "":
 		return usagef("--name is required")
+	case domain.TooLong("--name", o.Name, domain.MaxTitleLength) != "":
+		return usagef("%s", domain.TooLong("--name", o.Name, domain.MaxTitleLength))
 	case o.Kind == domain.OrgLA && o.LACode == "":
 		return usagef("--la CODE is required for a local authority organisation")
 	case o.Kind == domain.OrgSetting && o.SettingURN == "":
@@ -71,7 +73,7 @@ func orgAdd(ctx context.Context, e *env, args []string) error {
 	case o.Kind != domain.OrgSetting && o.SettingURN != "":
 		return usagef("--setting is only for --kind setting")
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openExisting(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
@@ -125,7 +127,7 @@ func orgList(ctx context.Context, e *env, args []string) error {
 	if err := want(pos, 0, ""); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openExisting(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

@@ -44,10 +44,12 @@ func tokenCreate(ctx context.Context, e *env, args []string) error {
 		return usagef("--email is required")
 	case *name == "":
 		return usagef("--name is required")
+	case domain.TooLong("--name", *name, domain.MaxNameLength) != "":
+		return usagef("%s", domain.TooLong("--name", *name, domain.MaxNameLength))
 	case *days < 1 || *days > 366:
 		return usagef("--days must be from 1 to 366")
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openExisting(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

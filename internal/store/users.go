@@ -121,83 +121,57 @@ func (db *DB) User(ctx context.Context, id int64) (domain.User, error) {
 	return u, notFound(err, "user")
 }
 
-// CreateSession stores a session by the hash of its token.
-func (tx *Tx) CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)`,
-		tokenHash, userID, tx.now, expires.UTC())
-	if err != nil {
-		return fmt.Errorf("create session: %w", err)
-	}
-	// Sweep expired sessions now and then, on the write path that already holds the lock.
-	_, err = tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, tx.now)
-	return err
-}
-
-// SessionUser returns the user of a live session and when it was last seen.
-func (db *DB) SessionUser(ctx context.Context, tokenHash string) (domain.User, time.Time, error) {
-	var u domain.User
-	var last time.Time
-	err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, s.last_seen_at`+userFrom+` JOIN sessions s ON s.user_id = u.id
-		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`, tokenHash, db.Now()), &u, nullTime{&last})
-	return u, last, notFound(err, "session")
-}
-
-// TouchSession extends a session's idle expiry.
-func (db *DB) TouchSession(ctx context.Context, tokenHash string, expires time.Time) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1`, tokenHash, db.Now(), expires.UTC())
-	if err != nil {
-		return fmt.Errorf("touch session: %w", err)
-	}
-	return nil
-}
-
-// DeleteSession ends a session.
-func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
-	if err != nil {
-		return fmt.Errorf("delete session: %w", err)
-	}
-	return nil
-}
-
 // SignInFailures counts recent failed sign-ins for a key (an email or an
-// address) within the window ending now.
+// address): those up to window after the latest.
 func (db *DB) SignInFailures(ctx context.Context, key string, window time.Duration) (int, error) {
-	var n int
-	var start time.Time
-	err := db.read.QueryRowContext(ctx, `SELECT failures, window_start FROM sign_in_failures WHERE key = $1`, key).Scan(&n, nullTime{&start})
-	if err := notFound(err, "sign-in failures"); err == ErrNotFound {
-		return 0, nil
-	} else if err != nil {
-		return 0, err
-	}
-	if db.Now().Sub(start) > window {
-		return 0, nil
-	}
-	return n, nil
+	n, _, err := db.SignInFailuresSince(ctx, key, window)
+	return n, err
 }
 
-// RecordSignInFailure counts one failure for key, starting a new window when
-// the last one has passed.
+// SignInFailuresSince is SignInFailures with the time of the latest failure.
+// A key's failures are forgotten window after the latest one, not after the
+// first, so that a source that keeps guessing keeps its delay.
+func (db *DB) SignInFailuresSince(ctx context.Context, key string, window time.Duration) (int, time.Time, error) {
+	var n int
+	var last time.Time
+	err := db.read.QueryRowContext(ctx, `SELECT failures, COALESCE(last_failure_at, window_start) FROM sign_in_failures WHERE key = $1`, key).Scan(&n, nullTime{&last})
+	if err := notFound(err, "sign-in failures"); err == ErrNotFound {
+		return 0, time.Time{}, nil
+	} else if err != nil {
+		return 0, time.Time{}, err
+	}
+	if db.Now().Sub(last) > window {
+		return 0, time.Time{}, nil
+	}
+	return n, last, nil
+}
+
+// RecordSignInFailure counts one failure for key, starting afresh when the
+// latest one is more than window ago.
 func (db *DB) RecordSignInFailure(ctx context.Context, key string, window time.Duration) error {
-	now := db.Now()
 	return db.InTx(ctx, func(tx *Tx) error {
-		var n int
-		var start time.Time
-		err := tx.tx.QueryRowContext(ctx, `SELECT failures, window_start FROM sign_in_failures WHERE key = $1`, key).Scan(&n, nullTime{&start})
+		now := tx.now
+		var last time.Time
+		err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(last_failure_at, window_start) FROM sign_in_failures WHERE key = $1`, key).Scan(nullTime{&last})
 		switch err := notFound(err, "sign-in failures"); {
 		case err == ErrNotFound:
-			_, err = tx.tx.ExecContext(ctx, `INSERT INTO sign_in_failures (key, failures, window_start) VALUES ($1, 1, $2)`, key, now)
-			return err
+			_, err = tx.tx.ExecContext(ctx, `INSERT INTO sign_in_failures (key, failures, window_start, last_failure_at) VALUES ($1, 1, $2, $2)`, key, now)
+			if err != nil {
+				return fmt.Errorf("record sign-in failure: %w", err)
+			}
+			return nil
 		case err != nil:
 			return err
 		}
-		if now.Sub(start) > window {
-			_, err = tx.tx.ExecContext(ctx, `UPDATE sign_in_failures SET failures = 1, window_start = $2 WHERE key = $1`, key, now)
+		if now.Sub(last) > window {
+			_, err = tx.tx.ExecContext(ctx, `UPDATE sign_in_failures SET failures = 1, window_start = $2, last_failure_at = $2 WHERE key = $1`, key, now)
 		} else {
-			_, err = tx.tx.ExecContext(ctx, `UPDATE sign_in_failures SET failures = failures + 1 WHERE key = $1`, key)
+			_, err = tx.tx.ExecContext(ctx, `UPDATE sign_in_failures SET failures = failures + 1, last_failure_at = $2 WHERE key = $1`, key, now)
 		}
-		return err
+		if err != nil {
+			return fmt.Errorf("record sign-in failure: %w", err)
+		}
+		return nil
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,10 +30,19 @@ type Config struct {
 	DemoUsers     []DemoUser // listed on the sign-in page in demo mode only
 	// Registry receives the server's metrics; nil makes a new one.
 	Registry *prometheus.Registry
+	// MetricsElsewhere leaves /metrics off this handler, for a deployment
+	// that serves the Registry on an address of its own.
+	MetricsElsewhere bool
 	// SessionIdle is how long a session lasts without use (default 2 h);
 	// SessionMax caps its whole life (default 12 h).
 	SessionIdle time.Duration
 	SessionMax  time.Duration
+	// Throttle holds back repeated failed sign-ins (zero: auth.DefaultThrottle).
+	Throttle auth.Throttle
+	// TrustedProxies are the proxies whose X-Forwarded-For says who the
+	// client is; behind one, every request would otherwise seem to come
+	// from the proxy, and throttling one source would hold back everyone.
+	TrustedProxies []netip.Prefix
 }
 
 // DemoUser is a demo sign-in shown on the sign-in page.
@@ -64,6 +74,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.SessionMax == 0 {
 		cfg.SessionMax = 12 * time.Hour
+	}
+	if cfg.Throttle == (auth.Throttle{}) {
+		cfg.Throttle = auth.DefaultThrottle
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
@@ -116,7 +129,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /static/", StaticHandler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metricsHandler())
+	if !s.cfg.MetricsElsewhere {
+		mux.Handle("GET /metrics", s.metricsHandler())
+	}
 	if s.cfg.API != nil {
 		mux.Handle("/api/v1/", s.cfg.API)
 	}

@@ -3,9 +3,10 @@ package web
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,16 +16,6 @@ import (
 )
 
 const sessionCookie = "senco_session"
-
-// Sign-in throttling: after maxFailures wrong passwords for one email (or
-// maxAddressFailures from one address) within failureWindow, sign-in is
-// refused until the window passes. Counts live in the database so that
-// several serve processes share them.
-const (
-	maxFailures        = 5
-	maxAddressFailures = 50
-	failureWindow      = 15 * time.Minute
-)
 
 type session struct {
 	hash string
@@ -48,7 +39,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			return
 		}
 		hash := auth.HashToken(c.Value)
-		u, last, err := s.db.SessionUser(r.Context(), hash)
+		u, last, err := s.db.SessionUser(r.Context(), hash, s.sessionLimits())
 		if err != nil {
 			if !errors.Is(err, store.ErrNotFound) {
 				s.log.ErrorContext(r.Context(), "load session", "err", err)
@@ -58,7 +49,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			return
 		}
 		if time.Since(last) > 5*time.Minute {
-			if err := s.db.TouchSession(r.Context(), hash, s.db.Now().Add(s.cfg.SessionIdle)); err != nil {
+			if err := s.db.TouchSession(r.Context(), hash, s.sessionLimits()); err != nil {
 				s.log.ErrorContext(r.Context(), "touch session", "err", err)
 			}
 		}
@@ -84,6 +75,11 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 	})
 }
 
+// sessionLimits are the configured limits, which the store enforces.
+func (s *Server) sessionLimits() store.SessionLimits {
+	return store.SessionLimits{Idle: s.cfg.SessionIdle, Max: s.cfg.SessionMax}
+}
+
 func (s *Server) setCookie(w http.ResponseWriter, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
@@ -107,29 +103,18 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, r, "sign-in", "Sign in", signInForm{Next: safeNext(r.URL.Query().Get("next"))})
+	return s.render(w, r, "sign-in", "Sign in", signInForm{Next: auth.SafeNext(r.URL.Query().Get("next"))})
 }
 
-// safeNext keeps only local paths, so the sign-in page cannot be used to
-// send people elsewhere.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return ""
-	}
-	return next
-}
-
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// clientAddress is where the request came from, believing
+// X-Forwarded-For only from the configured proxies.
+func (s *Server) clientAddress(r *http.Request) netip.Addr {
+	return auth.ClientAddress(r, s.cfg.TrustedProxies)
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	f := signInForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
+	f := signInForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: auth.SafeNext(r.PostFormValue("next"))}
 	password := r.PostFormValue("password")
 	f.check(f.Email != "", "email", "Enter your email address")
 	f.check(password != "", "password", "Enter your password")
@@ -137,18 +122,15 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return s.renderForm(w, r, "sign-in", "Sign in", f)
 	}
 	emailKey := "email:" + strings.ToLower(f.Email)
-	addrKey := "addr:" + clientAddress(r)
-	nEmail, err := s.db.SignInFailures(ctx, emailKey, failureWindow)
+	addrKey := "addr:" + auth.SourceKey(s.clientAddress(r))
+	wait, why, err := s.cfg.Throttle.Wait(ctx, s.db, s.db.Now(), addrKey, emailKey)
 	if err != nil {
 		return err
 	}
-	nAddr, err := s.db.SignInFailures(ctx, addrKey, failureWindow)
-	if err != nil {
-		return err
-	}
-	if nEmail >= maxFailures || nAddr >= maxAddressFailures {
-		f.fail("email", "Too many failed attempts to sign in. Wait 15 minutes, then try again")
-		w.Header().Set("Retry-After", "900")
+	if wait > 0 {
+		s.log.WarnContext(ctx, "sign-in throttled", "reason", why, "address", s.clientAddress(r).String(), "email", strings.ToLower(f.Email), "wait", wait)
+		f.fail("email", auth.WaitMessage(wait))
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 		return s.renderStatus(w, r, http.StatusTooManyRequests, "sign-in", "Sign in", f)
 	}
 	u, hash, err := s.db.UserByEmail(ctx, f.Email)
@@ -167,7 +149,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		for _, k := range []string{emailKey, addrKey} {
-			if err := s.db.RecordSignInFailure(ctx, k, failureWindow); err != nil {
+			if err := s.db.RecordSignInFailure(ctx, k, s.cfg.Throttle.Window); err != nil {
 				return err
 			}
 		}
@@ -182,7 +164,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CreateSession(ctx, tokenHash, u.ID, tx.Now().Add(s.cfg.SessionIdle)); err != nil {
+		if err := tx.CreateSession(ctx, tokenHash, u.ID, s.sessionLimits()); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, domain.ActorOf(u), "sign_in", "user", itoa(u.ID), nil, nil)
