@@ -88,6 +88,8 @@ func csvCell(c Column, v any) (string, error) {
 			return "", nil
 		}
 		return v.String(), nil
+	case domain.Money:
+		return v.Plain(), nil
 	}
 	return "", fmt.Errorf("cannot write a %T", v)
 }
@@ -216,11 +218,11 @@ func WriteXLSXBook(w io.Writer, tables ...Table) error {
 	return f.Write(w)
 }
 
-type styles struct{ header, integer, percent, number, date, wrap, bold int }
+type styles struct{ header, integer, percent, number, date, wrap, bold, money int }
 
 func newStyles(f *excelize.File) (styles, error) {
 	var s styles
-	pct, num, day := "0.0%", "#,##0.00", "yyyy-mm-dd"
+	pct, num, day, pounds := "0.0%", "#,##0.00", "yyyy-mm-dd", "£#,##0.00;-£#,##0.00"
 	for _, x := range []struct {
 		id    *int
 		style excelize.Style
@@ -232,6 +234,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&s.percent, excelize.Style{CustomNumFmt: &pct}},
 		{&s.number, excelize.Style{CustomNumFmt: &num}},
 		{&s.date, excelize.Style{CustomNumFmt: &day}},
+		{&s.money, excelize.Style{CustomNumFmt: &pounds}},
 		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
 		{&s.bold, excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}}},
 	} {
@@ -298,6 +301,8 @@ func writeSheet(f *excelize.File, sheet string, t Table, st styles) error {
 				n = 8
 			case domain.Date:
 				n = 10
+			case domain.Money:
+				n = len(v.String())
 			}
 			widths[i] = max(widths[i], n)
 		}
@@ -352,6 +357,8 @@ func writeSheet(f *excelize.File, sheet string, t Table, st styles) error {
 					continue
 				}
 				cells[i] = excelize.Cell{StyleID: st.date, Value: v.Time()}
+			case domain.Money:
+				cells[i] = excelize.Cell{StyleID: st.money, Value: float64(v) / 100}
 			default:
 				return fmt.Errorf("%s row %d, %s: cannot write a %T", t.Name, n+1, t.Columns[i].Key, v)
 			}

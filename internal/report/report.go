@@ -71,6 +71,9 @@ const (
 	KindPercent = "percent"
 	KindNumber  = "number"
 	KindDate    = "date"
+	// KindMoney is an amount (domain.Money, integer pence): pounds with two
+	// decimals in CSV, a number formatted in pounds in XLSX, pence in JSON.
+	KindMoney = "money"
 )
 
 // Table is a report ready to export. Each row has one cell per column: a
