@@ -143,6 +143,7 @@ func TestScopes(t *testing.T) {
 		{"all org    -      -      -    -    la+org/-  set+org/-  self/-", "People", policy.People},
 		{"all org    staff  staff  org  ao   la/-      set/-      self/-", "Delivery", policy.Delivery},
 		{"all all    all    all    all  all  la/-      -          -", "Coverage", policy.Coverage},
+		{"all org    -      -      -    -    -         set/-      -", "Payments", policy.Payments},
 	})
 }
 
@@ -164,6 +165,11 @@ func TestPermissions(t *testing.T) {
 		{".    .    .    .    .    y    .    .    .", "CanCertify", policy.CanCertify},
 		{".    .    .    .    .    .    .    y    .", "CanNominate", policy.CanNominate},
 		{".    .    .    .    .    .    .    .    y/.", "CanApply", policy.CanApply},
+		{".    y    .    .    .    .    .    .    .", "CanDeclare", policy.CanDeclare},
+		{"y    .    .    .    .    .    .    .    .", "CanPaySuppliers", policy.CanPaySuppliers},
+		{".    .    .    .    .    .    .    y/.  .", "CanClaimCover", policy.CanClaimCover},
+		{".    y    .    .    .    .    .    .    .", "CanVerifyClaims", policy.CanVerifyClaims},
+		{"y    .    .    .    .    .    .    .    .", "CanPayClaims", policy.CanPayClaims},
 	})
 }
 
