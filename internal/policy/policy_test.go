@@ -1,15 +1,17 @@
 package policy_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
 )
 
-// The expectations below are DESIGN.md section 2 written out by hand, one
-// line a role, for every role of domain.Roles: a role added to the domain
-// without a line here fails every table.
+// The expectations below are DESIGN.md section 2 written out by hand, for
+// every role of domain.Roles: a role added to the domain without its
+// column or line here fails every table.
 
 const (
 	ownLA    = "E09000002"
@@ -66,159 +68,109 @@ var (
 	national = policy.Scope{Kind: policy.National}
 )
 
-// placedBare is what a function answers for a placed and a bare user.
-type placedBare[T any] struct{ placed, bare T }
+// columns are the roles of a line of TestScopes' and TestPermissions'
+// tables, in the order of domain.Roles: the tables fail when the domain's
+// roles are not these, so a new role cannot go without a column.
+var columns = []domain.Role{domain.RoleProgrammeTeam, domain.RoleSupplierAdmin, domain.RoleTrainer, domain.RoleAssessor,
+	domain.RoleIQA, domain.RoleAOOfficer, domain.RoleLAOfficer, domain.RoleSettingManager, domain.RoleLearner}
 
-func same[T any](v T) placedBare[T] { return placedBare[T]{v, v} }
+// line is one policy function's line of a table: a cell a role, the
+// answer of placed and bare users ("placed/bare", or one answer for both),
+// by the names of answers.
+type line[T comparable] struct {
+	cells string
+	name  string
+	fn    func(domain.User) T
+}
 
-func TestScopes(t *testing.T) {
-	laScope := policy.Scope{Kind: policy.LA, LACode: ownLA}
-	settingScope := policy.Scope{Kind: policy.Setting, SettingURN: ownURN}
-	self := policy.Scope{Kind: policy.Self, PractitionerID: pracID}
-	org := policy.Scope{Kind: policy.Org, OrgID: orgID}
-	staffed := policy.Scope{Kind: policy.Staffed, UserID: userID, OrgID: orgID}
-	awarding := policy.Scope{Kind: policy.Awarding, OrgID: orgID, OrgName: aoName}
-	tables := []struct {
-		name  string
-		fn    func(domain.User) policy.Scope
-		table map[domain.Role]placedBare[policy.Scope]
-	}{
-		{"Settings", policy.Settings, map[domain.Role]placedBare[policy.Scope]{
-			// The register is searched nationally by everyone who must find
-			// an applicant's setting.
-			domain.RoleProgrammeTeam:  same(national),
-			domain.RoleSupplierAdmin:  same(national),
-			domain.RoleTrainer:        same(national),
-			domain.RoleAssessor:       same(national),
-			domain.RoleIQA:            same(national),
-			domain.RoleAOOfficer:      same(national),
-			domain.RoleLAOfficer:      {laScope, nothing},
-			domain.RoleSettingManager: {settingScope, nothing},
-			domain.RoleLearner:        {settingScope, nothing},
-		}},
-		{"People", policy.People, map[domain.Role]placedBare[policy.Scope]{
-			domain.RoleProgrammeTeam:  same(national),
-			domain.RoleSupplierAdmin:  same(org),
-			domain.RoleTrainer:        same(nothing),
-			domain.RoleAssessor:       same(nothing),
-			domain.RoleIQA:            same(nothing),
-			domain.RoleAOOfficer:      same(nothing),
-			domain.RoleLAOfficer:      {policy.Scope{Kind: policy.LA, LACode: ownLA, OrgID: orgID}, nothing},
-			domain.RoleSettingManager: {policy.Scope{Kind: policy.Setting, SettingURN: ownURN, OrgID: orgID}, nothing},
-			domain.RoleLearner:        {self, nothing},
-		}},
-		{"Delivery", policy.Delivery, map[domain.Role]placedBare[policy.Scope]{
-			domain.RoleProgrammeTeam:  same(national),
-			domain.RoleSupplierAdmin:  same(org),
-			domain.RoleTrainer:        same(staffed),
-			domain.RoleAssessor:       same(staffed),
-			domain.RoleIQA:            same(org),
-			domain.RoleAOOfficer:      same(awarding),
-			domain.RoleLAOfficer:      {laScope, nothing},
-			domain.RoleSettingManager: {settingScope, nothing},
-			domain.RoleLearner:        {self, nothing},
-		}},
-		{"Coverage", policy.Coverage, map[domain.Role]placedBare[policy.Scope]{
-			domain.RoleProgrammeTeam:  same(national),
-			domain.RoleSupplierAdmin:  same(national),
-			domain.RoleTrainer:        same(national),
-			domain.RoleAssessor:       same(national),
-			domain.RoleIQA:            same(national),
-			domain.RoleAOOfficer:      same(national),
-			domain.RoleLAOfficer:      {laScope, nothing},
-			domain.RoleSettingManager: same(nothing),
-			domain.RoleLearner:        same(nothing),
-		}},
+// checkLines checks each line for every role, and that someone of no
+// known role gets none, the zero answer.
+func checkLines[T comparable](t *testing.T, answers map[string]T, lines []line[T]) {
+	t.Helper()
+	if !slices.Equal(columns, domain.Roles) {
+		t.Fatalf("the table's columns are %v; the domain's roles are %v", columns, domain.Roles)
 	}
-	for _, tt := range tables {
-		each(t, tt.name, tt.table, func(t *testing.T, r domain.Role, want placedBare[policy.Scope]) {
-			if got := tt.fn(user(r, true)); got != want.placed {
-				t.Errorf("placed user: %+v, want %+v", got, want.placed)
+	for _, l := range lines {
+		cells := strings.Fields(l.cells)
+		if len(cells) != len(columns) {
+			t.Errorf("%s: %d cells for %d roles", l.name, len(cells), len(columns))
+			continue
+		}
+		for i, r := range columns {
+			placed, bare, ok := strings.Cut(cells[i], "/")
+			if !ok {
+				bare = placed
 			}
-			if got := tt.fn(user(r, false)); got != want.bare {
-				t.Errorf("bare user: %+v, want %+v", got, want.bare)
+			for _, c := range []struct {
+				who    string
+				user   domain.User
+				answer string
+			}{{"placed", user(r, true), placed}, {"bare", user(r, false), bare}} {
+				want, known := answers[c.answer]
+				if !known {
+					t.Fatalf("%s: no answer named %q", l.name, c.answer)
+				}
+				if got := l.fn(c.user); got != want {
+					t.Errorf("%s of a %s %s: %+v, want %s %+v", l.name, c.who, r, got, c.answer, want)
+				}
 			}
-		})
-		// Someone of no known role sees nothing.
-		if got := tt.fn(domain.User{ID: userID, Org: domain.Organisation{ID: orgID}}); got != nothing {
-			t.Errorf("%s of a user with no role: %+v", tt.name, got)
+		}
+		var zero T
+		if got := l.fn(domain.User{ID: userID, Org: domain.Organisation{ID: orgID}}); got != zero {
+			t.Errorf("%s of a user with no role: %+v", l.name, got)
 		}
 	}
 }
 
+// TestScopes checks every scope function for every role.
+func TestScopes(t *testing.T) {
+	checkLines(t, map[string]policy.Scope{
+		"-":       nothing,
+		"all":     national,
+		"la":      {Kind: policy.LA, LACode: ownLA},
+		"la+org":  {Kind: policy.LA, LACode: ownLA, OrgID: orgID},
+		"set":     {Kind: policy.Setting, SettingURN: ownURN},
+		"set+org": {Kind: policy.Setting, SettingURN: ownURN, OrgID: orgID},
+		"org":     {Kind: policy.Org, OrgID: orgID},
+		"staff":   {Kind: policy.Staffed, UserID: userID, OrgID: orgID},
+		"ao":      {Kind: policy.Awarding, OrgID: orgID, OrgName: aoName},
+		"self":    {Kind: policy.Self, PractitionerID: pracID},
+	}, []line[policy.Scope]{
+		// The register is searched nationally by everyone who must find
+		// an applicant's setting.
+		//team supp  trai   asse   iqa  ao   la        sett       prac
+		{"all all    all    all    all  all  la/-      set/-      set/-", "Settings", policy.Settings},
+		{"all org    -      -      -    -    la+org/-  set+org/-  self/-", "People", policy.People},
+		{"all org    staff  staff  org  ao   la/-      set/-      self/-", "Delivery", policy.Delivery},
+		{"all all    all    all    all  all  la/-      -          -", "Coverage", policy.Coverage},
+		{"all org    -      -      -    -    -         set/-      -", "Payments", policy.Payments},
+	})
+}
+
+// TestPermissions checks every permission for every role: y, the role
+// may; ., it may not; y/., only when placed.
 func TestPermissions(t *testing.T) {
-	const y, n = true, false
-	tables := []struct {
-		name  string
-		fn    func(domain.User) bool
-		table map[domain.Role]placedBare[bool]
-	}{
-		{"CanImportPractitioners", policy.CanImportPractitioners, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(y), domain.RoleSupplierAdmin: same(y), domain.RoleTrainer: same(n), domain.RoleAssessor: same(n),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(n), domain.RoleLAOfficer: same(y), domain.RoleSettingManager: same(n), domain.RoleLearner: same(n),
-		}},
-		{"CanReadAudit", policy.CanReadAudit, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(y), domain.RoleSupplierAdmin: same(n), domain.RoleTrainer: same(n), domain.RoleAssessor: same(n),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(n), domain.RoleLAOfficer: same(n), domain.RoleSettingManager: same(n), domain.RoleLearner: same(n),
-		}},
-		{"CanUseAPI", policy.CanUseAPI, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(y), domain.RoleSupplierAdmin: same(y), domain.RoleTrainer: same(n), domain.RoleAssessor: same(n),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(y), domain.RoleLAOfficer: same(y), domain.RoleSettingManager: same(n), domain.RoleLearner: same(n),
-		}},
-		{"CanSeeStaff", policy.CanSeeStaff, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(y), domain.RoleSupplierAdmin: same(y), domain.RoleTrainer: same(n), domain.RoleAssessor: same(n),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(n), domain.RoleLAOfficer: {y, n}, domain.RoleSettingManager: {y, n}, domain.RoleLearner: {y, n},
-		}},
-		{"CanListLAs", policy.CanListLAs, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(y), domain.RoleSupplierAdmin: same(y), domain.RoleTrainer: same(y), domain.RoleAssessor: same(y),
-			domain.RoleIQA: same(y), domain.RoleAOOfficer: same(y), domain.RoleLAOfficer: {y, n}, domain.RoleSettingManager: same(n), domain.RoleLearner: same(n),
-		}},
-		{"CanSeeDelivery", policy.CanSeeDelivery, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(y), domain.RoleSupplierAdmin: same(y), domain.RoleTrainer: same(y), domain.RoleAssessor: same(y),
-			domain.RoleIQA: same(y), domain.RoleAOOfficer: same(y), domain.RoleLAOfficer: {y, n}, domain.RoleSettingManager: {y, n}, domain.RoleLearner: {y, n},
-		}},
-		{"CanManageProgrammes", policy.CanManageProgrammes, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(y), domain.RoleSupplierAdmin: same(n), domain.RoleTrainer: same(n), domain.RoleAssessor: same(n),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(n), domain.RoleLAOfficer: same(n), domain.RoleSettingManager: same(n), domain.RoleLearner: same(n),
-		}},
-		{"CanRunCohorts", policy.CanRunCohorts, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(n), domain.RoleSupplierAdmin: same(y), domain.RoleTrainer: same(n), domain.RoleAssessor: same(n),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(n), domain.RoleLAOfficer: same(n), domain.RoleSettingManager: same(n), domain.RoleLearner: same(n),
-		}},
-		{"CanTakeAttendance", policy.CanTakeAttendance, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(n), domain.RoleSupplierAdmin: same(y), domain.RoleTrainer: same(y), domain.RoleAssessor: same(n),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(n), domain.RoleLAOfficer: same(n), domain.RoleSettingManager: same(n), domain.RoleLearner: same(n),
-		}},
-		{"CanAssess", policy.CanAssess, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(n), domain.RoleSupplierAdmin: same(y), domain.RoleTrainer: same(n), domain.RoleAssessor: same(y),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(n), domain.RoleLAOfficer: same(n), domain.RoleSettingManager: same(n), domain.RoleLearner: same(n),
-		}},
-		{"CanCertify", policy.CanCertify, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(n), domain.RoleSupplierAdmin: same(n), domain.RoleTrainer: same(n), domain.RoleAssessor: same(n),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(y), domain.RoleLAOfficer: same(n), domain.RoleSettingManager: same(n), domain.RoleLearner: same(n),
-		}},
-		{"CanNominate", policy.CanNominate, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(n), domain.RoleSupplierAdmin: same(n), domain.RoleTrainer: same(n), domain.RoleAssessor: same(n),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(n), domain.RoleLAOfficer: same(n), domain.RoleSettingManager: same(y), domain.RoleLearner: same(n),
-		}},
-		{"CanApply", policy.CanApply, map[domain.Role]placedBare[bool]{
-			domain.RoleProgrammeTeam: same(n), domain.RoleSupplierAdmin: same(n), domain.RoleTrainer: same(n), domain.RoleAssessor: same(n),
-			domain.RoleIQA: same(n), domain.RoleAOOfficer: same(n), domain.RoleLAOfficer: same(n), domain.RoleSettingManager: same(n), domain.RoleLearner: {y, n},
-		}},
-	}
-	for _, tt := range tables {
-		each(t, tt.name, tt.table, func(t *testing.T, r domain.Role, want placedBare[bool]) {
-			if got := tt.fn(user(r, true)); got != want.placed {
-				t.Errorf("placed user: %v, want %v", got, want.placed)
-			}
-			if got := tt.fn(user(r, false)); got != want.bare {
-				t.Errorf("bare user: %v, want %v", got, want.bare)
-			}
-		})
-		if tt.fn(domain.User{ID: userID, Org: domain.Organisation{ID: orgID}}) {
-			t.Errorf("%s: a user with no role may", tt.name)
-		}
-	}
+	checkLines(t, map[string]bool{"y": true, ".": false}, []line[bool]{
+		//team supp trai asse iqa  ao   la   sett prac
+		{"y    y    .    .    .    .    y    .    .", "CanImportPractitioners", policy.CanImportPractitioners},
+		{"y    .    .    .    .    .    .    .    .", "CanReadAudit", policy.CanReadAudit},
+		{"y    y    .    .    .    y    y    .    .", "CanUseAPI", policy.CanUseAPI},
+		{"y    y    .    .    .    .    y/.  y/.  y/.", "CanSeeStaff", policy.CanSeeStaff},
+		{"y    y    y    y    y    y    y/.  .    .", "CanListLAs", policy.CanListLAs},
+		{"y    y    y    y    y    y    y/.  y/.  y/.", "CanSeeDelivery", policy.CanSeeDelivery},
+		{"y    .    .    .    .    .    .    .    .", "CanManageProgrammes", policy.CanManageProgrammes},
+		{".    y    .    .    .    .    .    .    .", "CanRunCohorts", policy.CanRunCohorts},
+		{".    y    y    .    .    .    .    .    .", "CanTakeAttendance", policy.CanTakeAttendance},
+		{".    y    .    y    .    .    .    .    .", "CanAssess", policy.CanAssess},
+		{".    .    .    .    .    y    .    .    .", "CanCertify", policy.CanCertify},
+		{".    .    .    .    .    .    .    y    .", "CanNominate", policy.CanNominate},
+		{".    .    .    .    .    .    .    .    y/.", "CanApply", policy.CanApply},
+		{".    y    .    .    .    .    .    .    .", "CanDeclare", policy.CanDeclare},
+		{"y    .    .    .    .    .    .    .    .", "CanPaySuppliers", policy.CanPaySuppliers},
+		{".    .    .    .    .    .    .    y/.  .", "CanClaimCover", policy.CanClaimCover},
+		{".    y    .    .    .    .    .    .    .", "CanVerifyClaims", policy.CanVerifyClaims},
+		{"y    .    .    .    .    .    .    .    .", "CanPayClaims", policy.CanPayClaims},
+	})
 }
 
 // TestCanManageStaff checks staff changes at a setting of the user's own
