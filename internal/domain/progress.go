@@ -90,6 +90,17 @@ type MonthForecast struct {
 	Expected float64
 }
 
+// CompletionRate is the programme's completion rate: learners who
+// completed training ÷ those who completed or withdrew after enrolment.
+// Before any has finished it is 1 and observed is false: nothing has
+// shown the rate yet, and a forecast assumes everyone completes.
+func CompletionRate(completed, withdrawnAfterEnrolment int) (rate float64, observed bool) {
+	if completed+withdrawnAfterEnrolment == 0 {
+		return 1, false
+	}
+	return float64(completed) / float64(completed+withdrawnAfterEnrolment), true
+}
+
 // Forecast expects each cohort still in flight (with active learners) to
 // complete, in the month it ends, its active learners times the completion
 // rate observed so far: completed ÷ (completed + withdrawn) over every
@@ -103,10 +114,7 @@ func Forecast(cohorts []CohortFlight, asAt Date) ([]MonthForecast, float64) {
 		done += c.Completed
 		left += c.Withdrawn
 	}
-	rate := 1.0
-	if done+left > 0 {
-		rate = float64(done) / float64(done+left)
-	}
+	rate, _ := CompletionRate(done, left)
 	byMonth := map[Date]float64{}
 	for _, c := range cohorts {
 		if c.Active == 0 || c.EndsOn.IsZero() {

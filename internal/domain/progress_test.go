@@ -64,3 +64,15 @@ func TestForecast(t *testing.T) {
 		t.Errorf("overdue cohorts: rate %v months %+v, want one month 2026-11 expecting 7.5", rate, months)
 	}
 }
+
+func TestCompletionRate(t *testing.T) {
+	for _, tt := range []struct {
+		done, left int
+		rate       float64
+		observed   bool
+	}{{0, 0, 1, false}, {3, 1, 0.75, true}, {0, 2, 0, true}, {5, 0, 1, true}} {
+		if rate, observed := CompletionRate(tt.done, tt.left); rate != tt.rate || observed != tt.observed {
+			t.Errorf("CompletionRate(%d, %d) = %v, %v", tt.done, tt.left, rate, observed)
+		}
+	}
+}

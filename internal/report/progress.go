@@ -130,20 +130,10 @@ func performance(apps []domain.ProgressApp, allocated int) Performance {
 		return p
 	}
 	p.Retention = 1 - float64(withdrawn)/float64(p.Filled)
-	if rate, observed := completionRate(completed, withdrawn); observed {
+	if rate, observed := domain.CompletionRate(completed, withdrawn); observed {
 		p.Completion, p.CompletionObserved = rate, true
 	}
 	return p
-}
-
-// completionRate is the domain's completion rate: learners who completed
-// training ÷ those who completed or withdrew after enrolment, and whether
-// any has finished (the rate is then 1 by the domain's rule). It asks
-// domain.Forecast, which holds the definition, so that the figure beside
-// each supplier and the rate the forecast uses are counted one way.
-func completionRate(completed, withdrawn int) (float64, bool) {
-	_, rate := domain.Forecast([]domain.CohortFlight{{Completed: completed, Withdrawn: withdrawn}}, domain.Date{})
-	return rate, completed+withdrawn > 0
 }
 
 // Table arranges the progress report for export: the programme as a
