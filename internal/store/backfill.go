@@ -179,13 +179,17 @@ func (tx *Tx) SubmitClaim(ctx context.Context, a domain.Actor, scope policy.Scop
 }
 
 func (tx *Tx) scopedClaim(ctx context.Context, scope policy.Scope, id int64) (domain.Claim, error) {
+	return claim(ctx, tx.tx, scope, id)
+}
+
+func claim(ctx context.Context, q querier, scope policy.Scope, id int64) (domain.Claim, error) {
 	var c domain.Claim
 	var a args
 	where, ok := claimScope(&a, scope)
 	if !ok {
 		return c, ErrNotFound
 	}
-	err := scanClaim(tx.tx.QueryRowContext(ctx, `SELECT `+claimColumns+claimFrom+` WHERE `+where+` AND bc.id = `+a.add(id), a...), &c)
+	err := scanClaim(q.QueryRowContext(ctx, `SELECT `+claimColumns+claimFrom+` WHERE `+where+` AND bc.id = `+a.add(id), a...), &c)
 	return c, notFound(err, "claim")
 }
 
@@ -305,16 +309,10 @@ func claims(ctx context.Context, q querier, scope policy.Scope, f ClaimFilter) (
 
 // Claim returns one claim in scope with the sessions it claims.
 func (db *DB) Claim(ctx context.Context, scope policy.Scope, id int64) (domain.Claim, error) {
-	var c domain.Claim
-	var a args
-	where, ok := claimScope(&a, scope)
-	if !ok {
-		return c, ErrNotFound
+	c, err := claim(ctx, db.read, scope, id)
+	if err != nil {
+		return c, err
 	}
-	if err := scanClaim(db.read.QueryRowContext(ctx, `SELECT `+claimColumns+claimFrom+` WHERE `+where+` AND bc.id = `+a.add(id), a...), &c); err != nil {
-		return c, notFound(err, "claim")
-	}
-	var err error
 	c.Lines, err = collect(ctx, db.read, "claim lines", func(sc scanner, l *domain.ClaimLine) error { return sc.Scan(&l.SessionID, &l.Date, &l.Minutes) },
 		`SELECT l.session_id, st.held_on, l.minutes FROM backfill_claim_lines l JOIN sessions_taught st ON st.id = l.session_id WHERE l.claim_id = $1 ORDER BY st.held_on`, id)
 	return c, err

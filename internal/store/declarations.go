@@ -192,25 +192,22 @@ func (tx *Tx) VoidDeclaration(ctx context.Context, a domain.Actor, scope policy.
 }
 
 func (tx *Tx) scopedDeclaration(ctx context.Context, scope policy.Scope, id int64) (domain.Declaration, error) {
-	var d domain.Declaration
-	var a args
-	where, ok := moneyScope(&a, scope, "d.supplier_org_id")
-	if !ok {
-		return d, ErrNotFound
-	}
-	err := scanDeclaration(tx.tx.QueryRowContext(ctx, `SELECT `+declarationColumns+declarationFrom+` WHERE `+where+` AND d.id = `+a.add(id), a...), &d)
-	return d, notFound(err, "declaration")
+	return declaration(ctx, tx.tx, scope, id)
 }
 
 // Declaration returns one declaration in scope.
 func (db *DB) Declaration(ctx context.Context, scope policy.Scope, id int64) (domain.Declaration, error) {
+	return declaration(ctx, db.read, scope, id)
+}
+
+func declaration(ctx context.Context, q querier, scope policy.Scope, id int64) (domain.Declaration, error) {
 	var d domain.Declaration
 	var a args
 	where, ok := moneyScope(&a, scope, "d.supplier_org_id")
 	if !ok {
 		return d, ErrNotFound
 	}
-	err := scanDeclaration(db.read.QueryRowContext(ctx, `SELECT `+declarationColumns+declarationFrom+` WHERE `+where+` AND d.id = `+a.add(id), a...), &d)
+	err := scanDeclaration(q.QueryRowContext(ctx, `SELECT `+declarationColumns+declarationFrom+` WHERE `+where+` AND d.id = `+a.add(id), a...), &d)
 	return d, notFound(err, "declaration")
 }
 

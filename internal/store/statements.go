@@ -210,25 +210,22 @@ func (tx *Tx) PayStatement(ctx context.Context, a domain.Actor, id int64, refere
 }
 
 func (tx *Tx) statement(ctx context.Context, scope policy.Scope, id int64) (domain.Statement, error) {
-	var s domain.Statement
-	var a args
-	where, ok := moneyScope(&a, scope, "st.supplier_org_id")
-	if !ok {
-		return s, ErrNotFound
-	}
-	err := scanStatement(tx.tx.QueryRowContext(ctx, `SELECT `+statementColumns+statementFrom+` WHERE `+where+` AND st.id = `+a.add(id), a...), &s)
-	return s, notFound(err, "statement")
+	return statement(ctx, tx.tx, scope, id)
 }
 
 // Statement returns one statement in scope.
 func (db *DB) Statement(ctx context.Context, scope policy.Scope, id int64) (domain.Statement, error) {
+	return statement(ctx, db.read, scope, id)
+}
+
+func statement(ctx context.Context, q querier, scope policy.Scope, id int64) (domain.Statement, error) {
 	var s domain.Statement
 	var a args
 	where, ok := moneyScope(&a, scope, "st.supplier_org_id")
 	if !ok {
 		return s, ErrNotFound
 	}
-	err := scanStatement(db.read.QueryRowContext(ctx, `SELECT `+statementColumns+statementFrom+` WHERE `+where+` AND st.id = `+a.add(id), a...), &s)
+	err := scanStatement(q.QueryRowContext(ctx, `SELECT `+statementColumns+statementFrom+` WHERE `+where+` AND st.id = `+a.add(id), a...), &s)
 	return s, notFound(err, "statement")
 }
 
