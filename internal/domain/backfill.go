@@ -75,10 +75,8 @@ func (s ClaimState) Label() string {
 		return "Not paid"
 	case ClaimClawedBack:
 		return "Clawed back"
-	case "":
-		return ""
 	}
-	return strings.ToUpper(string(s[:1])) + string(s[1:])
+	return title(s)
 }
 
 // Claim is a setting's claim for cover of one learner's training hours.
@@ -285,10 +283,7 @@ const (
 )
 
 func (s BatchState) Label() string {
-	if s == "" {
-		return ""
-	}
-	return strings.ToUpper(string(s[:1])) + string(s[1:])
+	return title(s)
 }
 
 // Batch is a payment batch of approved claims.

@@ -29,10 +29,7 @@ var Milestones = []Milestone{MilestoneStarted, MilestoneRetained, MilestoneCompl
 func (m Milestone) Valid() bool { return slices.Contains(Milestones, m) }
 
 func (m Milestone) Label() string {
-	if m == "" {
-		return ""
-	}
-	return strings.ToUpper(string(m[:1])) + string(m[1:])
+	return title(m)
 }
 
 // Price is the contract's price of the milestone.
@@ -79,10 +76,8 @@ func (s DeclarationState) Label() string {
 		return "Awaiting clawback"
 	case DeclarationClawedBack:
 		return "Clawed back"
-	case "":
-		return ""
 	}
-	return strings.ToUpper(string(s[:1])) + string(s[1:])
+	return title(s)
 }
 
 // Declaration is a supplier's claim that a learner reached a milestone.

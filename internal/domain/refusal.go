@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Refusal is a decision that says no: Msg is the sentence shown to the
@@ -56,3 +57,11 @@ var ErrClaimedMeanwhile = errors.New("one of these sessions was claimed by anoth
 
 // ErrClaimChanged: the claim moved on while it was being decided.
 var ErrClaimChanged = errors.New("the claim changed while you were working on it")
+
+// title is a code as a label: its first letter upper case, "" for "".
+func title[S ~string](s S) string {
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(string(s[:1])) + string(s[1:])
+}

@@ -21,10 +21,7 @@ const (
 var StatementStates = []StatementState{StatementOpen, StatementPayable, StatementAuthorised, StatementPaid}
 
 func (s StatementState) Label() string {
-	if s == "" {
-		return ""
-	}
-	return strings.ToUpper(string(s[:1])) + string(s[1:])
+	return title(s)
 }
 
 // LineKind is what a statement line does to the money.
@@ -41,10 +38,7 @@ const (
 )
 
 func (k LineKind) Label() string {
-	if k == "" {
-		return ""
-	}
-	return strings.ToUpper(string(k[:1])) + string(k[1:])
+	return title(k)
 }
 
 // Statement is a supplier's monthly statement for one programme.
