@@ -202,7 +202,7 @@ func (a *API) place(ctx context.Context, tx *store.Tx, c caller, scope policy.Sc
 	if waitlisted {
 		return &actionMeta{Outcome: "waiting_list", Detail: fmt.Sprintf("%s is full (%d places): the applicant is on its waiting list", ch.Name, ch.Capacity)}, nil
 	}
-	return &actionMeta{Outcome: "enrolled", Detail: "Enrolled on " + ch.Name}, nil
+	return &actionMeta{Outcome: string(domain.StatusEnrolled), Detail: "Enrolled on " + ch.Name}, nil
 }
 
 // acceptApplication places an eligible applicant on a cohort (or its
@@ -250,7 +250,7 @@ func (a *API) rejectApplication(r *http.Request, c caller) (any, error) {
 		if err := tx.Withdraw(ctx, actorOf(c), ap, domain.WithdrawIneligible, domain.DateOf(tx.Now()), reason); err != nil {
 			return nil, err
 		}
-		return &actionMeta{Outcome: "withdrawn", Detail: "Withdrawn as ineligible: " + reason}, nil
+		return &actionMeta{Outcome: string(domain.StatusWithdrawn), Detail: "Withdrawn as ineligible: " + reason}, nil
 	})
 }
 
@@ -273,7 +273,7 @@ func (a *API) deferApplication(r *http.Request, c caller) (any, error) {
 		if err := tx.Defer(ctx, actorOf(c), ap, on, in.Note); err != nil {
 			return nil, err
 		}
-		return &actionMeta{Outcome: "deferred", Detail: "Deferred on " + on.String()}, nil
+		return &actionMeta{Outcome: string(domain.StatusDeferred), Detail: "Deferred on " + on.String()}, nil
 	})
 }
 
@@ -310,7 +310,7 @@ func (a *API) withdrawApplication(r *http.Request, c caller) (any, error) {
 		if err := tx.Withdraw(ctx, actorOf(c), ap, reason, on, in.Note); err != nil {
 			return nil, err
 		}
-		return &actionMeta{Outcome: "withdrawn", Detail: fmt.Sprintf("Withdrawn on %s: %s", on, reason.Label())}, nil
+		return &actionMeta{Outcome: string(domain.StatusWithdrawn), Detail: fmt.Sprintf("Withdrawn on %s: %s", on, reason.Label())}, nil
 	})
 }
 
@@ -326,7 +326,7 @@ func (a *API) transferApplication(r *http.Request, c caller) (any, error) {
 		if err := tx.Transfer(ctx, actorOf(c), ap, ch, on); err != nil {
 			return nil, err
 		}
-		return &actionMeta{Outcome: "transferred", Detail: "Transferred to " + ch.Name}, nil
+		return &actionMeta{Outcome: string(domain.StatusTransferred), Detail: "Transferred to " + ch.Name}, nil
 	})
 }
 

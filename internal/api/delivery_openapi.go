@@ -308,7 +308,7 @@ func deliverySchemas() obj {
 	out["ApplicationDocument"] = objectOf(obj{
 		"data": ref("schemas", "Application"),
 		"meta": object(obj{
-			"outcome": obj{"type": "string", "enum": []string{"enrolled", "waiting_list", "withdrawn", "deferred", "transferred"}},
+			"outcome": obj{"type": "string", "enum": []string{string(domain.StatusEnrolled), "waiting_list", string(domain.StatusWithdrawn), string(domain.StatusDeferred), string(domain.StatusTransferred)}},
 			"detail":  tString,
 		}),
 	}, "data")

@@ -150,14 +150,14 @@ func (r ProgressReport) Table() Table {
 		{"retention", "Retention", KindPercent},
 		{"completion", "Completion (completed ÷ completed or withdrawn after enrolment)", KindPercent},
 		{"applications", "Applications", KindInt},
-		{"eligible", "Eligible", KindInt},
-		{"ineligible", "Ineligible", KindInt},
+		{string(domain.StatusEligible), "Eligible", KindInt},
+		{string(domain.StatusIneligible), "Ineligible", KindInt},
 		{"manual_review", "Awaiting manual review", KindInt},
-		{"enrolled", "Enrolled (ever)", KindInt},
-		{"in_training", "In training now", KindInt},
+		{string(domain.StatusEnrolled), "Enrolled (ever)", KindInt},
+		{string(domain.StatusInTraining), "In training now", KindInt},
 		{"completed_training", "Completed training (practitioners)", KindInt},
-		{"certified", "Certified (practitioners): completions", KindInt},
-		{"withdrawn", "Withdrawn", KindInt},
+		{string(domain.StatusCertified), "Certified (practitioners): completions", KindInt},
+		{string(domain.StatusWithdrawn), "Withdrawn", KindInt},
 	}
 	for _, w := range domain.WithdrawalReasons {
 		t.Columns = append(t.Columns, Column{"withdrawn_" + string(w), "Withdrawn: " + w.Label(), KindInt})
@@ -217,7 +217,7 @@ func GapTable(rows []store.SettingCoverageRow, asAt domain.Date) Table {
 		{"places", "Places", KindInt},
 		{"outcome", "Latest inspection outcome", KindText},
 		{"qualified", "Qualified SENCO", KindText},
-		{"in_training", "Someone in training", KindText},
+		{string(domain.StatusInTraining), "Someone in training", KindText},
 	}
 	yes := func(b bool) string {
 		if b {
