@@ -16,6 +16,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/payments"
 )
 
 // The training delivery world, on top of newFixture's: a programme of a
@@ -223,23 +224,23 @@ func dlSeed(t *testing.T, f *fixture) *dlWorld {
 	f.db.SetClock(func() time.Time { return time.Date(2025, 5, 20, 9, 0, 0, 0, time.UTC) })
 	err = f.db.InTx(ctx, func(tx *store.Tx) error {
 		supplier1 := policy.Scope{Kind: policy.Org, OrgID: userOrg("supplier1")}
-		d, _, err := tx.Declare(ctx, op, supplier1, w.apps["enrolled"], domain.MilestoneStarted, domain.NewDate(2025, 5, 10))
+		d, _, err := payments.Declare(ctx, tx, op, supplier1, w.apps["enrolled"], domain.MilestoneStarted, domain.NewDate(2025, 5, 10))
 		if err != nil {
 			return fmt.Errorf("declare: %w", err)
 		}
 		w.money["declaration"] = d.ID
-		if _, err := tx.GenerateStatements(ctx, op, domain.Month{Year: 2025, Month: 5}); err != nil {
+		if _, err := payments.GenerateStatements(ctx, tx, op, domain.Month{Year: 2025, Month: 5}); err != nil {
 			return err
 		}
-		sts, err := tx.Statements(ctx, supplier1, store.StatementFilter{})
+		sts, err := payments.Statements(ctx, tx.Reader(), supplier1, payments.StatementFilter{})
 		if err != nil || len(sts) != 1 {
 			return fmt.Errorf("statements %v: %w", sts, err)
 		}
 		w.money["statement"] = sts[0].ID
-		if err := tx.AcceptConditions(ctx, op, "EY000001", w.programme); err != nil {
+		if err := payments.AcceptConditions(ctx, tx, op, "EY000001", w.programme); err != nil {
 			return err
 		}
-		c, err := tx.SubmitClaim(ctx, op, policy.Scope{Kind: policy.Setting, SettingURN: "EY000001"}, w.apps["enrolled"], []int64{w.sessions["s1"]})
+		c, err := payments.SubmitClaim(ctx, tx, op, policy.Scope{Kind: policy.Setting, SettingURN: "EY000001"}, w.apps["enrolled"], []int64{w.sessions["s1"]})
 		if err != nil {
 			return fmt.Errorf("claim: %w", err)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"senco/internal/domain"
 	"senco/internal/store"
+	"senco/internal/store/payments"
 )
 
 // Money, for suppliers' own systems: the contracts they work under, the
@@ -111,12 +112,12 @@ func (a *API) listDeclarations(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.DeclarationFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince, ApplicationID: q.id("application"),
+	f := payments.DeclarationFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince, ApplicationID: q.id("application"),
 		State: enum(&q, "state", domain.DeclarationStates), Milestone: enum(&q, "milestone", domain.Milestones)}
 	if q.err != nil {
 		return nil, q.err
 	}
-	page, err := a.db.Declarations(r.Context(), c.scope, f)
+	page, err := payments.Declarations(r.Context(), a.db.Reader(), c.scope, f)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func (a *API) listDeclarations(r *http.Request, c caller) (any, error) {
 // getDeclaration returns one declaration in scope.
 func (a *API) getDeclaration(r *http.Request, c caller) (any, error) {
 	d, err := lookup(r, "declaration", func(ctx context.Context, id int64) (domain.Declaration, error) {
-		return a.db.Declaration(ctx, c.scope, id)
+		return payments.Declaration(ctx, a.db.Reader(), c.scope, id)
 	})
 	if err != nil {
 		return nil, err
@@ -159,7 +160,7 @@ func (a *API) createDeclaration(r *http.Request, c caller) (any, error) {
 	on := domain.Date(in.DeclaredOn) // the domain refuses none or a future one
 	m := domain.Milestone(strings.TrimSpace(in.Milestone))
 	return a.write(r, c, body, declarationFields, func(ctx context.Context, tx *store.Tx) (any, error) {
-		d, _, err := tx.Declare(ctx, actorOf(c), c.scope, int64(in.ApplicationID), m, on)
+		d, _, err := payments.Declare(ctx, tx, actorOf(c), c.scope, int64(in.ApplicationID), m, on)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +185,7 @@ func (a *API) voidDeclaration(r *http.Request, c caller) (any, error) {
 		return nil, err
 	}
 	return a.write(r, c, body, map[string]string{"reason": "reason", "state": "state"}, func(ctx context.Context, tx *store.Tx) (any, error) {
-		d, err := tx.VoidDeclaration(ctx, actorOf(c), c.scope, id, in.Reason)
+		d, err := payments.VoidDeclaration(ctx, tx, actorOf(c), c.scope, id, in.Reason)
 		if err != nil {
 			return nil, hidden(err, "declaration", raw)
 		}
@@ -240,11 +241,11 @@ func (a *API) listStatements(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.StatementFilter{UpdatedSince: q.updatedSince, State: enum(&q, "state", domain.StatementStates)}
+	f := payments.StatementFilter{UpdatedSince: q.updatedSince, State: enum(&q, "state", domain.StatementStates)}
 	if q.err != nil {
 		return nil, q.err
 	}
-	all, err := a.db.Statements(r.Context(), c.scope, f)
+	all, err := payments.Statements(r.Context(), a.db.Reader(), c.scope, f)
 	if err != nil {
 		return nil, err
 	}
@@ -253,11 +254,13 @@ func (a *API) listStatements(r *http.Request, c caller) (any, error) {
 
 // getStatement returns one statement in scope, with its lines.
 func (a *API) getStatement(r *http.Request, c caller) (any, error) {
-	s, err := lookup(r, "statement", func(ctx context.Context, id int64) (domain.Statement, error) { return a.db.Statement(ctx, c.scope, id) })
+	s, err := lookup(r, "statement", func(ctx context.Context, id int64) (domain.Statement, error) {
+		return payments.Statement(ctx, a.db.Reader(), c.scope, id)
+	})
 	if err != nil {
 		return nil, err
 	}
-	lines, err := a.db.StatementLines(r.Context(), s.ID)
+	lines, err := payments.StatementLines(r.Context(), a.db.Reader(), s.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -297,11 +300,11 @@ func (a *API) listClaims(r *http.Request, c caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.ClaimFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince, State: enum(&q, "state", domain.ClaimStates)}
+	f := payments.ClaimFilter{Page: q.number, PageSize: q.size, UpdatedSince: q.updatedSince, State: enum(&q, "state", domain.ClaimStates)}
 	if q.err != nil {
 		return nil, q.err
 	}
-	page, err := a.db.Claims(r.Context(), c.scope, f)
+	page, err := payments.Claims(r.Context(), a.db.Reader(), c.scope, f)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +332,7 @@ func (a *API) verifyClaim(r *http.Request, c caller) (any, error) {
 		return nil, invalid(attr("verified"), "Say whether the claim is verified: true, or false with the reason")
 	}
 	return a.write(r, c, body, map[string]string{"reason": "reason", "state": "verified"}, func(ctx context.Context, tx *store.Tx) (any, error) {
-		cl, err := tx.VerifyClaim(ctx, actorOf(c), c.scope, id, *in.Verified, in.Reason)
+		cl, err := payments.VerifyClaim(ctx, tx, actorOf(c), c.scope, id, *in.Verified, in.Reason)
 		if err != nil {
 			return nil, hidden(err, "claim", raw)
 		}

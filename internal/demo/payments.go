@@ -6,7 +6,7 @@ import (
 
 	"senco/internal/domain"
 	"senco/internal/policy"
-	"senco/internal/store"
+	"senco/internal/store/payments"
 )
 
 // payments: each supplier declares its learners' milestones as they reach
@@ -41,7 +41,7 @@ func (d *delivery) payments() error {
 				if !claim.on.Before(d.today) || claim.on.Before(c.sessions[0].Date) {
 					continue
 				}
-				if _, _, err := d.tx.Declare(d.ctx, supplier, scope, app.ID, claim.m, claim.on); err != nil {
+				if _, _, err := payments.Declare(d.ctx, d.tx, supplier, scope, app.ID, claim.m, claim.on); err != nil {
 					if _, refused := domain.IsRefusal(err); refused {
 						continue
 					}
@@ -53,11 +53,11 @@ func (d *delivery) payments() error {
 	team := d.programmeTeam()
 	now := domain.MonthOf(d.today)
 	for m := domain.MonthOf(d.prog.OpensOn); !now.Before(m); m = m.Next() {
-		if _, err := d.tx.GenerateStatements(d.ctx, team, m); err != nil {
+		if _, err := payments.GenerateStatements(d.ctx, d.tx, team, m); err != nil {
 			return fmt.Errorf("statements for %s: %w", m, err)
 		}
 	}
-	payable, err := d.tx.Statements(d.ctx, d.all, store.StatementFilter{State: domain.StatementPayable})
+	payable, err := payments.Statements(d.ctx, d.tx.Reader(), d.all, payments.StatementFilter{State: domain.StatementPayable})
 	if err != nil {
 		return err
 	}
@@ -74,15 +74,15 @@ func (d *delivery) payments() error {
 	}
 	var clawback *domain.Declaration
 	for _, s := range slices.Backward(older) {
-		if _, err := d.tx.AuthoriseStatement(d.ctx, team, s.ID); err != nil {
+		if _, err := payments.AuthoriseStatement(d.ctx, d.tx, team, s.ID); err != nil {
 			return err
 		}
 		paidOn := domain.StatementDeadline(s.Month).AddDays(5)
-		if _, err := d.tx.PayStatement(d.ctx, team, s.ID, fmt.Sprintf("BACS-%s-%03d", s.Month, s.SupplierOrgID), paidOn); err != nil {
+		if _, err := payments.PayStatement(d.ctx, d.tx, team, s.ID, fmt.Sprintf("BACS-%s-%03d", s.Month, s.SupplierOrgID), paidOn); err != nil {
 			return err
 		}
 	}
-	paid, err := d.tx.Declarations(d.ctx, d.all, store.DeclarationFilter{State: domain.DeclarationPaid, Milestone: domain.MilestoneRetained, PageSize: 1000})
+	paid, err := payments.Declarations(d.ctx, d.tx.Reader(), d.all, payments.DeclarationFilter{State: domain.DeclarationPaid, Milestone: domain.MilestoneRetained, PageSize: 1000})
 	if err != nil {
 		return err
 	}
@@ -94,11 +94,11 @@ func (d *delivery) payments() error {
 				supplier = d.supplierAdmin(i)
 			}
 		}
-		if _, err := d.tx.VoidDeclaration(d.ctx, supplier, policy.Scope{Kind: policy.Org, OrgID: clawback.SupplierOrgID}, clawback.ID,
+		if _, err := payments.VoidDeclaration(d.ctx, d.tx, supplier, policy.Scope{Kind: policy.Org, OrgID: clawback.SupplierOrgID}, clawback.ID,
 			"The register was marked against the wrong learner for two sessions; attendance did not reach the retained share"); err != nil {
 			return err
 		}
-		if _, err := d.tx.GenerateStatements(d.ctx, team, now); err != nil {
+		if _, err := payments.GenerateStatements(d.ctx, d.tx, team, now); err != nil {
 			return err
 		}
 	}
@@ -142,21 +142,21 @@ func (d *delivery) claims() error {
 	for _, a := range apps {
 		scope := policy.Scope{Kind: policy.Setting, SettingURN: a.urn}
 		manager := domain.Actor{Label: "manager of " + a.urn + " (demo)"}
-		form, err := d.tx.ClaimForm(d.ctx, scope, a.id)
+		form, err := payments.LoadClaimForm(d.ctx, d.tx.Reader(), scope, a.id, d.tx.Today())
 		if err != nil {
 			return err
 		}
 		if len(form.Claimable) == 0 {
 			continue
 		}
-		if err := d.tx.AcceptConditions(d.ctx, manager, a.urn, d.prog.ID); err != nil {
+		if err := payments.AcceptConditions(d.ctx, d.tx, manager, a.urn, d.prog.ID); err != nil {
 			return err
 		}
 		var ids []int64
 		for _, s := range form.Claimable {
 			ids = append(ids, s.SessionID)
 		}
-		c, err := d.tx.SubmitClaim(d.ctx, manager, scope, a.id, ids)
+		c, err := payments.SubmitClaim(d.ctx, d.tx, manager, scope, a.id, ids)
 		if err != nil {
 			if _, refused := domain.IsRefusal(err); refused {
 				continue
@@ -172,14 +172,14 @@ func (d *delivery) claims() error {
 			continue
 		}
 		scope := policy.Scope{Kind: policy.Org, OrgID: d.suppliers[c.sup].ID}
-		if _, err := d.tx.VerifyClaim(d.ctx, d.supplierAdmin(c.sup), scope, c.id, c.fate != 6, "Our register does not show the practitioner at two of the sessions claimed"); err != nil {
+		if _, err := payments.VerifyClaim(d.ctx, d.tx, d.supplierAdmin(c.sup), scope, c.id, c.fate != 6, "Our register does not show the practitioner at two of the sessions claimed"); err != nil {
 			return err
 		}
 	}
 	approve := func(fates ...int) error {
 		for _, c := range claims {
 			if slices.Contains(fates, c.fate) {
-				if _, err := d.tx.ApproveClaim(d.ctx, team, c.id, true, ""); err != nil {
+				if _, err := payments.ApproveClaim(d.ctx, d.tx, team, c.id, true, ""); err != nil {
 					return err
 				}
 			}
@@ -192,11 +192,11 @@ func (d *delivery) claims() error {
 	if n := slices.IndexFunc(claims, func(c made) bool { return c.fate >= 4 && c.fate != 6 }); n < 0 {
 		return nil
 	}
-	b, err := d.tx.CreateBatch(d.ctx, team)
+	b, err := payments.CreateBatch(d.ctx, d.tx, team)
 	if err != nil {
 		return err
 	}
-	page, err := d.tx.Claims(d.ctx, d.all, store.ClaimFilter{BatchID: b.ID, PageSize: 1000})
+	page, err := payments.Claims(d.ctx, d.tx.Reader(), d.all, payments.ClaimFilter{BatchID: b.ID, PageSize: 1000})
 	if err != nil {
 		return err
 	}
@@ -212,12 +212,12 @@ func (d *delivery) claims() error {
 		}
 		rows = append(rows, r)
 	}
-	if _, err := d.tx.ReconcileBatch(d.ctx, team, b.ID, rows); err != nil {
+	if _, err := payments.ReconcileBatch(d.ctx, d.tx, team, b.ID, rows); err != nil {
 		return err
 	}
 	for _, c := range claims {
 		if c.fate == 7 {
-			if _, err := d.tx.ClawBackClaim(d.ctx, team, c.id, "The setting's rota shows no cover was arranged for these sessions"); err != nil {
+			if _, err := payments.ClawBackClaim(d.ctx, d.tx, team, c.id, "The setting's rota shows no cover was arranged for these sessions"); err != nil {
 				return err
 			}
 		}
@@ -226,7 +226,7 @@ func (d *delivery) claims() error {
 		return err
 	}
 	if slices.ContainsFunc(claims, func(c made) bool { return c.fate == 3 }) {
-		if _, err := d.tx.CreateBatch(d.ctx, team); err != nil {
+		if _, err := payments.CreateBatch(d.ctx, d.tx, team); err != nil {
 			return err
 		}
 	}

@@ -6,7 +6,7 @@ import (
 
 	"senco/internal/domain"
 	"senco/internal/policy"
-	"senco/internal/store"
+	"senco/internal/store/payments"
 	"senco/internal/store/storetest"
 )
 
@@ -20,7 +20,7 @@ func TestPaymentsDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := policy.Scope{Kind: policy.National}
-	sts, err := db.Statements(ctx, all, store.StatementFilter{})
+	sts, err := payments.Statements(ctx, db.Reader(), all, payments.StatementFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestPaymentsDemo(t *testing.T) {
 			states[s.SupplierOrgID] = map[domain.StatementState]int{}
 		}
 		states[s.SupplierOrgID][s.State]++
-		lines, err := db.StatementLines(ctx, s.ID)
+		lines, err := payments.StatementLines(ctx, db.Reader(), s.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func TestPaymentsDemo(t *testing.T) {
 	if clawbacks != 1 {
 		t.Errorf("%d clawback lines, want 1", clawbacks)
 	}
-	page, err := db.Declarations(ctx, all, store.DeclarationFilter{PageSize: 1000})
+	page, err := payments.Declarations(ctx, db.Reader(), all, payments.DeclarationFilter{PageSize: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestClaimsDemo(t *testing.T) {
 	if _, err := Seed(ctx, db, hasher(), Options{Seed: deliverySeed}); err != nil {
 		t.Fatal(err)
 	}
-	page, err := db.Claims(ctx, policy.Scope{Kind: policy.National}, store.ClaimFilter{PageSize: 1000})
+	page, err := payments.Claims(ctx, db.Reader(), policy.Scope{Kind: policy.National}, payments.ClaimFilter{PageSize: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,11 +94,11 @@ func TestClaimsDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := db.Claims(ctx, policy.Scope{Kind: policy.Setting, SettingURN: manager.Org.SettingURN}, store.ClaimFilter{})
+	own, err := payments.Claims(ctx, db.Reader(), policy.Scope{Kind: policy.Setting, SettingURN: manager.Org.SettingURN}, payments.ClaimFilter{})
 	if err != nil || own.Total == 0 {
 		t.Errorf("the demo nursery has %d claims (%v)", own.Total, err)
 	}
-	batches, err := db.Batches(ctx)
+	batches, err := payments.Batches(ctx, db.Reader())
 	if err != nil || len(batches) != 2 {
 		t.Errorf("batches: %+v %v", batches, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/payments"
 	"senco/internal/store/storetest"
 )
 
@@ -34,13 +35,13 @@ func TestKillChild(t *testing.T) {
 		var err error
 		switch action {
 		case "statements":
-			var run store.StatementRun
-			run, err = tx.GenerateStatements(ctx, op, domain.Month{Year: 2026, Month: 3})
+			var run payments.StatementRun
+			run, err = payments.GenerateStatements(ctx, tx, op, domain.Month{Year: 2026, Month: 3})
 			if err == nil && run.Lines == 0 {
 				err = fmt.Errorf("the run wrote no lines")
 			}
 		case "batch":
-			_, err = tx.CreateBatch(ctx, op)
+			_, err = payments.CreateBatch(ctx, tx, op)
 		}
 		if err != nil {
 			return err
@@ -65,20 +66,20 @@ func TestKilledMidWrite(t *testing.T) {
 		db.SetClock(func() time.Time { return time.Date(2026, 4, 15, 10, 0, 0, 0, time.UTC) })
 		leeds := policy.Scope{Kind: policy.Setting, SettingURN: "EY000001"}
 		err := db.InTx(ctx, func(tx *store.Tx) error {
-			if _, _, err := tx.Declare(ctx, op, w.supScope, w.good.ID, domain.MilestoneStarted, domain.NewDate(2026, 3, 20)); err != nil {
+			if _, _, err := payments.Declare(ctx, tx, op, w.supScope, w.good.ID, domain.MilestoneStarted, domain.NewDate(2026, 3, 20)); err != nil {
 				return err
 			}
-			if err := tx.AcceptConditions(ctx, op, "EY000001", w.prog.ID); err != nil {
+			if err := payments.AcceptConditions(ctx, tx, op, "EY000001", w.prog.ID); err != nil {
 				return err
 			}
-			c, err := tx.SubmitClaim(ctx, op, leeds, w.good.ID, []int64{w.sessions[0].ID})
+			c, err := payments.SubmitClaim(ctx, tx, op, leeds, w.good.ID, []int64{w.sessions[0].ID})
 			if err != nil {
 				return err
 			}
-			if _, err := tx.VerifyClaim(ctx, op, w.supScope, c.ID, true, ""); err != nil {
+			if _, err := payments.VerifyClaim(ctx, tx, op, w.supScope, c.ID, true, ""); err != nil {
 				return err
 			}
-			_, err = tx.ApproveClaim(ctx, op, c.ID, true, "")
+			_, err = payments.ApproveClaim(ctx, tx, op, c.ID, true, "")
 			return err
 		})
 		if err != nil {
@@ -105,25 +106,25 @@ func TestKilledMidWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			cmd.Wait()
-			sts, err := db.Statements(ctx, w.national, store.StatementFilter{})
+			sts, err := payments.Statements(ctx, db.Reader(), w.national, payments.StatementFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			batches, err := db.Batches(ctx)
+			batches, err := payments.Batches(ctx, db.Reader())
 			if err != nil {
 				t.Fatal(err)
 			}
-			claims, _ := db.Claims(ctx, w.national, store.ClaimFilter{State: domain.ClaimApproved})
+			claims, _ := payments.Claims(ctx, db.Reader(), w.national, payments.ClaimFilter{State: domain.ClaimApproved})
 			if len(sts) != 0 || len(batches) != 0 || claims.Total != 1 {
 				t.Fatalf("after killing the %s run: %d statements, %d batches, %d approved claims", action, len(sts), len(batches), claims.Total)
 			}
 		}
 		// The database is whole: the same runs now succeed.
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			if _, err := tx.GenerateStatements(ctx, op, domain.Month{Year: 2026, Month: 3}); err != nil {
+			if _, err := payments.GenerateStatements(ctx, tx, op, domain.Month{Year: 2026, Month: 3}); err != nil {
 				return err
 			}
-			_, err := tx.CreateBatch(ctx, op)
+			_, err := payments.CreateBatch(ctx, tx, op)
 			return err
 		})
 		if err != nil {

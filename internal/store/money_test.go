@@ -10,6 +10,7 @@ import (
 
 	"senco/internal/domain"
 	"senco/internal/store"
+	"senco/internal/store/payments"
 	"senco/internal/store/storetest"
 )
 
@@ -86,7 +87,7 @@ func TestDeclarationsAndStatements(t *testing.T) {
 			var created bool
 			err := db.InTx(ctx, func(tx *store.Tx) error {
 				var err error
-				d, created, err = tx.Declare(ctx, op, w.supScope, app.ID, m, on)
+				d, created, err = payments.Declare(ctx, tx, op, w.supScope, app.ID, m, on)
 				return err
 			})
 			return d, created, err
@@ -105,13 +106,13 @@ func TestDeclarationsAndStatements(t *testing.T) {
 		}
 		var otherErr error
 		otherErr = db.InTx(ctx, func(tx *store.Tx) error {
-			_, _, err := tx.Declare(ctx, op, w.otherSup, w.good.ID, domain.MilestoneStarted, domain.NewDate(2026, 3, 20))
+			_, _, err := payments.Declare(ctx, tx, op, w.otherSup, w.good.ID, domain.MilestoneStarted, domain.NewDate(2026, 3, 20))
 			return err
 		})
 		if !errors.Is(otherErr, store.ErrNotFound) {
 			t.Fatalf("another supplier declared our learner: %v", otherErr)
 		}
-		if page, _ := db.Declarations(ctx, w.national, store.DeclarationFilter{}); page.Total != 0 {
+		if page, _ := payments.Declarations(ctx, db.Reader(), w.national, payments.DeclarationFilter{}); page.Total != 0 {
 			t.Fatalf("refused declarations were written: %d", page.Total)
 		}
 
@@ -133,11 +134,11 @@ func TestDeclarationsAndStatements(t *testing.T) {
 				t.Fatalf("concurrent declarations: ids %v errors %v", ids, errs)
 			}
 		}
-		started, err := db.Declaration(ctx, w.supScope, ids[0])
+		started, err := payments.Declaration(ctx, db.Reader(), w.supScope, ids[0])
 		if err != nil || started.Amount != 30000 || started.State != domain.DeclarationEligible || started.Evidence == "" {
 			t.Fatalf("started: %+v %v", started, err)
 		}
-		if _, err := db.Declaration(ctx, w.otherSup, started.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := payments.Declaration(ctx, db.Reader(), w.otherSup, started.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("another supplier reads the declaration: %v", err)
 		}
 		retained, created, err := declare(w.good, domain.MilestoneRetained, domain.NewDate(2026, 3, 24))
@@ -146,9 +147,13 @@ func TestDeclarationsAndStatements(t *testing.T) {
 		}
 
 		// March's statement gathers both; it stays open until 7 April.
-		run := func(m domain.Month) store.StatementRun {
-			var r store.StatementRun
-			if err := db.InTx(ctx, func(tx *store.Tx) error { var err error; r, err = tx.GenerateStatements(ctx, op, m); return err }); err != nil {
+		run := func(m domain.Month) payments.StatementRun {
+			var r payments.StatementRun
+			if err := db.InTx(ctx, func(tx *store.Tx) error {
+				var err error
+				r, err = payments.GenerateStatements(ctx, tx, op, m)
+				return err
+			}); err != nil {
 				t.Fatal(err)
 			}
 			return r
@@ -160,41 +165,41 @@ func TestDeclarationsAndStatements(t *testing.T) {
 		if r := run(domain.Month{Year: 2026, Month: 3}); r.Lines != 0 {
 			t.Fatalf("a second run added lines: %+v", r)
 		}
-		sts, _ := db.Statements(ctx, w.supScope, store.StatementFilter{})
+		sts, _ := payments.Statements(ctx, db.Reader(), w.supScope, payments.StatementFilter{})
 		if len(sts) != 1 || sts[0].Total != 70000 || sts[0].State != domain.StatementOpen || sts[0].Lines != 2 {
 			t.Fatalf("statements: %+v", sts)
 		}
-		if other, _ := db.Statements(ctx, w.otherSup, store.StatementFilter{}); len(other) != 0 {
+		if other, _ := payments.Statements(ctx, db.Reader(), w.otherSup, payments.StatementFilter{}); len(other) != 0 {
 			t.Fatalf("another supplier sees statements: %+v", other)
 		}
 		march := sts[0]
-		if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.AuthoriseStatement(ctx, op, march.ID); return err }); err == nil {
+		if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := payments.AuthoriseStatement(ctx, tx, op, march.ID); return err }); err == nil {
 			t.Fatal("authorised an open statement")
 		}
 		clock = time.Date(2026, 4, 8, 9, 0, 0, 0, time.UTC)
 		if r := run(domain.Month{Year: 2026, Month: 4}); r.Closed != 1 {
 			t.Fatalf("April run did not close March: %+v", r)
 		}
-		if d, _ := db.Declaration(ctx, w.national, started.ID); d.State != domain.DeclarationPayable {
+		if d, _ := payments.Declaration(ctx, db.Reader(), w.national, started.ID); d.State != domain.DeclarationPayable {
 			t.Fatalf("declaration on a payable statement is %s", d.State)
 		}
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			if _, err := tx.AuthoriseStatement(ctx, op, march.ID); err != nil {
+			if _, err := payments.AuthoriseStatement(ctx, tx, op, march.ID); err != nil {
 				return err
 			}
-			_, err := tx.PayStatement(ctx, op, march.ID, "BACS-0001", domain.NewDate(2026, 4, 8))
+			_, err := payments.PayStatement(ctx, tx, op, march.ID, "BACS-0001", domain.NewDate(2026, 4, 8))
 			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d, _ := db.Declaration(ctx, w.national, retained.ID); d.State != domain.DeclarationPaid {
+		if d, _ := payments.Declaration(ctx, db.Reader(), w.national, retained.ID); d.State != domain.DeclarationPaid {
 			t.Fatalf("declaration on a paid statement is %s", d.State)
 		}
 
 		// Voided after payment: clawed back on the next statement.
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			_, err := tx.VoidDeclaration(ctx, op, w.supScope, retained.ID, "Attendance was recorded against the wrong learner")
+			_, err := payments.VoidDeclaration(ctx, tx, op, w.supScope, retained.ID, "Attendance was recorded against the wrong learner")
 			return err
 		})
 		if err != nil {
@@ -203,17 +208,17 @@ func TestDeclarationsAndStatements(t *testing.T) {
 		if r := run(domain.Month{Year: 2026, Month: 4}); r.Lines != 1 {
 			t.Fatalf("clawback run: %+v", r)
 		}
-		sts, _ = db.Statements(ctx, w.national, store.StatementFilter{})
+		sts, _ = payments.Statements(ctx, db.Reader(), w.national, payments.StatementFilter{})
 		if len(sts) != 2 || sts[0].Month != (domain.Month{Year: 2026, Month: 4}) || sts[0].Total != -40000 {
 			t.Fatalf("after the clawback: %+v", sts)
 		}
-		lines, _ := db.StatementLines(ctx, sts[0].ID)
+		lines, _ := payments.StatementLines(ctx, db.Reader(), sts[0].ID)
 		if len(lines) != 1 || lines[0].Kind != domain.LineClawback || lines[0].Amount != -40000 || lines[0].DeclarationID != retained.ID {
 			t.Fatalf("clawback lines: %+v", lines)
 		}
 		// A statement is the sum of its lines.
 		for _, s := range sts {
-			lines, _ := db.StatementLines(ctx, s.ID)
+			lines, _ := payments.StatementLines(ctx, db.Reader(), s.ID)
 			if domain.StatementTotal(lines) != s.Total {
 				t.Errorf("statement %s: total %v, lines %v", s.Month, s.Total, domain.StatementTotal(lines))
 			}

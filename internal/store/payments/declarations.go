@@ -1,4 +1,4 @@
-package store
+package payments
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"senco/internal/domain"
 	"senco/internal/policy"
+	"senco/internal/store"
 )
 
 // Declarations and statements: the store loads what senco's records say
@@ -17,12 +18,12 @@ import (
 // programme team sees every supplier's; a supplier only its own.
 
 // moneyScope limits rows of a supplier's money (column col) to a scope.
-func moneyScope(a *args, scope policy.Scope, col string) (string, bool) {
+func moneyScope(a *store.Args, scope policy.Scope, col string) (string, bool) {
 	switch scope.Kind {
 	case policy.National:
 		return "1=1", true
 	case policy.Org:
-		return col + " = " + a.add(scope.OrgID), true
+		return col + " = " + a.Add(scope.OrgID), true
 	}
 	return "", false
 }
@@ -33,35 +34,37 @@ var declarationColumns = `d.id, d.application_id, d.practitioner_id, d.supplier_
 
 const declarationFrom = ` FROM declarations d JOIN practitioners p ON p.id = d.practitioner_id JOIN organisations o ON o.id = d.supplier_org_id`
 
-func scanDeclaration(sc scanner, d *domain.Declaration) error { return sc.Scan(declarationDest(d)...) }
+func scanDeclaration(sc store.Scanner, d *domain.Declaration) error {
+	return sc.Scan(declarationDest(d)...)
+}
 
 // declarationDest is where declarationColumns scan to, for queries that
 // read more columns after them.
 func declarationDest(d *domain.Declaration) []any {
 	return []any{&d.ID, &d.ApplicationID, &d.PractitionerID, &d.SupplierOrgID, &d.ContractID, &d.ProgrammeID, &d.Milestone, &d.DeclaredOn,
-		&d.State, &d.Amount, &d.Evidence, &d.VoidedOn, &d.VoidReason, nullTime{&d.CreatedAt}, nullTime{&d.UpdatedAt},
+		&d.State, &d.Amount, &d.Evidence, &d.VoidedOn, &d.VoidReason, store.NullTime(&d.CreatedAt), store.NullTime(&d.UpdatedAt),
 		&d.LearnerName, &d.SupplierName}
 }
 
 // declarationFacts loads what the records say of a learner on date on,
 // for domain.Declare.
-func (tx *Tx) declarationFacts(ctx context.Context, supplierOrgID int64, app Application, m domain.Milestone, on domain.Date) (domain.DeclarationFacts, error) {
+func declarationFacts(ctx context.Context, tx *store.Tx, supplierOrgID int64, app store.Application, m domain.Milestone, on domain.Date) (domain.DeclarationFacts, error) {
 	f := domain.DeclarationFacts{App: app}
 	// The cohort they are on, or (deferred) the one they last attended.
 	cohort := app.CohortID
 	if cohort == 0 {
-		err := tx.tx.QueryRowContext(ctx, `SELECT st.cohort_id FROM attendance at JOIN sessions_taught st ON st.id = at.session_id
+		err := tx.Reader().QueryRowContext(ctx, `SELECT st.cohort_id FROM attendance at JOIN sessions_taught st ON st.id = at.session_id
 			WHERE at.application_id = $1 ORDER BY st.held_on DESC, st.id DESC LIMIT 1`, app.ID).Scan(&cohort)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return f, fmt.Errorf("declaration facts: %w", err)
 		}
 	}
 	if cohort != 0 {
-		if err := tx.tx.QueryRowContext(ctx, `SELECT supplier_org_id FROM cohorts WHERE id = $1`, cohort).Scan(&f.CohortSupplierOrgID); err != nil {
+		if err := tx.Reader().QueryRowContext(ctx, `SELECT supplier_org_id FROM cohorts WHERE id = $1`, cohort).Scan(&f.CohortSupplierOrgID); err != nil {
 			return f, fmt.Errorf("declaration facts: %w", err)
 		}
 		var first sql.NullInt64
-		if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(CASE WHEN held_on <= $2 THEN 1 END),
+		if err := tx.Reader().QueryRowContext(ctx, `SELECT COUNT(*), COUNT(CASE WHEN held_on <= $2 THEN 1 END),
 			(SELECT id FROM sessions_taught WHERE cohort_id = $1 AND held_on <= $2 ORDER BY held_on, id LIMIT 1)
 			FROM sessions_taught WHERE cohort_id = $1`, cohort, on).Scan(&f.SessionsPlanned, &f.SessionsHeld, &first); err != nil {
 			return f, fmt.Errorf("declaration facts: %w", err)
@@ -69,32 +72,32 @@ func (tx *Tx) declarationFacts(ctx context.Context, supplierOrgID int64, app App
 		if first.Valid {
 			var mark domain.Mark
 			var caughtUp bool
-			if err := tx.tx.QueryRowContext(ctx, `SELECT st.held_on, COALESCE(at.mark, ''), at.caught_up_on IS NOT NULL FROM sessions_taught st
+			if err := tx.Reader().QueryRowContext(ctx, `SELECT st.held_on, COALESCE(at.mark, ''), at.caught_up_on IS NOT NULL FROM sessions_taught st
 				LEFT JOIN attendance at ON at.session_id = st.id AND at.application_id = $2 WHERE st.id = $1`, first.Int64, app.ID).
 				Scan(&f.FirstSession, &mark, &caughtUp); err != nil {
 				return f, fmt.Errorf("declaration facts: %w", err)
 			}
 			f.FirstAttended = mark == domain.Present || mark == domain.Half || caughtUp
 		}
-		marks, held, err := tx.attendanceOf(ctx, app.ID, cohort, on)
+		marks, held, err := tx.AttendanceOf(ctx, app.ID, cohort, on)
 		if err != nil {
 			return f, err
 		}
 		f.Rate = domain.AttendanceRate(marks, held)
 	}
-	p, err := scanProgramme(tx.tx.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes p WHERE p.id = $1`, app.ProgrammeID))
+	p, err := store.ProgrammeIn(ctx, tx.Reader(), app.ProgrammeID)
 	if err != nil {
-		return f, notFound(err, "programme")
+		return f, store.NotFound(err, "programme")
 	}
 	f.Threshold = p.Rules.AttendanceThreshold
-	err = tx.tx.QueryRowContext(ctx, `SELECT id, price_started, price_retained, price_completed FROM contracts
+	err = tx.Reader().QueryRowContext(ctx, `SELECT id, price_started, price_retained, price_completed FROM contracts
 		WHERE supplier_org_id = $1 AND programme_id = $2 AND superseded_by IS NULL ORDER BY version DESC LIMIT 1`, supplierOrgID, app.ProgrammeID).
 		Scan(&f.Contract.ID, &f.Contract.PriceStarted, &f.Contract.PriceRetained, &f.Contract.PriceCompleted)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return f, fmt.Errorf("declaration facts: %w", err)
 	}
 	var existing domain.Declaration
-	err = scanDeclaration(tx.tx.QueryRowContext(ctx, `SELECT `+declarationColumns+declarationFrom+` WHERE d.application_id = $1 AND d.milestone = $2 AND `+
+	err = scanDeclaration(tx.Reader().QueryRowContext(ctx, `SELECT `+declarationColumns+declarationFrom+` WHERE d.application_id = $1 AND d.milestone = $2 AND `+
 		declarationLive("d.state"), app.ID, string(m)), &existing)
 	switch {
 	case err == nil:
@@ -105,7 +108,7 @@ func (tx *Tx) declarationFacts(ctx context.Context, supplierOrgID int64, app App
 	// The same person under another record (same email and date of birth),
 	// or the same learner number, funded by another supplier.
 	var elsewhere int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM declarations d2 JOIN practitioners p2 ON p2.id = d2.practitioner_id
+	if err := tx.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM declarations d2 JOIN practitioners p2 ON p2.id = d2.practitioner_id
 		JOIN applications a2 ON a2.id = d2.application_id, practitioners me
 		WHERE me.id = $1 AND d2.milestone = $2 AND d2.supplier_org_id <> $3 AND `+declarationLive("d2.state")+`
 		AND (d2.practitioner_id = me.id OR (me.email <> '' AND p2.email = me.email AND p2.date_of_birth = me.date_of_birth)
@@ -118,25 +121,25 @@ func (tx *Tx) declarationFacts(ctx context.Context, supplierOrgID int64, app App
 
 // declarationLive is the condition "the declaration is live", from the
 // domain's list.
-func declarationLive(col string) string { return statusIn(col, domain.LiveDeclarations) }
+func declarationLive(col string) string { return store.StatusIn(col, domain.LiveDeclarations) }
 
 // Declare records a supplier's declaration that a learner in scope reached
 // a milestone, once senco's records support it (domain.Declare). A learner
 // has one live declaration per milestone: a second request, or two at
 // once, get the first back with created false.
-func (tx *Tx) Declare(ctx context.Context, a domain.Actor, scope policy.Scope, appID int64, m domain.Milestone, on domain.Date) (d domain.Declaration, created bool, err error) {
+func Declare(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.Scope, appID int64, m domain.Milestone, on domain.Date) (d domain.Declaration, created bool, err error) {
 	if scope.Kind != policy.Org {
-		return d, false, ErrNotFound
+		return d, false, store.ErrNotFound
 	}
 	app, err := tx.ScopedApplication(ctx, scope, appID)
 	if err != nil {
 		return d, false, err
 	}
-	f, err := tx.declarationFacts(ctx, scope.OrgID, app, m, on)
+	f, err := declarationFacts(ctx, tx, scope.OrgID, app, m, on)
 	if err != nil {
 		return d, false, err
 	}
-	d, err = domain.Declare(scope.OrgID, m, on, f, tx.today())
+	d, err = domain.Declare(scope.OrgID, m, on, f, tx.Today())
 	if errors.Is(err, domain.ErrDeclared) {
 		return d, false, nil
 	}
@@ -145,70 +148,62 @@ func (tx *Tx) Declare(ctx context.Context, a domain.Actor, scope policy.Scope, a
 	}
 	// A savepoint, so that losing the race to the unique index leaves the
 	// transaction usable to read the winner (PostgreSQL aborts it otherwise).
-	if _, err := tx.tx.ExecContext(ctx, `SAVEPOINT declare`); err != nil {
+	if _, err := tx.Exec(ctx, `SAVEPOINT declare`); err != nil {
 		return d, false, fmt.Errorf("declare: %w", err)
 	}
-	d.ID, err = tx.insertID(ctx, `INSERT INTO declarations (application_id, practitioner_id, supplier_org_id, contract_id, programme_id, milestone,
+	d.ID, err = tx.InsertID(ctx, `INSERT INTO declarations (application_id, practitioner_id, supplier_org_id, contract_id, programme_id, milestone,
 		declared_on, state, amount_pence, evidence, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
 		d.ApplicationID, d.PractitionerID, d.SupplierOrgID, d.ContractID, d.ProgrammeID, string(d.Milestone), d.DeclaredOn, string(d.State),
-		int64(d.Amount), d.Evidence, a.Label, tx.now)
+		int64(d.Amount), d.Evidence, a.Label, tx.Now())
 	if err != nil {
-		if _, rerr := tx.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT declare`); rerr != nil {
+		if _, rerr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT declare`); rerr != nil {
 			return d, false, fmt.Errorf("declare: %w", rerr)
 		}
-		if isUniqueViolation(err) {
+		if store.IsUniqueViolation(err) {
 			var won domain.Declaration
-			err := scanDeclaration(tx.tx.QueryRowContext(ctx, `SELECT `+declarationColumns+declarationFrom+` WHERE d.application_id = $1 AND d.milestone = $2 AND `+
+			err := scanDeclaration(tx.Reader().QueryRowContext(ctx, `SELECT `+declarationColumns+declarationFrom+` WHERE d.application_id = $1 AND d.milestone = $2 AND `+
 				declarationLive("d.state"), appID, string(m)), &won)
-			return won, false, notFound(err, "declaration")
+			return won, false, store.NotFound(err, "declaration")
 		}
 		return d, false, fmt.Errorf("declare: %w", err)
 	}
-	d.CreatedAt, d.UpdatedAt = tx.now, tx.now
+	d.CreatedAt, d.UpdatedAt = tx.Now(), tx.Now()
 	return d, true, tx.Audit(ctx, a, "declare", "declaration", fmt.Sprint(d.ID), nil,
 		map[string]any{"application_id": d.ApplicationID, "milestone": d.Milestone, "declared_on": d.DeclaredOn, "amount_pence": d.Amount, "evidence": d.Evidence})
 }
 
 // VoidDeclaration voids a declaration in scope (domain.VoidDeclaration).
-func (tx *Tx) VoidDeclaration(ctx context.Context, a domain.Actor, scope policy.Scope, id int64, reason string) (domain.Declaration, error) {
-	d, err := tx.scopedDeclaration(ctx, scope, id)
+func VoidDeclaration(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.Scope, id int64, reason string) (domain.Declaration, error) {
+	d, err := Declaration(ctx, tx.Reader(), scope, id)
 	if err != nil {
 		return d, err
 	}
-	n, err := domain.VoidDeclaration(d, reason, tx.today())
+	n, err := domain.VoidDeclaration(d, reason, tx.Today())
 	if err != nil {
 		return d, err
 	}
-	res, err := tx.tx.ExecContext(ctx, `UPDATE declarations SET state = $3, voided_on = $4, void_reason = $5, updated_at = $6 WHERE id = $1 AND state = $2`,
-		d.ID, string(d.State), string(n.State), n.VoidedOn, n.VoidReason, tx.now)
+	res, err := tx.Exec(ctx, `UPDATE declarations SET state = $3, voided_on = $4, void_reason = $5, updated_at = $6 WHERE id = $1 AND state = $2`,
+		d.ID, string(d.State), string(n.State), n.VoidedOn, n.VoidReason, tx.Now())
 	if err != nil {
 		return d, fmt.Errorf("void declaration: %w", err)
 	}
 	if k, _ := res.RowsAffected(); k == 0 {
-		return d, fmt.Errorf("%w: %w", domain.ErrDeclarationChanged, ErrConflict)
+		return d, fmt.Errorf("%w: %w", domain.ErrDeclarationChanged, store.ErrConflict)
 	}
-	n.UpdatedAt = tx.now
+	n.UpdatedAt = tx.Now()
 	return n, tx.Audit(ctx, a, "void", "declaration", fmt.Sprint(d.ID), map[string]any{"state": d.State}, map[string]any{"state": n.State, "reason": n.VoidReason})
 }
 
-func (tx *Tx) scopedDeclaration(ctx context.Context, scope policy.Scope, id int64) (domain.Declaration, error) {
-	return declaration(ctx, tx.tx, scope, id)
-}
-
 // Declaration returns one declaration in scope.
-func (db *DB) Declaration(ctx context.Context, scope policy.Scope, id int64) (domain.Declaration, error) {
-	return declaration(ctx, db.read, scope, id)
-}
-
-func declaration(ctx context.Context, q querier, scope policy.Scope, id int64) (domain.Declaration, error) {
+func Declaration(ctx context.Context, q store.Querier, scope policy.Scope, id int64) (domain.Declaration, error) {
 	var d domain.Declaration
-	var a args
+	var a store.Args
 	where, ok := moneyScope(&a, scope, "d.supplier_org_id")
 	if !ok {
-		return d, ErrNotFound
+		return d, store.ErrNotFound
 	}
-	err := scanDeclaration(q.QueryRowContext(ctx, `SELECT `+declarationColumns+declarationFrom+` WHERE `+where+` AND d.id = `+a.add(id), a...), &d)
-	return d, notFound(err, "declaration")
+	err := scanDeclaration(q.QueryRowContext(ctx, `SELECT `+declarationColumns+declarationFrom+` WHERE `+where+` AND d.id = `+a.Add(id), a...), &d)
+	return d, store.NotFound(err, "declaration")
 }
 
 // DeclarationFilter narrows a list of declarations.
@@ -229,42 +224,32 @@ type DeclarationPage struct {
 
 // Declarations lists declarations in scope, newest first, or in order of
 // change for a sync (UpdatedSince).
-func (db *DB) Declarations(ctx context.Context, scope policy.Scope, f DeclarationFilter) (DeclarationPage, error) {
-	return declarations(ctx, db.read, scope, f)
-}
-
-// Declarations lists declarations as DB.Declarations, inside the
-// transaction.
-func (tx *Tx) Declarations(ctx context.Context, scope policy.Scope, f DeclarationFilter) (DeclarationPage, error) {
-	return declarations(ctx, tx.tx, scope, f)
-}
-
-func declarations(ctx context.Context, q querier, scope policy.Scope, f DeclarationFilter) (DeclarationPage, error) {
+func Declarations(ctx context.Context, q store.Querier, scope policy.Scope, f DeclarationFilter) (DeclarationPage, error) {
 	var page DeclarationPage
-	var a args
+	var a store.Args
 	where, ok := moneyScope(&a, scope, "d.supplier_org_id")
 	if !ok {
 		return page, nil
 	}
 	if f.ApplicationID != 0 {
-		where += " AND d.application_id = " + a.add(f.ApplicationID)
+		where += " AND d.application_id = " + a.Add(f.ApplicationID)
 	}
 	if f.State != "" {
-		where += " AND d.state = " + a.add(string(f.State))
+		where += " AND d.state = " + a.Add(string(f.State))
 	}
 	if f.Milestone != "" {
-		where += " AND d.milestone = " + a.add(string(f.Milestone))
+		where += " AND d.milestone = " + a.Add(string(f.Milestone))
 	}
 	order := "d.declared_on DESC, d.id DESC"
 	if !f.UpdatedSince.IsZero() {
-		where += " AND d.updated_at >= " + a.add(f.UpdatedSince.UTC())
+		where += " AND d.updated_at >= " + a.Add(f.UpdatedSince.UTC())
 		order = "d.updated_at, d.id"
 	}
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM declarations d WHERE `+where, a...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count declarations: %w", err)
 	}
 	var err error
-	page.Declarations, err = collect(ctx, q, "list declarations", scanDeclaration,
-		`SELECT `+declarationColumns+declarationFrom+` WHERE `+where+` ORDER BY `+order+pageClause(&a, f.Page, f.PageSize), a...)
+	page.Declarations, err = store.Collect(ctx, q, "list declarations", scanDeclaration,
+		`SELECT `+declarationColumns+declarationFrom+` WHERE `+where+` ORDER BY `+order+store.PageClause(&a, f.Page, f.PageSize), a...)
 	return page, err
 }

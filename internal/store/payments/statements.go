@@ -1,4 +1,4 @@
-package store
+package payments
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"senco/internal/domain"
 	"senco/internal/policy"
+	"senco/internal/store"
 )
 
 var statementColumns = `st.id, st.supplier_org_id, st.programme_id, st.month, st.deadline, st.state, st.payment_reference, st.paid_on,
@@ -18,10 +19,10 @@ var statementColumns = `st.id, st.supplier_org_id, st.programme_id, st.month, st
 
 const statementFrom = ` FROM statements st JOIN organisations o ON o.id = st.supplier_org_id JOIN programmes p ON p.id = st.programme_id`
 
-func scanStatement(sc scanner, s *domain.Statement) error {
+func scanStatement(sc store.Scanner, s *domain.Statement) error {
 	var month string
 	if err := sc.Scan(&s.ID, &s.SupplierOrgID, &s.ProgrammeID, &month, &s.Deadline, &s.State, &s.PaymentReference, &s.PaidOn,
-		&s.AuthorisedBy, nullTime{&s.CreatedAt}, nullTime{&s.UpdatedAt}, &s.SupplierName, &s.ProgrammeName, &s.Total, &s.Lines); err != nil {
+		&s.AuthorisedBy, store.NullTime(&s.CreatedAt), store.NullTime(&s.UpdatedAt), &s.SupplierName, &s.ProgrammeName, &s.Total, &s.Lines); err != nil {
 		return err
 	}
 	m, err := domain.ParseMonth(month)
@@ -42,21 +43,21 @@ type StatementRun struct {
 // statements whose deadline has passed. It runs in the caller's
 // transaction, so a run that fails or is killed leaves no half-made
 // statement.
-func (tx *Tx) GenerateStatements(ctx context.Context, a domain.Actor, m domain.Month) (StatementRun, error) {
+func GenerateStatements(ctx context.Context, tx *store.Tx, a domain.Actor, m domain.Month) (StatementRun, error) {
 	var run StatementRun
-	if domain.MonthOf(tx.today()).Before(m) {
+	if domain.MonthOf(tx.Today()).Before(m) {
 		return run, domain.Refuse("month", "Statements can be made for this month or earlier, not for %s", m.Long())
 	}
 	type key struct{ supplier, programme int64 }
 	cands := map[key][]domain.LineCandidate{}
 	var order []key
 	has := func(kind domain.LineKind) string {
-		return `EXISTS (SELECT 1 FROM statement_lines l WHERE l.declaration_id = d.id AND ` + statusIs("l.kind", kind) + `)`
+		return `EXISTS (SELECT 1 FROM statement_lines l WHERE l.declaration_id = d.id AND ` + store.StatusIs("l.kind", kind) + `)`
 	}
-	all, err := collect(ctx, tx.tx, "statement candidates", func(sc scanner, c *domain.LineCandidate) error {
+	all, err := store.Collect(ctx, tx.Reader(), "statement candidates", func(sc store.Scanner, c *domain.LineCandidate) error {
 		return sc.Scan(append(declarationDest(&c.Declaration), &c.Paid, &c.Reversed, &c.ClawedBack)...)
 	}, `SELECT `+declarationColumns+`, `+has(domain.LinePayment)+`, `+has(domain.LineReversal)+`, `+has(domain.LineClawback)+declarationFrom+`
-		WHERE `+statusIn("d.state", []domain.DeclarationState{domain.DeclarationEligible, domain.DeclarationVoided, domain.DeclarationAwaitingClawback})+`
+		WHERE `+store.StatusIn("d.state", []domain.DeclarationState{domain.DeclarationEligible, domain.DeclarationVoided, domain.DeclarationAwaitingClawback})+`
 		ORDER BY d.supplier_org_id, d.programme_id, d.declared_on, d.id`)
 	if err != nil {
 		return run, err
@@ -73,23 +74,23 @@ func (tx *Tx) GenerateStatements(ctx context.Context, a domain.Actor, m domain.M
 		if len(lines) == 0 {
 			continue
 		}
-		id, err := tx.openStatement(ctx, k.supplier, k.programme, m)
+		id, err := openStatement(ctx, tx, k.supplier, k.programme, m)
 		if err != nil {
 			return run, err
 		}
 		for _, l := range lines {
-			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO statement_lines (statement_id, declaration_id, kind, amount_pence, created_at) VALUES ($1, $2, $3, $4, $5)`,
-				id, l.DeclarationID, string(l.Kind), int64(l.Amount), tx.now); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO statement_lines (statement_id, declaration_id, kind, amount_pence, created_at) VALUES ($1, $2, $3, $4, $5)`,
+				id, l.DeclarationID, string(l.Kind), int64(l.Amount), tx.Now()); err != nil {
 				return run, fmt.Errorf("statement line: %w", err)
 			}
 		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE statements SET updated_at = $2 WHERE id = $1`, id, tx.now); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE statements SET updated_at = $2 WHERE id = $1`, id, tx.Now()); err != nil {
 			return run, fmt.Errorf("statement: %w", err)
 		}
 		run.Statements++
 		run.Lines += len(lines)
 	}
-	closed, err := tx.closeStatements(ctx)
+	closed, err := closeStatements(ctx, tx)
 	if err != nil {
 		return run, err
 	}
@@ -99,11 +100,11 @@ func (tx *Tx) GenerateStatements(ctx context.Context, a domain.Actor, m domain.M
 
 // openStatement returns the statement new lines of month m go on for a
 // supplier and programme (domain.OpenStatementFor), making it if need be.
-func (tx *Tx) openStatement(ctx context.Context, supplier, programme int64, m domain.Month) (int64, error) {
+func openStatement(ctx context.Context, tx *store.Tx, supplier, programme int64, m domain.Month) (int64, error) {
 	for {
 		var id int64
 		var state domain.StatementState
-		err := tx.tx.QueryRowContext(ctx, `SELECT id, state FROM statements WHERE supplier_org_id = $1 AND programme_id = $2 AND month = $3`,
+		err := tx.Reader().QueryRowContext(ctx, `SELECT id, state FROM statements WHERE supplier_org_id = $1 AND programme_id = $2 AND month = $3`,
 			supplier, programme, m.String()).Scan(&id, &state)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return 0, fmt.Errorf("statement: %w", err)
@@ -116,25 +117,25 @@ func (tx *Tx) openStatement(ctx context.Context, supplier, programme int64, m do
 		if id != 0 {
 			return id, nil
 		}
-		return tx.insertID(ctx, `INSERT INTO statements (supplier_org_id, programme_id, month, deadline, state, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $6)`, supplier, programme, m.String(), domain.StatementDeadline(m), string(domain.StatementOpen), tx.now)
+		return tx.InsertID(ctx, `INSERT INTO statements (supplier_org_id, programme_id, month, deadline, state, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6)`, supplier, programme, m.String(), domain.StatementDeadline(m), string(domain.StatementOpen), tx.Now())
 	}
 }
 
 // closeStatements makes payable every open statement past its deadline,
 // with its declarations.
-func (tx *Tx) closeStatements(ctx context.Context) (int, error) {
-	open, err := collect(ctx, tx.tx, "open statements", scanStatement, `SELECT `+statementColumns+statementFrom+` WHERE `+statusIs("st.state", domain.StatementOpen)+` ORDER BY st.id`)
+func closeStatements(ctx context.Context, tx *store.Tx) (int, error) {
+	open, err := store.Collect(ctx, tx.Reader(), "open statements", scanStatement, `SELECT `+statementColumns+statementFrom+` WHERE `+store.StatusIs("st.state", domain.StatementOpen)+` ORDER BY st.id`)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, s := range open {
-		next, err := domain.CloseStatement(s, tx.today())
+		next, err := domain.CloseStatement(s, tx.Today())
 		if err != nil {
 			continue // still open for declarations
 		}
-		if err := tx.moveStatement(ctx, s, next); err != nil {
+		if err := moveStatement(ctx, tx, s, next); err != nil {
 			return n, err
 		}
 		n++
@@ -144,21 +145,21 @@ func (tx *Tx) closeStatements(ctx context.Context) (int, error) {
 
 // moveStatement persists a statement's new state and moves its
 // declarations with it (domain.DeclarationAfter).
-func (tx *Tx) moveStatement(ctx context.Context, old, s domain.Statement) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE statements SET state = $3, authorised_by = $4, payment_reference = $5, paid_on = $6, updated_at = $7
-		WHERE id = $1 AND state = $2`, s.ID, string(old.State), string(s.State), s.AuthorisedBy, s.PaymentReference, s.PaidOn, tx.now)
+func moveStatement(ctx context.Context, tx *store.Tx, old, s domain.Statement) error {
+	res, err := tx.Exec(ctx, `UPDATE statements SET state = $3, authorised_by = $4, payment_reference = $5, paid_on = $6, updated_at = $7
+		WHERE id = $1 AND state = $2`, s.ID, string(old.State), string(s.State), s.AuthorisedBy, s.PaymentReference, s.PaidOn, tx.Now())
 	if err != nil {
 		return fmt.Errorf("statement: %w", err)
 	}
 	if k, _ := res.RowsAffected(); k == 0 {
-		return fmt.Errorf("%w: %w", domain.ErrStatementChanged, ErrConflict)
+		return fmt.Errorf("%w: %w", domain.ErrStatementChanged, store.ErrConflict)
 	}
 	type moved struct {
 		id    int64
 		state domain.DeclarationState
 		kind  domain.LineKind
 	}
-	ms, err := collect(ctx, tx.tx, "statement declarations", func(sc scanner, m *moved) error { return sc.Scan(&m.id, &m.state, &m.kind) },
+	ms, err := store.Collect(ctx, tx.Reader(), "statement declarations", func(sc store.Scanner, m *moved) error { return sc.Scan(&m.id, &m.state, &m.kind) },
 		`SELECT d.id, d.state, l.kind FROM statement_lines l JOIN declarations d ON d.id = l.declaration_id WHERE l.statement_id = $1`, s.ID)
 	if err != nil {
 		return err
@@ -168,7 +169,7 @@ func (tx *Tx) moveStatement(ctx context.Context, old, s domain.Statement) error 
 		if to == m.state {
 			continue
 		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE declarations SET state = $2, updated_at = $3 WHERE id = $1`, m.id, string(to), tx.now); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE declarations SET state = $2, updated_at = $3 WHERE id = $1`, m.id, string(to), tx.Now()); err != nil {
 			return fmt.Errorf("declaration: %w", err)
 		}
 	}
@@ -177,8 +178,8 @@ func (tx *Tx) moveStatement(ctx context.Context, old, s domain.Statement) error 
 
 // AuthoriseStatement records the programme team's approval of a payable
 // statement.
-func (tx *Tx) AuthoriseStatement(ctx context.Context, a domain.Actor, id int64) (domain.Statement, error) {
-	s, err := tx.statement(ctx, policy.Scope{Kind: policy.National}, id)
+func AuthoriseStatement(ctx context.Context, tx *store.Tx, a domain.Actor, id int64) (domain.Statement, error) {
+	s, err := Statement(ctx, tx.Reader(), policy.Scope{Kind: policy.National}, id)
 	if err != nil {
 		return s, err
 	}
@@ -186,47 +187,39 @@ func (tx *Tx) AuthoriseStatement(ctx context.Context, a domain.Actor, id int64) 
 	if err != nil {
 		return s, err
 	}
-	if err := tx.moveStatement(ctx, s, n); err != nil {
+	if err := moveStatement(ctx, tx, s, n); err != nil {
 		return s, err
 	}
 	return n, tx.Audit(ctx, a, "authorise", "statement", fmt.Sprint(id), map[string]any{"state": s.State}, map[string]any{"state": n.State, "total_pence": n.Total})
 }
 
 // PayStatement records that an authorised statement was paid.
-func (tx *Tx) PayStatement(ctx context.Context, a domain.Actor, id int64, reference string, on domain.Date) (domain.Statement, error) {
-	s, err := tx.statement(ctx, policy.Scope{Kind: policy.National}, id)
+func PayStatement(ctx context.Context, tx *store.Tx, a domain.Actor, id int64, reference string, on domain.Date) (domain.Statement, error) {
+	s, err := Statement(ctx, tx.Reader(), policy.Scope{Kind: policy.National}, id)
 	if err != nil {
 		return s, err
 	}
-	n, err := domain.PayStatement(s, reference, on, tx.today())
+	n, err := domain.PayStatement(s, reference, on, tx.Today())
 	if err != nil {
 		return s, err
 	}
-	if err := tx.moveStatement(ctx, s, n); err != nil {
+	if err := moveStatement(ctx, tx, s, n); err != nil {
 		return s, err
 	}
 	return n, tx.Audit(ctx, a, "pay", "statement", fmt.Sprint(id), map[string]any{"state": s.State},
 		map[string]any{"state": n.State, "payment_reference": n.PaymentReference, "paid_on": n.PaidOn, "total_pence": n.Total})
 }
 
-func (tx *Tx) statement(ctx context.Context, scope policy.Scope, id int64) (domain.Statement, error) {
-	return statement(ctx, tx.tx, scope, id)
-}
-
 // Statement returns one statement in scope.
-func (db *DB) Statement(ctx context.Context, scope policy.Scope, id int64) (domain.Statement, error) {
-	return statement(ctx, db.read, scope, id)
-}
-
-func statement(ctx context.Context, q querier, scope policy.Scope, id int64) (domain.Statement, error) {
+func Statement(ctx context.Context, q store.Querier, scope policy.Scope, id int64) (domain.Statement, error) {
 	var s domain.Statement
-	var a args
+	var a store.Args
 	where, ok := moneyScope(&a, scope, "st.supplier_org_id")
 	if !ok {
-		return s, ErrNotFound
+		return s, store.ErrNotFound
 	}
-	err := scanStatement(q.QueryRowContext(ctx, `SELECT `+statementColumns+statementFrom+` WHERE `+where+` AND st.id = `+a.add(id), a...), &s)
-	return s, notFound(err, "statement")
+	err := scanStatement(q.QueryRowContext(ctx, `SELECT `+statementColumns+statementFrom+` WHERE `+where+` AND st.id = `+a.Add(id), a...), &s)
+	return s, store.NotFound(err, "statement")
 }
 
 // StatementFilter narrows a list of statements.
@@ -237,40 +230,31 @@ type StatementFilter struct {
 }
 
 // Statements lists statements in scope, newest month first.
-func (db *DB) Statements(ctx context.Context, scope policy.Scope, f StatementFilter) ([]domain.Statement, error) {
-	return statements(ctx, db.read, scope, f)
-}
-
-// Statements lists statements as DB.Statements, inside the transaction.
-func (tx *Tx) Statements(ctx context.Context, scope policy.Scope, f StatementFilter) ([]domain.Statement, error) {
-	return statements(ctx, tx.tx, scope, f)
-}
-
-func statements(ctx context.Context, q rowsQuerier, scope policy.Scope, f StatementFilter) ([]domain.Statement, error) {
-	var a args
+func Statements(ctx context.Context, q store.Querier, scope policy.Scope, f StatementFilter) ([]domain.Statement, error) {
+	var a store.Args
 	where, ok := moneyScope(&a, scope, "st.supplier_org_id")
 	if !ok {
 		return nil, nil
 	}
 	if f.SupplierOrgID != 0 {
-		where += " AND st.supplier_org_id = " + a.add(f.SupplierOrgID)
+		where += " AND st.supplier_org_id = " + a.Add(f.SupplierOrgID)
 	}
 	if f.State != "" {
-		where += " AND st.state = " + a.add(string(f.State))
+		where += " AND st.state = " + a.Add(string(f.State))
 	}
 	order := "st.month DESC, o.name, st.id"
 	if !f.UpdatedSince.IsZero() {
-		where += " AND st.updated_at >= " + a.add(f.UpdatedSince.UTC())
+		where += " AND st.updated_at >= " + a.Add(f.UpdatedSince.UTC())
 		order = "st.updated_at, st.id"
 	}
-	return collect(ctx, q, "list statements", scanStatement, `SELECT `+statementColumns+statementFrom+` WHERE `+where+` ORDER BY `+order, a...)
+	return store.Collect(ctx, q, "list statements", scanStatement, `SELECT `+statementColumns+statementFrom+` WHERE `+where+` ORDER BY `+order, a...)
 }
 
 // StatementLines lists a statement's lines; the caller has loaded the
 // statement in scope.
-func (db *DB) StatementLines(ctx context.Context, id int64) ([]domain.StatementLine, error) {
-	return collect(ctx, db.read, "statement lines", func(sc scanner, l *domain.StatementLine) error {
-		return sc.Scan(&l.ID, &l.StatementID, &l.DeclarationID, &l.Kind, &l.Amount, nullTime{&l.CreatedAt}, &l.Milestone, &l.DeclaredOn, &l.LearnerName, &l.ULN)
+func StatementLines(ctx context.Context, q store.Querier, id int64) ([]domain.StatementLine, error) {
+	return store.Collect(ctx, q, "statement lines", func(sc store.Scanner, l *domain.StatementLine) error {
+		return sc.Scan(&l.ID, &l.StatementID, &l.DeclarationID, &l.Kind, &l.Amount, store.NullTime(&l.CreatedAt), &l.Milestone, &l.DeclaredOn, &l.LearnerName, &l.ULN)
 	}, `SELECT l.id, l.statement_id, l.declaration_id, l.kind, l.amount_pence, l.created_at, d.milestone, d.declared_on,
 		p.given_name || ' ' || p.family_name, ap.uln
 		FROM statement_lines l JOIN declarations d ON d.id = l.declaration_id JOIN practitioners p ON p.id = d.practitioner_id

@@ -1,4 +1,4 @@
-package store
+package payments
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"senco/internal/domain"
 	"senco/internal/policy"
+	"senco/internal/store"
 )
 
 // Backfill: the store loads the register for domain.MakeClaim, persists
@@ -17,14 +18,14 @@ import (
 
 // claimScope limits claims (aliased bc) to a scope: the programme team all,
 // a supplier those of its learners, a setting its own.
-func claimScope(a *args, scope policy.Scope) (string, bool) {
+func claimScope(a *store.Args, scope policy.Scope) (string, bool) {
 	switch scope.Kind {
 	case policy.National:
 		return "1=1", true
 	case policy.Org:
-		return "bc.supplier_org_id = " + a.add(scope.OrgID), true
+		return "bc.supplier_org_id = " + a.Add(scope.OrgID), true
 	case policy.Setting:
-		return "bc.setting_urn = " + a.add(scope.SettingURN), true
+		return "bc.setting_urn = " + a.Add(scope.SettingURN), true
 	}
 	return "", false
 }
@@ -36,17 +37,17 @@ const claimColumns = `bc.id, bc.setting_urn, bc.application_id, bc.programme_id,
 const claimFrom = ` FROM backfill_claims bc JOIN applications ap ON ap.id = bc.application_id JOIN practitioners p ON p.id = ap.practitioner_id
 	JOIN settings s ON s.urn = bc.setting_urn`
 
-func scanClaim(sc scanner, c *domain.Claim) error {
+func scanClaim(sc store.Scanner, c *domain.Claim) error {
 	return sc.Scan(&c.ID, &c.SettingURN, &c.ApplicationID, &c.ProgrammeID, &c.SupplierOrgID, &c.State, &c.Rate, &c.Minutes,
-		&c.Amount, &c.Reason, &c.BatchID, &c.PaymentRef, &c.SubmittedOn, nullTime{&c.CreatedAt}, nullTime{&c.UpdatedAt},
+		&c.Amount, &c.Reason, &c.BatchID, &c.PaymentRef, &c.SubmittedOn, store.NullTime(&c.CreatedAt), store.NullTime(&c.UpdatedAt),
 		&c.LearnerName, &c.SettingName)
 }
 
 // AcceptConditions records that a setting accepted the programme's grant
 // conditions; accepting again changes nothing.
-func (tx *Tx) AcceptConditions(ctx context.Context, a domain.Actor, settingURN string, programmeID int64) error {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO backfill_conditions (setting_urn, programme_id, accepted_by, accepted_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (setting_urn, programme_id) DO NOTHING`, settingURN, programmeID, a.Label, tx.now)
+func AcceptConditions(ctx context.Context, tx *store.Tx, a domain.Actor, settingURN string, programmeID int64) error {
+	res, err := tx.Exec(ctx, `INSERT INTO backfill_conditions (setting_urn, programme_id, accepted_by, accepted_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (setting_urn, programme_id) DO NOTHING`, settingURN, programmeID, a.Label, tx.Now())
 	if err != nil {
 		return fmt.Errorf("accept conditions: %w", err)
 	}
@@ -57,16 +58,16 @@ func (tx *Tx) AcceptConditions(ctx context.Context, a domain.Actor, settingURN s
 }
 
 // claimFacts loads what domain.MakeClaim needs for a learner.
-func claimFacts(ctx context.Context, q querier, app Application) (domain.ClaimFacts, error) {
+func claimFacts(ctx context.Context, q store.Querier, app store.Application) (domain.ClaimFacts, error) {
 	f := domain.ClaimFacts{App: app}
 	err := q.QueryRowContext(ctx, `SELECT COALESCE(la.region_code, '') FROM settings s LEFT JOIN local_authorities la ON la.code = s.la_code WHERE s.urn = $1`,
 		app.SettingURN).Scan(&f.Region)
 	if err != nil {
-		return f, notFound(err, "setting")
+		return f, store.NotFound(err, "setting")
 	}
-	p, err := scanProgramme(q.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes p WHERE p.id = $1`, app.ProgrammeID))
+	p, err := store.ProgrammeIn(ctx, q, app.ProgrammeID)
 	if err != nil {
-		return f, notFound(err, "programme")
+		return f, err
 	}
 	f.Rules = p.Rules.Backfill
 	var n int
@@ -75,7 +76,7 @@ func claimFacts(ctx context.Context, q querier, app Application) (domain.ClaimFa
 	}
 	f.Conditions = n > 0
 	// Every session the learner was marked for, on whichever cohort.
-	f.Sessions, err = collect(ctx, q, "claim facts", func(sc scanner, s *domain.SessionAttended) error {
+	f.Sessions, err = store.Collect(ctx, q, "claim facts", func(sc store.Scanner, s *domain.SessionAttended) error {
 		return sc.Scan(&s.SessionID, &s.Date, &s.Minutes, &s.Mark, &s.Claimed)
 	}, `SELECT st.id, st.held_on, st.minutes, at.mark,
 		EXISTS (SELECT 1 FROM backfill_claim_lines l WHERE l.application_id = at.application_id AND l.session_id = st.id AND l.released_at IS NULL)
@@ -89,7 +90,7 @@ func claimFacts(ctx context.Context, q querier, app Application) (domain.ClaimFa
 	}
 	err = q.QueryRowContext(ctx, `SELECT ch.supplier_org_id FROM cohorts ch WHERE ch.id = COALESCE($2,
 		(SELECT st.cohort_id FROM attendance at JOIN sessions_taught st ON st.id = at.session_id WHERE at.application_id = $1 ORDER BY st.held_on DESC LIMIT 1))`,
-		app.ID, nullID(app.CohortID)).Scan(&f.SupplierOrgID)
+		app.ID, store.NullID(app.CohortID)).Scan(&f.SupplierOrgID)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return f, fmt.Errorf("claim facts: %w", err)
 	}
@@ -98,40 +99,22 @@ func claimFacts(ctx context.Context, q querier, app Application) (domain.ClaimFa
 
 // ClaimForm is what a setting's claim form for one learner shows.
 type ClaimForm struct {
-	App       Application
+	App       store.Application
 	Facts     domain.ClaimFacts
 	Claimable []domain.SessionAttended
 }
 
-// ClaimForm loads a learner of the setting in scope and their claimable
-// sessions on date today.
-func (db *DB) ClaimForm(ctx context.Context, scope policy.Scope, appID int64) (ClaimForm, error) {
-	var cf ClaimForm
+// LoadClaimForm loads a learner of the setting in scope and the sessions
+// they may claim cover for today.
+func LoadClaimForm(ctx context.Context, q store.Querier, scope policy.Scope, appID int64, today domain.Date) (ClaimForm, error) {
 	if scope.Kind != policy.Setting {
-		return cf, ErrNotFound
+		return ClaimForm{}, store.ErrNotFound
 	}
-	app, err := db.Application(ctx, scope, appID)
-	if err != nil {
-		return cf, err
-	}
-	return claimForm(ctx, db.read, app, domain.DateOf(db.Now()))
-}
-
-// ClaimForm is DB.ClaimForm inside the transaction.
-func (tx *Tx) ClaimForm(ctx context.Context, scope policy.Scope, appID int64) (ClaimForm, error) {
-	if scope.Kind != policy.Setting {
-		return ClaimForm{}, ErrNotFound
-	}
-	app, err := tx.ScopedApplication(ctx, scope, appID)
+	app, err := store.ApplicationIn(ctx, q, scope, appID)
 	if err != nil {
 		return ClaimForm{}, err
 	}
-	return claimForm(ctx, tx.tx, app, tx.today())
-}
-
-func claimForm(ctx context.Context, q querier, app Application, today domain.Date) (ClaimForm, error) {
 	cf := ClaimForm{App: app}
-	var err error
 	if cf.Facts, err = claimFacts(ctx, q, app); err != nil {
 		return cf, err
 	}
@@ -142,74 +125,70 @@ func claimForm(ctx context.Context, q querier, app Application, today domain.Dat
 // SubmitClaim records a setting's claim for cover of the sessions chosen
 // (domain.MakeClaim). Two claims racing for one session: the second is
 // refused by the index as already claimed.
-func (tx *Tx) SubmitClaim(ctx context.Context, a domain.Actor, scope policy.Scope, appID int64, sessionIDs []int64) (domain.Claim, error) {
+func SubmitClaim(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.Scope, appID int64, sessionIDs []int64) (domain.Claim, error) {
 	if scope.Kind != policy.Setting {
-		return domain.Claim{}, ErrNotFound
+		return domain.Claim{}, store.ErrNotFound
 	}
 	app, err := tx.ScopedApplication(ctx, scope, appID)
 	if err != nil {
 		return domain.Claim{}, err
 	}
-	f, err := claimFacts(ctx, tx.tx, app)
+	f, err := claimFacts(ctx, tx.Reader(), app)
 	if err != nil {
 		return domain.Claim{}, err
 	}
-	c, err := domain.MakeClaim(scope.SettingURN, sessionIDs, f, tx.today())
+	c, err := domain.MakeClaim(scope.SettingURN, sessionIDs, f, tx.Today())
 	if err != nil {
 		return c, err
 	}
-	c.ID, err = tx.insertID(ctx, `INSERT INTO backfill_claims (setting_urn, application_id, programme_id, supplier_org_id, state, rate_pence, minutes,
+	c.ID, err = tx.InsertID(ctx, `INSERT INTO backfill_claims (setting_urn, application_id, programme_id, supplier_org_id, state, rate_pence, minutes,
 		amount_pence, submitted_on, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
-		c.SettingURN, c.ApplicationID, c.ProgrammeID, c.SupplierOrgID, string(c.State), int64(c.Rate), c.Minutes, int64(c.Amount), c.SubmittedOn, a.Label, tx.now)
+		c.SettingURN, c.ApplicationID, c.ProgrammeID, c.SupplierOrgID, string(c.State), int64(c.Rate), c.Minutes, int64(c.Amount), c.SubmittedOn, a.Label, tx.Now())
 	if err != nil {
 		return c, fmt.Errorf("submit claim: %w", err)
 	}
 	for _, l := range c.Lines {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO backfill_claim_lines (claim_id, application_id, session_id, minutes) VALUES ($1, $2, $3, $4)`,
+		if _, err := tx.Exec(ctx, `INSERT INTO backfill_claim_lines (claim_id, application_id, session_id, minutes) VALUES ($1, $2, $3, $4)`,
 			c.ID, c.ApplicationID, l.SessionID, l.Minutes); err != nil {
-			if isUniqueViolation(err) {
-				return c, fmt.Errorf("%w: %w", domain.ErrClaimedMeanwhile, ErrConflict)
+			if store.IsUniqueViolation(err) {
+				return c, fmt.Errorf("%w: %w", domain.ErrClaimedMeanwhile, store.ErrConflict)
 			}
 			return c, fmt.Errorf("claim line: %w", err)
 		}
 	}
-	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+	c.CreatedAt, c.UpdatedAt = tx.Now(), tx.Now()
 	return c, tx.Audit(ctx, a, "claim", "backfill_claim", fmt.Sprint(c.ID), nil,
 		map[string]any{"application_id": c.ApplicationID, "minutes": c.Minutes, "amount_pence": c.Amount, "sessions": sessionIDs})
 }
 
-func (tx *Tx) scopedClaim(ctx context.Context, scope policy.Scope, id int64) (domain.Claim, error) {
-	return claim(ctx, tx.tx, scope, id)
-}
-
-func claim(ctx context.Context, q querier, scope policy.Scope, id int64) (domain.Claim, error) {
+func claim(ctx context.Context, q store.Querier, scope policy.Scope, id int64) (domain.Claim, error) {
 	var c domain.Claim
-	var a args
+	var a store.Args
 	where, ok := claimScope(&a, scope)
 	if !ok {
-		return c, ErrNotFound
+		return c, store.ErrNotFound
 	}
-	err := scanClaim(q.QueryRowContext(ctx, `SELECT `+claimColumns+claimFrom+` WHERE `+where+` AND bc.id = `+a.add(id), a...), &c)
-	return c, notFound(err, "claim")
+	err := scanClaim(q.QueryRowContext(ctx, `SELECT `+claimColumns+claimFrom+` WHERE `+where+` AND bc.id = `+a.Add(id), a...), &c)
+	return c, store.NotFound(err, "claim")
 }
 
 // saveClaim persists a claim's decided state, if it is still in the state
 // decided on, releasing its sessions when it no longer holds them.
-func (tx *Tx) saveClaim(ctx context.Context, a domain.Actor, old, c domain.Claim, action string) error {
+func saveClaim(ctx context.Context, tx *store.Tx, a domain.Actor, old, c domain.Claim, action string) error {
 	var batch any
 	if c.BatchID != 0 {
 		batch = c.BatchID
 	}
-	res, err := tx.tx.ExecContext(ctx, `UPDATE backfill_claims SET state = $3, reason = $4, batch_id = $5, payment_ref = $6, updated_at = $7
-		WHERE id = $1 AND state = $2`, c.ID, string(old.State), string(c.State), c.Reason, batch, c.PaymentRef, tx.now)
+	res, err := tx.Exec(ctx, `UPDATE backfill_claims SET state = $3, reason = $4, batch_id = $5, payment_ref = $6, updated_at = $7
+		WHERE id = $1 AND state = $2`, c.ID, string(old.State), string(c.State), c.Reason, batch, c.PaymentRef, tx.Now())
 	if err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("%w: %w", domain.ErrClaimChanged, ErrConflict)
+		return fmt.Errorf("%w: %w", domain.ErrClaimChanged, store.ErrConflict)
 	}
 	if !c.State.In(domain.LiveClaims) {
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE backfill_claim_lines SET released_at = $2 WHERE claim_id = $1 AND released_at IS NULL`, c.ID, tx.now); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE backfill_claim_lines SET released_at = $2 WHERE claim_id = $1 AND released_at IS NULL`, c.ID, tx.Now()); err != nil {
 			return fmt.Errorf("%s: %w", action, err)
 		}
 	}
@@ -218,25 +197,25 @@ func (tx *Tx) saveClaim(ctx context.Context, a domain.Actor, old, c domain.Claim
 }
 
 // VerifyClaim is the supplier's check of a claim of one of its learners.
-func (tx *Tx) VerifyClaim(ctx context.Context, a domain.Actor, scope policy.Scope, id int64, ok bool, reason string) (domain.Claim, error) {
+func VerifyClaim(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.Scope, id int64, ok bool, reason string) (domain.Claim, error) {
 	if scope.Kind != policy.Org {
-		return domain.Claim{}, ErrNotFound
+		return domain.Claim{}, store.ErrNotFound
 	}
-	return tx.decideClaim(ctx, a, scope, id, "verify", func(c domain.Claim) (domain.Claim, error) { return domain.VerifyClaim(c, ok, reason) })
+	return decideClaim(ctx, tx, a, scope, id, "verify", func(c domain.Claim) (domain.Claim, error) { return domain.VerifyClaim(c, ok, reason) })
 }
 
 // ApproveClaim is the programme team's decision on a claim.
-func (tx *Tx) ApproveClaim(ctx context.Context, a domain.Actor, id int64, ok bool, reason string) (domain.Claim, error) {
-	return tx.decideClaim(ctx, a, policy.Scope{Kind: policy.National}, id, "approve", func(c domain.Claim) (domain.Claim, error) { return domain.ApproveClaim(c, ok, reason) })
+func ApproveClaim(ctx context.Context, tx *store.Tx, a domain.Actor, id int64, ok bool, reason string) (domain.Claim, error) {
+	return decideClaim(ctx, tx, a, policy.Scope{Kind: policy.National}, id, "approve", func(c domain.Claim) (domain.Claim, error) { return domain.ApproveClaim(c, ok, reason) })
 }
 
 // ClawBackClaim records that a paid claim was found wrong.
-func (tx *Tx) ClawBackClaim(ctx context.Context, a domain.Actor, id int64, reason string) (domain.Claim, error) {
-	return tx.decideClaim(ctx, a, policy.Scope{Kind: policy.National}, id, "claw back", func(c domain.Claim) (domain.Claim, error) { return domain.ClawBackClaim(c, reason) })
+func ClawBackClaim(ctx context.Context, tx *store.Tx, a domain.Actor, id int64, reason string) (domain.Claim, error) {
+	return decideClaim(ctx, tx, a, policy.Scope{Kind: policy.National}, id, "claw back", func(c domain.Claim) (domain.Claim, error) { return domain.ClawBackClaim(c, reason) })
 }
 
-func (tx *Tx) decideClaim(ctx context.Context, a domain.Actor, scope policy.Scope, id int64, action string, decide func(domain.Claim) (domain.Claim, error)) (domain.Claim, error) {
-	old, err := tx.scopedClaim(ctx, scope, id)
+func decideClaim(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.Scope, id int64, action string, decide func(domain.Claim) (domain.Claim, error)) (domain.Claim, error) {
+	old, err := claim(ctx, tx.Reader(), scope, id)
 	if err != nil {
 		return old, err
 	}
@@ -244,7 +223,7 @@ func (tx *Tx) decideClaim(ctx context.Context, a domain.Actor, scope policy.Scop
 	if err != nil {
 		return old, err
 	}
-	return c, tx.saveClaim(ctx, a, old, c, action)
+	return c, saveClaim(ctx, tx, a, old, c, action)
 }
 
 // ClaimFilter narrows a list of claims.
@@ -265,34 +244,25 @@ type ClaimPage struct {
 }
 
 // Claims lists claims in scope, newest first.
-func (db *DB) Claims(ctx context.Context, scope policy.Scope, f ClaimFilter) (ClaimPage, error) {
-	return claims(ctx, db.read, scope, f)
-}
-
-// Claims lists claims as DB.Claims, inside the transaction.
-func (tx *Tx) Claims(ctx context.Context, scope policy.Scope, f ClaimFilter) (ClaimPage, error) {
-	return claims(ctx, tx.tx, scope, f)
-}
-
-func claims(ctx context.Context, q querier, scope policy.Scope, f ClaimFilter) (ClaimPage, error) {
+func Claims(ctx context.Context, q store.Querier, scope policy.Scope, f ClaimFilter) (ClaimPage, error) {
 	var page ClaimPage
-	var a args
+	var a store.Args
 	where, ok := claimScope(&a, scope)
 	if !ok {
 		return page, nil
 	}
 	if f.State != "" {
-		where += " AND bc.state = " + a.add(string(f.State))
+		where += " AND bc.state = " + a.Add(string(f.State))
 	}
 	if f.ApplicationID != 0 {
-		where += " AND bc.application_id = " + a.add(f.ApplicationID)
+		where += " AND bc.application_id = " + a.Add(f.ApplicationID)
 	}
 	if f.BatchID != 0 {
-		where += " AND bc.batch_id = " + a.add(f.BatchID)
+		where += " AND bc.batch_id = " + a.Add(f.BatchID)
 	}
 	order := "bc.id DESC"
 	if !f.UpdatedSince.IsZero() {
-		where += " AND bc.updated_at >= " + a.add(f.UpdatedSince.UTC())
+		where += " AND bc.updated_at >= " + a.Add(f.UpdatedSince.UTC())
 		order = "bc.updated_at, bc.id"
 	}
 	if f.BatchID != 0 {
@@ -303,17 +273,17 @@ func claims(ctx context.Context, q querier, scope policy.Scope, f ClaimFilter) (
 		return page, fmt.Errorf("count claims: %w", err)
 	}
 	var err error
-	page.Claims, err = collect(ctx, q, "list claims", scanClaim, `SELECT `+claimColumns+claimFrom+` WHERE `+where+` ORDER BY `+order+pageClause(&a, f.Page, f.PageSize), a...)
+	page.Claims, err = store.Collect(ctx, q, "list claims", scanClaim, `SELECT `+claimColumns+claimFrom+` WHERE `+where+` ORDER BY `+order+store.PageClause(&a, f.Page, f.PageSize), a...)
 	return page, err
 }
 
 // Claim returns one claim in scope with the sessions it claims.
-func (db *DB) Claim(ctx context.Context, scope policy.Scope, id int64) (domain.Claim, error) {
-	c, err := claim(ctx, db.read, scope, id)
+func Claim(ctx context.Context, q store.Querier, scope policy.Scope, id int64) (domain.Claim, error) {
+	c, err := claim(ctx, q, scope, id)
 	if err != nil {
 		return c, err
 	}
-	c.Lines, err = collect(ctx, db.read, "claim lines", func(sc scanner, l *domain.ClaimLine) error { return sc.Scan(&l.SessionID, &l.Date, &l.Minutes) },
+	c.Lines, err = store.Collect(ctx, q, "claim lines", func(sc store.Scanner, l *domain.ClaimLine) error { return sc.Scan(&l.SessionID, &l.Date, &l.Minutes) },
 		`SELECT l.session_id, st.held_on, l.minutes FROM backfill_claim_lines l JOIN sessions_taught st ON st.id = l.session_id WHERE l.claim_id = $1 ORDER BY st.held_on`, id)
 	return c, err
 }
@@ -321,56 +291,56 @@ func (db *DB) Claim(ctx context.Context, scope policy.Scope, id int64) (domain.C
 const batchColumns = `b.id, b.state, b.created_by, b.created_at, b.reconciled_at,
 	(SELECT COUNT(*) FROM backfill_claims bc WHERE bc.batch_id = b.id), (SELECT COALESCE(SUM(bc.amount_pence), 0) FROM backfill_claims bc WHERE bc.batch_id = b.id)`
 
-func scanBatch(sc scanner, b *domain.Batch) error {
-	return sc.Scan(&b.ID, &b.State, &b.CreatedBy, nullTime{&b.CreatedAt}, nullTime{&b.ReconciledAt}, &b.Claims, &b.Total)
+func scanBatch(sc store.Scanner, b *domain.Batch) error {
+	return sc.Scan(&b.ID, &b.State, &b.CreatedBy, store.NullTime(&b.CreatedAt), store.NullTime(&b.ReconciledAt), &b.Claims, &b.Total)
 }
 
 // CreateBatch gathers every approved claim into a new payment batch for
 // finance, in one transaction: a batch is made whole or not at all.
-func (tx *Tx) CreateBatch(ctx context.Context, a domain.Actor) (domain.Batch, error) {
+func CreateBatch(ctx context.Context, tx *store.Tx, a domain.Actor) (domain.Batch, error) {
 	var b domain.Batch
 	var n int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM backfill_claims WHERE `+statusIs("state", domain.ClaimApproved)).Scan(&n); err != nil {
+	if err := tx.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM backfill_claims WHERE `+store.StatusIs("state", domain.ClaimApproved)).Scan(&n); err != nil {
 		return b, fmt.Errorf("create batch: %w", err)
 	}
 	if n == 0 {
 		return b, domain.Refuse("batch", "No approved claims are waiting to be paid")
 	}
-	id, err := tx.insertID(ctx, `INSERT INTO payment_batches (state, created_by, created_at) VALUES ($1, $2, $3)`, string(domain.BatchSent), a.Label, tx.now)
+	id, err := tx.InsertID(ctx, `INSERT INTO payment_batches (state, created_by, created_at) VALUES ($1, $2, $3)`, string(domain.BatchSent), a.Label, tx.Now())
 	if err != nil {
 		return b, fmt.Errorf("create batch: %w", err)
 	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE backfill_claims SET state = $2, batch_id = $1, updated_at = $3 WHERE `+statusIs("state", domain.ClaimApproved),
-		id, string(domain.ClaimBatched), tx.now); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE backfill_claims SET state = $2, batch_id = $1, updated_at = $3 WHERE `+store.StatusIs("state", domain.ClaimApproved),
+		id, string(domain.ClaimBatched), tx.Now()); err != nil {
 		return b, fmt.Errorf("create batch: %w", err)
 	}
-	if err := scanBatch(tx.tx.QueryRowContext(ctx, `SELECT `+batchColumns+` FROM payment_batches b WHERE b.id = $1`, id), &b); err != nil {
+	if err := scanBatch(tx.Reader().QueryRowContext(ctx, `SELECT `+batchColumns+` FROM payment_batches b WHERE b.id = $1`, id), &b); err != nil {
 		return b, fmt.Errorf("create batch: %w", err)
 	}
 	return b, tx.Audit(ctx, a, "create", "payment_batch", fmt.Sprint(id), nil, map[string]any{"claims": b.Claims, "total_pence": b.Total})
 }
 
 // Batches lists payment batches, newest first.
-func (db *DB) Batches(ctx context.Context) ([]domain.Batch, error) {
-	return collect(ctx, db.read, "list batches", scanBatch, `SELECT `+batchColumns+` FROM payment_batches b ORDER BY b.id DESC`)
+func Batches(ctx context.Context, q store.Querier) ([]domain.Batch, error) {
+	return store.Collect(ctx, q, "list batches", scanBatch, `SELECT `+batchColumns+` FROM payment_batches b ORDER BY b.id DESC`)
 }
 
 // Batch returns one payment batch.
-func (db *DB) Batch(ctx context.Context, id int64) (domain.Batch, error) {
+func Batch(ctx context.Context, q store.Querier, id int64) (domain.Batch, error) {
 	var b domain.Batch
-	err := scanBatch(db.read.QueryRowContext(ctx, `SELECT `+batchColumns+` FROM payment_batches b WHERE b.id = $1`, id), &b)
-	return b, notFound(err, "batch")
+	err := scanBatch(q.QueryRowContext(ctx, `SELECT `+batchColumns+` FROM payment_batches b WHERE b.id = $1`, id), &b)
+	return b, store.NotFound(err, "batch")
 }
 
 // ReconcileBatch applies finance's response to a batch (domain.
 // ReconcileBatch): all of it, or — when it does not match the batch —
 // none of it.
-func (tx *Tx) ReconcileBatch(ctx context.Context, a domain.Actor, id int64, rows []domain.BatchResponse) (domain.Batch, error) {
+func ReconcileBatch(ctx context.Context, tx *store.Tx, a domain.Actor, id int64, rows []domain.BatchResponse) (domain.Batch, error) {
 	var b domain.Batch
-	if err := scanBatch(tx.tx.QueryRowContext(ctx, `SELECT `+batchColumns+` FROM payment_batches b WHERE b.id = $1`, id), &b); err != nil {
-		return b, notFound(err, "batch")
+	if err := scanBatch(tx.Reader().QueryRowContext(ctx, `SELECT `+batchColumns+` FROM payment_batches b WHERE b.id = $1`, id), &b); err != nil {
+		return b, store.NotFound(err, "batch")
 	}
-	page, err := tx.Claims(ctx, policy.Scope{Kind: policy.National}, ClaimFilter{BatchID: id, PageSize: 1 << 30})
+	page, err := Claims(ctx, tx.Reader(), policy.Scope{Kind: policy.National}, ClaimFilter{BatchID: id, PageSize: 1 << 30})
 	if err != nil {
 		return b, err
 	}
@@ -379,13 +349,13 @@ func (tx *Tx) ReconcileBatch(ctx context.Context, a domain.Actor, id int64, rows
 		return b, err
 	}
 	for i, c := range out {
-		if err := tx.saveClaim(ctx, a, page.Claims[i], c, "reconcile"); err != nil {
+		if err := saveClaim(ctx, tx, a, page.Claims[i], c, "reconcile"); err != nil {
 			return b, err
 		}
 	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE payment_batches SET state = $2, reconciled_at = $3 WHERE id = $1`, id, string(domain.BatchReconciled), tx.now); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE payment_batches SET state = $2, reconciled_at = $3 WHERE id = $1`, id, string(domain.BatchReconciled), tx.Now()); err != nil {
 		return b, fmt.Errorf("reconcile batch: %w", err)
 	}
-	b.State, b.ReconciledAt = domain.BatchReconciled, tx.now
+	b.State, b.ReconciledAt = domain.BatchReconciled, tx.Now()
 	return b, tx.Audit(ctx, a, "reconcile", "payment_batch", fmt.Sprint(id), nil, map[string]any{"rows": len(rows)})
 }
