@@ -107,16 +107,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, r, "sign-in", "Sign in", signInForm{Next: safeNext(r.URL.Query().Get("next"))})
-}
-
-// safeNext keeps only local paths, so the sign-in page cannot be used to
-// send people elsewhere.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return ""
-	}
-	return next
+	return s.render(w, r, "sign-in", "Sign in", signInForm{Next: auth.SafeNext(r.URL.Query().Get("next"))})
 }
 
 func clientAddress(r *http.Request) string {
@@ -129,7 +120,7 @@ func clientAddress(r *http.Request) string {
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	f := signInForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
+	f := signInForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: auth.SafeNext(r.PostFormValue("next"))}
 	password := r.PostFormValue("password")
 	f.check(f.Email != "", "email", "Enter your email address")
 	f.check(password != "", "password", "Enter your password")
