@@ -121,7 +121,7 @@ func signIn(ctx context.Context, db *store.DB, userID int64) (cookie, token stri
 		return "", "", err
 	}
 	err = db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CreateSession(ctx, hash, userID, tx.Now().Add(6*time.Hour)); err != nil {
+		if err := tx.CreateSession(ctx, hash, userID, store.SessionLimits{Idle: 6 * time.Hour, Max: 12 * time.Hour}); err != nil {
 			return err
 		}
 		_, err := tx.CreateAPIToken(ctx, actor, userID, "bench-national", tokenHash, tx.Now().Add(24*time.Hour))

@@ -613,7 +613,7 @@ func signIn(ctx context.Context, db *store.DB) (cookie, token string, err error)
 		if err != nil {
 			return err
 		}
-		if err := tx.CreateSession(ctx, hash, u.ID, tx.Now().Add(2*time.Hour)); err != nil {
+		if err := tx.CreateSession(ctx, hash, u.ID, store.SessionLimits{Idle: 2 * time.Hour, Max: 12 * time.Hour}); err != nil {
 			return err
 		}
 		_, err = tx.CreateAPIToken(ctx, actor, u.ID, "searchload", tokenHash, tx.Now().Add(24*time.Hour))

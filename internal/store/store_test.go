@@ -299,17 +299,17 @@ func TestSessionsAndThrottle(t *testing.T) {
 			if _, err := tx.CreateUser(ctx, op, domain.User{Email: "a@example.org", Name: "B", Role: domain.RoleProgrammeTeam, Org: o}, "hash"); !errors.Is(err, store.ErrConflict) {
 				return fmt.Errorf("duplicate email: %v", err)
 			}
-			return tx.CreateSession(ctx, "tok", u.ID, now.Add(time.Hour))
+			return tx.CreateSession(ctx, "tok", u.ID, store.SessionLimits{Idle: time.Hour, Max: 12 * time.Hour})
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _, err := db.SessionUser(ctx, "tok")
+		got, _, err := db.SessionUser(ctx, "tok", store.SessionLimits{Idle: time.Hour, Max: 12 * time.Hour})
 		if err != nil || got.ID != u.ID || got.Org.Kind != domain.OrgProgramme {
 			t.Fatalf("session user: %+v %v", got, err)
 		}
 		now = now.Add(2 * time.Hour)
-		if _, _, err := db.SessionUser(ctx, "tok"); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := db.SessionUser(ctx, "tok", store.SessionLimits{Idle: time.Hour, Max: 12 * time.Hour}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("expired session: %v", err)
 		}
 		for range 3 {

@@ -121,45 +121,6 @@ func (db *DB) User(ctx context.Context, id int64) (domain.User, error) {
 	return u, notFound(err, "user")
 }
 
-// CreateSession stores a session by the hash of its token.
-func (tx *Tx) CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)`,
-		tokenHash, userID, tx.now, expires.UTC())
-	if err != nil {
-		return fmt.Errorf("create session: %w", err)
-	}
-	// Sweep expired sessions now and then, on the write path that already holds the lock.
-	_, err = tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, tx.now)
-	return err
-}
-
-// SessionUser returns the user of a live session and when it was last seen.
-func (db *DB) SessionUser(ctx context.Context, tokenHash string) (domain.User, time.Time, error) {
-	var u domain.User
-	var last time.Time
-	err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, s.last_seen_at`+userFrom+` JOIN sessions s ON s.user_id = u.id
-		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`, tokenHash, db.Now()), &u, nullTime{&last})
-	return u, last, notFound(err, "session")
-}
-
-// TouchSession extends a session's idle expiry.
-func (db *DB) TouchSession(ctx context.Context, tokenHash string, expires time.Time) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1`, tokenHash, db.Now(), expires.UTC())
-	if err != nil {
-		return fmt.Errorf("touch session: %w", err)
-	}
-	return nil
-}
-
-// DeleteSession ends a session.
-func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
-	if err != nil {
-		return fmt.Errorf("delete session: %w", err)
-	}
-	return nil
-}
-
 // SignInFailures counts recent failed sign-ins for a key (an email or an
 // address) within the window ending now.
 func (db *DB) SignInFailures(ctx context.Context, key string, window time.Duration) (int, error) {

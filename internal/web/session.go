@@ -48,7 +48,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			return
 		}
 		hash := auth.HashToken(c.Value)
-		u, last, err := s.db.SessionUser(r.Context(), hash)
+		u, last, err := s.db.SessionUser(r.Context(), hash, s.sessionLimits())
 		if err != nil {
 			if !errors.Is(err, store.ErrNotFound) {
 				s.log.ErrorContext(r.Context(), "load session", "err", err)
@@ -58,7 +58,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			return
 		}
 		if time.Since(last) > 5*time.Minute {
-			if err := s.db.TouchSession(r.Context(), hash, s.db.Now().Add(s.cfg.SessionIdle)); err != nil {
+			if err := s.db.TouchSession(r.Context(), hash, s.sessionLimits()); err != nil {
 				s.log.ErrorContext(r.Context(), "touch session", "err", err)
 			}
 		}
@@ -82,6 +82,11 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sessionLimits are the configured limits, which the store enforces.
+func (s *Server) sessionLimits() store.SessionLimits {
+	return store.SessionLimits{Idle: s.cfg.SessionIdle, Max: s.cfg.SessionMax}
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, value string, maxAge time.Duration) {
@@ -173,7 +178,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CreateSession(ctx, tokenHash, u.ID, tx.Now().Add(s.cfg.SessionIdle)); err != nil {
+		if err := tx.CreateSession(ctx, tokenHash, u.ID, s.sessionLimits()); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, domain.ActorOf(u), "sign_in", "user", itoa(u.ID), nil, nil)
