@@ -122,43 +122,56 @@ func (db *DB) User(ctx context.Context, id int64) (domain.User, error) {
 }
 
 // SignInFailures counts recent failed sign-ins for a key (an email or an
-// address) within the window ending now.
+// address): those up to window after the latest.
 func (db *DB) SignInFailures(ctx context.Context, key string, window time.Duration) (int, error) {
-	var n int
-	var start time.Time
-	err := db.read.QueryRowContext(ctx, `SELECT failures, window_start FROM sign_in_failures WHERE key = $1`, key).Scan(&n, nullTime{&start})
-	if err := notFound(err, "sign-in failures"); err == ErrNotFound {
-		return 0, nil
-	} else if err != nil {
-		return 0, err
-	}
-	if db.Now().Sub(start) > window {
-		return 0, nil
-	}
-	return n, nil
+	n, _, err := db.SignInFailuresSince(ctx, key, window)
+	return n, err
 }
 
-// RecordSignInFailure counts one failure for key, starting a new window when
-// the last one has passed.
+// SignInFailuresSince is SignInFailures with the time of the latest failure.
+// A key's failures are forgotten window after the latest one, not after the
+// first, so that a source that keeps guessing keeps its delay.
+func (db *DB) SignInFailuresSince(ctx context.Context, key string, window time.Duration) (int, time.Time, error) {
+	var n int
+	var last time.Time
+	err := db.read.QueryRowContext(ctx, `SELECT failures, COALESCE(last_failure_at, window_start) FROM sign_in_failures WHERE key = $1`, key).Scan(&n, nullTime{&last})
+	if err := notFound(err, "sign-in failures"); err == ErrNotFound {
+		return 0, time.Time{}, nil
+	} else if err != nil {
+		return 0, time.Time{}, err
+	}
+	if db.Now().Sub(last) > window {
+		return 0, time.Time{}, nil
+	}
+	return n, last, nil
+}
+
+// RecordSignInFailure counts one failure for key, starting afresh when the
+// latest one is more than window ago.
 func (db *DB) RecordSignInFailure(ctx context.Context, key string, window time.Duration) error {
-	now := db.Now()
 	return db.InTx(ctx, func(tx *Tx) error {
-		var n int
-		var start time.Time
-		err := tx.tx.QueryRowContext(ctx, `SELECT failures, window_start FROM sign_in_failures WHERE key = $1`, key).Scan(&n, nullTime{&start})
+		now := tx.now
+		var last time.Time
+		err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(last_failure_at, window_start) FROM sign_in_failures WHERE key = $1`, key).Scan(nullTime{&last})
 		switch err := notFound(err, "sign-in failures"); {
 		case err == ErrNotFound:
-			_, err = tx.tx.ExecContext(ctx, `INSERT INTO sign_in_failures (key, failures, window_start) VALUES ($1, 1, $2)`, key, now)
-			return err
+			_, err = tx.tx.ExecContext(ctx, `INSERT INTO sign_in_failures (key, failures, window_start, last_failure_at) VALUES ($1, 1, $2, $2)`, key, now)
+			if err != nil {
+				return fmt.Errorf("record sign-in failure: %w", err)
+			}
+			return nil
 		case err != nil:
 			return err
 		}
-		if now.Sub(start) > window {
-			_, err = tx.tx.ExecContext(ctx, `UPDATE sign_in_failures SET failures = 1, window_start = $2 WHERE key = $1`, key, now)
+		if now.Sub(last) > window {
+			_, err = tx.tx.ExecContext(ctx, `UPDATE sign_in_failures SET failures = 1, window_start = $2, last_failure_at = $2 WHERE key = $1`, key, now)
 		} else {
-			_, err = tx.tx.ExecContext(ctx, `UPDATE sign_in_failures SET failures = failures + 1 WHERE key = $1`, key)
+			_, err = tx.tx.ExecContext(ctx, `UPDATE sign_in_failures SET failures = failures + 1, last_failure_at = $2 WHERE key = $1`, key, now)
 		}
-		return err
+		if err != nil {
+			return fmt.Errorf("record sign-in failure: %w", err)
+		}
+		return nil
 	})
 }
 

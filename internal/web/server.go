@@ -33,6 +33,8 @@ type Config struct {
 	// SessionMax caps its whole life (default 12 h).
 	SessionIdle time.Duration
 	SessionMax  time.Duration
+	// Throttle holds back repeated failed sign-ins (zero: auth.DefaultThrottle).
+	Throttle auth.Throttle
 }
 
 // DemoUser is a demo sign-in shown on the sign-in page.
@@ -64,6 +66,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.SessionMax == 0 {
 		cfg.SessionMax = 12 * time.Hour
+	}
+	if cfg.Throttle == (auth.Throttle{}) {
+		cfg.Throttle = auth.DefaultThrottle
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,16 +16,6 @@ import (
 )
 
 const sessionCookie = "senco_session"
-
-// Sign-in throttling: after maxFailures wrong passwords for one email (or
-// maxAddressFailures from one address) within failureWindow, sign-in is
-// refused until the window passes. Counts live in the database so that
-// several serve processes share them.
-const (
-	maxFailures        = 5
-	maxAddressFailures = 50
-	failureWindow      = 15 * time.Minute
-)
 
 type session struct {
 	hash string
@@ -134,17 +125,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	emailKey := "email:" + strings.ToLower(f.Email)
 	addrKey := "addr:" + clientAddress(r)
-	nEmail, err := s.db.SignInFailures(ctx, emailKey, failureWindow)
+	wait, why, err := s.cfg.Throttle.Wait(ctx, s.db, s.db.Now(), addrKey, emailKey)
 	if err != nil {
 		return err
 	}
-	nAddr, err := s.db.SignInFailures(ctx, addrKey, failureWindow)
-	if err != nil {
-		return err
-	}
-	if nEmail >= maxFailures || nAddr >= maxAddressFailures {
-		f.fail("email", "Too many failed attempts to sign in. Wait 15 minutes, then try again")
-		w.Header().Set("Retry-After", "900")
+	if wait > 0 {
+		s.log.WarnContext(ctx, "sign-in throttled", "reason", why, "address", clientAddress(r), "email", strings.ToLower(f.Email), "wait", wait)
+		f.fail("email", auth.WaitMessage(wait))
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 		return s.renderStatus(w, r, http.StatusTooManyRequests, "sign-in", "Sign in", f)
 	}
 	u, hash, err := s.db.UserByEmail(ctx, f.Email)
@@ -163,7 +151,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		for _, k := range []string{emailKey, addrKey} {
-			if err := s.db.RecordSignInFailure(ctx, k, failureWindow); err != nil {
+			if err := s.db.RecordSignInFailure(ctx, k, s.cfg.Throttle.Window); err != nil {
 				return err
 			}
 		}

@@ -1,12 +1,17 @@
 package web_test
 
 import (
+	"bytes"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"senco/internal/store/storetest"
+	"senco/internal/web"
 )
 
 // TestSignInRefusesOffSiteNext checks that neither the sign-in form nor its
@@ -42,5 +47,66 @@ func TestSignInRefusesOffSiteNext(t *testing.T) {
 	res.Body.Close()
 	if loc := res.Header.Get("Location"); loc != "/settings?q=Leeds" {
 		t.Errorf("local next: Location %q", loc)
+	}
+}
+
+// TestSignInThrottlesSourcesNotHolders guesses a password from one address
+// and then from many: the guessing addresses are held back, and the holder
+// of the account, from an address with no failures, still signs in.
+func TestSignInThrottlesSourcesNotHolders(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	var logs bytes.Buffer
+	s, err := web.New(web.Config{DB: f.db, Hasher: f.hasher, Version: "test", Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each request says which address it comes from.
+	h := s.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.RemoteAddr = r.Header.Get("X-Test-Source") + ":40000"
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	signIn := func(source, pw string) *http.Response {
+		t.Helper()
+		form := url.Values{"email": {"la1@example.org"}, "password": {pw}}
+		req, _ := http.NewRequest("POST", srv.URL+"/sign-in", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Test-Source", source)
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+
+	// One address guessing: after a few failures it must wait, even with
+	// the right password.
+	for i := range 3 {
+		if res := signIn("203.0.113.9", "guess"); res.StatusCode != 422 {
+			t.Fatalf("guess %d: %d", i+1, res.StatusCode)
+		}
+	}
+	res := signIn("203.0.113.9", password)
+	if res.StatusCode != 429 || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("a guessing address was let through: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+
+	// Many addresses guessing, once each: the account is under attack.
+	for i := range 12 {
+		if res := signIn(fmt.Sprintf("198.51.100.%d", i+1), "guess"); res.StatusCode != 422 {
+			t.Fatalf("guess from address %d: %d", i+1, res.StatusCode)
+		}
+	}
+	if res := signIn("198.51.100.1", password); res.StatusCode != 429 {
+		t.Errorf("an address that guessed was let in to an account under attack: %d", res.StatusCode)
+	}
+	// The holder, from their own address, signs in.
+	if res := signIn("192.0.2.20", password); res.StatusCode != 303 {
+		t.Errorf("the account holder was locked out: %d", res.StatusCode)
+	}
+	if !strings.Contains(logs.String(), "sign-in throttled") {
+		t.Errorf("throttling not logged:\n%s", logs.String())
 	}
 }

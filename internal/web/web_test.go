@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"senco/internal/auth"
 	"senco/internal/domain"
@@ -327,7 +328,9 @@ func TestSignIn(t *testing.T) {
 		if code != 429 || !strings.Contains(body, "Too many failed attempts") {
 			t.Fatalf("throttled sign-in: %d", code)
 		}
-		// Others are not locked out by one account's failures.
+		// Others are not locked out by one account's failures: once this
+		// address's delay has passed, another account signs in from it.
+		db.SetClock(func() time.Time { return time.Now().Add(time.Minute) })
 		f.client(t, "la2")
 		// Sign out ends the session.
 		c2 := f.client(t, "sm1")
