@@ -13,22 +13,13 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"senco/internal/csvsafe"
 	"senco/internal/domain"
 )
 
 // FractionSuffix ends the CSV header of a percent column: its values are
 // fractions (0.1234 is 12.34%).
 const FractionSuffix = " (fraction)"
-
-// csvText guards a text cell against being read as a formula by a
-// spreadsheet that opens the CSV: a value starting with =, +, -, @, a tab
-// or a carriage return gets a leading apostrophe.
-func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
 
 // check reports a row whose cells do not match the columns, before any
 // writer has written a byte.
@@ -84,7 +75,7 @@ func csvCell(c Column, v any) (string, error) {
 	case nil:
 		return "", nil
 	case string:
-		return csvText(v), nil
+		return csvsafe.Cell(v), nil
 	case int:
 		return strconv.Itoa(v), nil
 	case float64:
@@ -179,7 +170,8 @@ const DefinitionsSheet = "Definitions"
 
 // WriteXLSX writes the table as a spreadsheet: one sheet of the table
 // with typed cells (integers and numbers as numbers, percentages as
-// fractions with a percentage format, dates as dates), its header row
+// fractions with a percentage format, dates as dates, text guarded by
+// csvsafe.Cell as in CSV), its header row
 // bold and frozen, columns sized to their contents and an autofilter; and
 // a sheet "Definitions" with the title, the as-at date and every
 // definition.
@@ -341,7 +333,7 @@ func writeSheet(f *excelize.File, sheet string, t Table, st styles) error {
 					cells[i] = nil // a blank cell, not an empty string
 					continue
 				}
-				cells[i] = v
+				cells[i] = csvsafe.Cell(v) // text a person could edit back into a formula
 			case int:
 				cells[i] = excelize.Cell{StyleID: st.integer, Value: v}
 			case float64:
@@ -384,6 +376,9 @@ func writeDefinitions(f *excelize.File, tables []Table, st styles) error {
 		return err
 	}
 	set := func(cell string, v any, style int) error {
+		if s, ok := v.(string); ok {
+			v = csvsafe.Cell(s)
+		}
 		if err := f.SetCellValue(sheet, cell, v); err != nil {
 			return err
 		}

@@ -198,7 +198,7 @@ func TestXLSX(t *testing.T) {
 	if v := rawValue("F2"); v != "" {
 		t.Errorf("blank date written as %q", v)
 	}
-	if v := rawValue("B3"); v != "=Cumbria, ended" {
+	if v := rawValue("B3"); v != "'=Cumbria, ended" { // guarded, as in CSV
 		t.Errorf("B3 %q", v)
 	}
 	if formula, _ := f.GetCellFormula(sheet, "B3"); formula != "" {

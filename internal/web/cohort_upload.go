@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"senco/internal/csvsafe"
 	"senco/internal/domain"
 	"senco/internal/importer"
 	"senco/internal/policy"
@@ -55,7 +56,7 @@ func (s *Server) cohortAttendanceTemplate(w http.ResponseWriter, r *http.Request
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="attendance-%s.csv"`, sess.Date))
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w) // names are typed in by people: never formulas
 	cw.Write([]string{"application_id", "email", "name", "mark"})
 	for _, l := range lines {
 		cw.Write([]string{itoa(l.ApplicationID), emails[l.ApplicationID], l.PractitionerName, string(l.Mark)})
