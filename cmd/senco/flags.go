@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -94,12 +96,46 @@ func dbFlag(fs *flag.FlagSet, e *env, envName, def string) *string {
 	return fs.String("db", envOr(e, envName, def), "database: sqlite:PATH or postgres://… (env "+envName+")")
 }
 
-// openDB opens the database and brings its schema up to date.
+// openExisting opens a database that must already exist and have senco's
+// schema, then brings the schema up to date. Only migrate, serve and demo
+// create a database: for any other command a mistyped path must be an
+// error, not a new empty database that answers every question with zero.
+func openExisting(ctx context.Context, dbURL string) (*store.DB, error) {
+	if path, ok := strings.CutPrefix(dbURL, "sqlite:"); ok {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("database %s does not exist; create it with \"senco migrate --db %s\"", dbURL, dbURL)
+		} else if err != nil {
+			return nil, fmt.Errorf("database %s: %w", dbURL, err)
+		}
+	}
+	db, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := db.HasSchema(ctx)
+	if err == nil && !ok {
+		err = fmt.Errorf("database %s has no senco schema; create it with \"senco migrate --db %s\"", redact(dbURL), redact(dbURL))
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return prepare(ctx, db)
+}
+
+// openDB opens the database, creating it if need be, and brings its schema
+// up to date.
 func openDB(ctx context.Context, url string) (*store.DB, error) {
 	db, err := store.Open(ctx, url)
 	if err != nil {
 		return nil, err
 	}
+	return prepare(ctx, db)
+}
+
+// prepare brings an open database's schema up to date and loads the
+// reference data, closing the database if either fails.
+func prepare(ctx context.Context, db *store.DB) (*store.DB, error) {
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -62,7 +62,7 @@ func importLAs(ctx context.Context, e *env, args []string) error {
 	} else if err := want(pos, 1, "FILE (or --shipped)"); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openExisting(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func importSettings(ctx context.Context, e *env, args []string) error {
 			return usagef("the release date is needed: the file name %q has no date like 2021-08-31 in it, so give --release YYYY-MM-DD", filepath.Base(file))
 		}
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openExisting(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func importPractitioners(ctx context.Context, e *env, args []string) error {
 	if *orgID <= 0 {
 		return usagef("--org ID is required: the organisation recording the practitioners (see senco org list)")
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openExisting(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

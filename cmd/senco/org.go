@@ -71,7 +71,7 @@ func orgAdd(ctx context.Context, e *env, args []string) error {
 	case o.Kind != domain.OrgSetting && o.SettingURN != "":
 		return usagef("--setting is only for --kind setting")
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openExisting(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func orgList(ctx context.Context, e *env, args []string) error {
 	if err := want(pos, 0, ""); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openExisting(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

@@ -141,7 +141,7 @@ func reportCoverage(ctx context.Context, e *env, args []string) error {
 	if *by != "la" && *by != "region" {
 		return usagef("--by must be la or region, not %q", *by)
 	}
-	db, err := openDB(ctx, *rf.db)
+	db, err := openExisting(ctx, *rf.db)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func reportProgress(ctx context.Context, e *env, args []string) error {
 	if *which != "progress" && *which != "forecast" {
 		return usagef("--table must be progress or forecast, not %q", *which)
 	}
-	db, err := openDB(ctx, *rf.db)
+	db, err := openExisting(ctx, *rf.db)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func reportEquity(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *rf.db)
+	db, err := openExisting(ctx, *rf.db)
 	if err != nil {
 		return err
 	}
@@ -268,7 +268,7 @@ func reportGap(ctx context.Context, e *env, args []string) error {
 	if code != "none" {
 		code = strings.ToUpper(code)
 	}
-	db, err := openDB(ctx, *rf.db)
+	db, err := openExisting(ctx, *rf.db)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func tokenCreate(ctx context.Context, e *env, args []string) error {
 	case *days < 1 || *days > 366:
 		return usagef("--days must be from 1 to 366")
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openExisting(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func userAdd(ctx context.Context, e *env, args []string) error {
 	case role != domain.RoleLearner && *practitionerID != 0:
 		return usagef("--practitioner is only for role practitioner")
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openExisting(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
