@@ -74,10 +74,54 @@ var (
 // ended_on not before started_on, and no two authorities with the same name
 // may operate at the same time (names must resolve to one code at any date).
 func ParseLocalAuthorities(file string, r io.Reader) ([]domain.LocalAuthority, error) {
+	l, err := ParseLocalAuthorityList(file, r)
+	return l.Authorities, err
+}
+
+// LAList is a parsed list of local authorities and which optional columns
+// its file left out.
+type LAList struct {
+	Authorities []domain.LocalAuthority
+	absent      []int // optional columns (laDfECode …) the file does not have
+}
+
+// Absent names the optional columns the file does not have, by their
+// names in the shipped list ("ended_on", …).
+func (l LAList) Absent() []string {
+	var out []string
+	for _, col := range l.absent {
+		out = append(out, laSpecs[col].name)
+	}
+	return out
+}
+
+// Keep returns la with every column its file did not have taken from old,
+// the authority as already recorded: an import changes only what its file
+// states. (A list without an ended_on column, such as DfE's 2024 one, must
+// not make ended authorities live again.)
+func (l LAList) Keep(la, old domain.LocalAuthority) domain.LocalAuthority {
+	for _, col := range l.absent {
+		switch col {
+		case laDfECode:
+			la.DfECode = old.DfECode
+		case laOfstedName:
+			la.OfstedName = old.OfstedName
+		case laType:
+			la.Type = old.Type
+		case laEndedOn:
+			la.EndedOn = old.EndedOn
+		}
+	}
+	return la
+}
+
+// ParseLocalAuthorityList is ParseLocalAuthorities, also saying which
+// optional columns the file left out, for LAList.Keep.
+func ParseLocalAuthorityList(file string, r io.Reader) (LAList, error) {
 	c := newCollector(file)
 	text, _ := openText(c, r)
 	if text == nil {
-		return nil, c.err()
+		return LAList{}, c.err()
 	}
 	rr := newRowReader(text)
 	var h header
@@ -102,7 +146,7 @@ func ParseLocalAuthorities(file string, r io.Reader) ([]domain.LocalAuthority, e
 			h = mapHeader(rec, laSpecs)
 			h.missing(c, laSpecs, headerRow)
 			if c.failed() {
-				return nil, c.err()
+				return LAList{}, c.err()
 			}
 			continue
 		}
@@ -172,9 +216,15 @@ func ParseLocalAuthorities(file string, r io.Reader) ([]domain.LocalAuthority, e
 		checkNameOverlaps(c, h, out, rows)
 	}
 	if c.failed() {
-		return nil, c.err()
+		return LAList{}, c.err()
 	}
-	return out, nil
+	l := LAList{Authorities: out}
+	for _, col := range []int{laDfECode, laOfstedName, laType, laEndedOn} {
+		if !h.has(col) {
+			l.absent = append(l.absent, col)
+		}
+	}
+	return l, nil
 }
 
 // checkNameOverlaps refuses two authorities that answer to the same name

@@ -30,13 +30,30 @@ var ErrNotAllowed = errors.New("not allowed")
 var ErrNoLocalAuthorities = errors.New("no local authorities in the database: import them first (senco import las --shipped)")
 
 // ImportLocalAuthorities reads a list of local authorities and adds or
-// updates them. Authorities missing from the list are kept.
+// updates them. Authorities missing from the list are kept, and so is what
+// the list has no column for: a list without end dates leaves the recorded
+// end dates as they are.
 func ImportLocalAuthorities(ctx context.Context, db *store.DB, actor domain.Actor, file string, r io.Reader) (store.LASummary, error) {
-	las, err := importer.ParseLocalAuthorities(file, r)
+	list, err := importer.ParseLocalAuthorityList(file, r)
 	if err != nil {
 		return store.LASummary{}, err
 	}
-	return UpsertLocalAuthorities(ctx, db, actor, las)
+	if len(list.Absent()) > 0 {
+		existing, err := db.AllLocalAuthorities(ctx)
+		if err != nil {
+			return store.LASummary{}, err
+		}
+		byCode := make(map[string]domain.LocalAuthority, len(existing))
+		for _, la := range existing {
+			byCode[la.Code] = la
+		}
+		for i, la := range list.Authorities {
+			if old, ok := byCode[la.Code]; ok {
+				list.Authorities[i] = list.Keep(la, old)
+			}
+		}
+	}
+	return UpsertLocalAuthorities(ctx, db, actor, list.Authorities)
 }
 
 // UpsertLocalAuthorities adds or updates parsed authorities (for example
