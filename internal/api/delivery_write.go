@@ -142,7 +142,7 @@ func sentence(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// readBody reads a request body of at most maxBodyBytes.
+// readBody reads a request body of at most maxBodyBytes, sent as JSON.
 func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
@@ -153,6 +153,9 @@ func readBody(r *http.Request) ([]byte, error) {
 	}
 	if len(b) > maxBodyBytes {
 		return nil, malformed("", "The request body is larger than %d bytes", maxBodyBytes)
+	}
+	if err := requireJSON(r, b); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
