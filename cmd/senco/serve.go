@@ -13,6 +13,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"senco/internal/api"
 	"senco/internal/auth"
 	"senco/internal/store"
@@ -28,6 +31,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", envOr(e, "SENCO_ADDR", "127.0.0.1:8080"), "address to listen on (env SENCO_ADDR)")
 	dbURL := dbFlag(fs, e, "SENCO_DB", "sqlite:senco.db")
 	secure := fs.Bool("secure-cookies", envBool(e, "SENCO_SECURE_COOKIES"), "mark cookies Secure: set when served over HTTPS, as in production (env SENCO_SECURE_COOKIES)")
+	metricsAddr := fs.String("metrics-addr", envOr(e, "SENCO_METRICS_ADDR", ""), "serve /metrics on this address only, e.g. 127.0.0.1:9090, and not on --addr (env SENCO_METRICS_ADDR)")
 	pos, err := parse(e, fs, args)
 	if err != nil {
 		return err
@@ -41,7 +45,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return serveHTTP(ctx, log, db, newHasher(), server{addr: *addr, secureCookies: *secure, ready: func(url string) {
+	return serveHTTP(ctx, log, db, newHasher(), server{addr: *addr, metricsAddr: *metricsAddr, secureCookies: *secure, ready: func(url string) {
 		log.Info("senco is listening", "url", url, "version", versionString(), "database", string(db.Dialect))
 	}})
 }
@@ -53,9 +57,11 @@ func newHasher() *auth.Hasher { return auth.NewHasher(auth.DefaultParams, max(2,
 // server is how to serve.
 type server struct {
 	addr          string
+	metricsAddr   string // "": /metrics on addr
 	secureCookies bool
 	demoUsers     []web.DemoUser
 	ready         func(url string) // called once listening
+	metricsReady  func(url string) // called once the metrics address is listening
 }
 
 // serveHTTP serves the web service and the API until ctx ends or the
@@ -63,17 +69,37 @@ type server struct {
 func serveHTTP(ctx context.Context, log *slog.Logger, db *store.DB, h *auth.Hasher, o server) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	reg := prometheus.NewRegistry()
 	w, err := web.New(web.Config{
-		DB:            db,
-		Hasher:        h,
-		Log:           log,
-		API:           api.New(db, log).Handler(),
-		SecureCookies: o.secureCookies,
-		Version:       versionString(),
-		DemoUsers:     o.demoUsers,
+		DB:               db,
+		Hasher:           h,
+		Log:              log,
+		API:              api.New(db, log).Handler(),
+		SecureCookies:    o.secureCookies,
+		Version:          versionString(),
+		DemoUsers:        o.demoUsers,
+		Registry:         reg,
+		MetricsElsewhere: o.metricsAddr != "",
 	})
 	if err != nil {
 		return err
+	}
+	if o.metricsAddr != "" {
+		// Metrics on their own address, which a deployment keeps off the
+		// public network: they say how busy the service is and where.
+		mln, err := net.Listen("tcp", o.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		go ms.Serve(mln)
+		defer ms.Close()
+		log.Info("metrics are served on their own address", "url", urlOf(mln.Addr())+"metrics")
+		if o.metricsReady != nil {
+			o.metricsReady(urlOf(mln.Addr()))
+		}
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {

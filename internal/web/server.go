@@ -29,6 +29,9 @@ type Config struct {
 	DemoUsers     []DemoUser // listed on the sign-in page in demo mode only
 	// Registry receives the server's metrics; nil makes a new one.
 	Registry *prometheus.Registry
+	// MetricsElsewhere leaves /metrics off this handler, for a deployment
+	// that serves the Registry on an address of its own.
+	MetricsElsewhere bool
 	// SessionIdle is how long a session lasts without use (default 2 h);
 	// SessionMax caps its whole life (default 12 h).
 	SessionIdle time.Duration
@@ -121,7 +124,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /static/", StaticHandler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metricsHandler())
+	if !s.cfg.MetricsElsewhere {
+		mux.Handle("GET /metrics", s.metricsHandler())
+	}
 	if s.cfg.API != nil {
 		mux.Handle("/api/v1/", s.cfg.API)
 	}
