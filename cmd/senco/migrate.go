@@ -6,7 +6,7 @@ import (
 )
 
 func cmdMigrate(ctx context.Context, e *env, args []string) error {
-	fs := flags(e, "migrate", "[flags]", "Bring the database schema up to date. Every other command does this too; run it on its own\nbefore starting several senco serve instances on one PostgreSQL.")
+	fs := flags(e, "migrate", "[flags]", "Create the database if need be and bring its schema up to date. Other commands bring an existing\ndatabase up to date too, but only migrate, serve and demo create one. Run it on its own before\nstarting several senco serve instances on one PostgreSQL.")
 	dbURL := dbFlag(fs, e, "SENCO_DB", "sqlite:senco.db")
 	pos, err := parse(e, fs, args)
 	if err != nil {
