@@ -62,6 +62,8 @@ func orgAdd(ctx context.Context, e *env, args []string) error {
 		return usagef("--kind must be one of %s", kindNames())
 	case o.Name == "":
 		return usagef("--name is required")
+	case domain.TooLong("--name", o.Name, domain.MaxTitleLength) != "":
+		return usagef("%s", domain.TooLong("--name", o.Name, domain.MaxTitleLength))
 	case o.Kind == domain.OrgLA && o.LACode == "":
 		return usagef("--la CODE is required for a local authority organisation")
 	case o.Kind == domain.OrgSetting && o.SettingURN == "":

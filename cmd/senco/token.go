@@ -44,6 +44,8 @@ func tokenCreate(ctx context.Context, e *env, args []string) error {
 		return usagef("--email is required")
 	case *name == "":
 		return usagef("--name is required")
+	case domain.TooLong("--name", *name, domain.MaxNameLength) != "":
+		return usagef("%s", domain.TooLong("--name", *name, domain.MaxNameLength))
 	case *days < 1 || *days > 366:
 		return usagef("--days must be from 1 to 366")
 	}

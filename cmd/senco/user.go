@@ -66,6 +66,10 @@ func userAdd(ctx context.Context, e *env, args []string) error {
 		return usagef("--email %q is not an email address", *email)
 	case strings.TrimSpace(*name) == "":
 		return usagef("--name is required")
+	case domain.TooLong("--name", strings.TrimSpace(*name), domain.MaxNameLength) != "":
+		return usagef("%s", domain.TooLong("--name", strings.TrimSpace(*name), domain.MaxNameLength))
+	case domain.TooLong("--email", *email, domain.MaxEmailLength) != "":
+		return usagef("%s", domain.TooLong("--email", *email, domain.MaxEmailLength))
 	case !ok:
 		return usagef("--role must be one of %s", roleNames())
 	case *orgID <= 0:

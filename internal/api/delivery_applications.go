@@ -240,6 +240,9 @@ func (a *API) rejectApplication(r *http.Request, c caller) (any, error) {
 		if reason == "" {
 			return nil, invalid(attr("reason"), "Give the reason the application is rejected")
 		}
+		if msg := domain.TooLong("The reason", reason, domain.MaxNoteLength); msg != "" {
+			return nil, invalid(attr("reason"), "%s", msg)
+		}
 		if ap.Status != domain.StatusApplied && ap.Status != domain.StatusEligible {
 			return nil, invalid("", "Only an application not yet placed (applied or eligible) can be rejected; this one is %s. Withdraw a learner instead",
 				strings.ToLower(ap.Status.Label()))
@@ -264,6 +267,9 @@ func (a *API) deferApplication(r *http.Request, c caller) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if msg := domain.TooLong("The note", in.Note, domain.MaxNoteLength); msg != "" {
+			return nil, invalid(attr("note"), "%s", msg)
+		}
 		if err := tx.Defer(ctx, actorOf(c), ap, on, in.Note); err != nil {
 			return nil, err
 		}
@@ -286,6 +292,9 @@ func (a *API) withdrawApplication(r *http.Request, c caller) (any, error) {
 		var bad *Error
 		if !reason.Valid() {
 			bad = invalid(attr("reason"), "The reason must be one of %s", codes(domain.WithdrawalReasons))
+		}
+		if msg := domain.TooLong("The note", in.Note, domain.MaxNoteLength); msg != "" && bad == nil {
+			bad = invalid(attr("note"), "%s", msg)
 		}
 		on, err := actionDate(in.Date, domain.DateOf(tx.Now()), true)
 		if err != nil {

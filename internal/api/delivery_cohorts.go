@@ -200,7 +200,7 @@ type sessionInput struct {
 	Units   []string  `json:"units"`
 }
 
-var sessionFields = map[string]string{"date-day": "date", "hours": "minutes", "mode": "mode", "topic": "topic"}
+var sessionFields = map[string]string{"date-day": "date", "hours": "minutes", "mode": "mode", "topic": "topic", "venue": "venue", "units": "units"}
 
 // createSession schedules a session of a cohort in scope, within the
 // cohort's dates. A session of the cohort on the same date with the same

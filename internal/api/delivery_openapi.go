@@ -333,9 +333,10 @@ func deliverySchemas() obj {
 	}))
 
 	// Request bodies.
+	tNote := obj{"type": "string", "maxLength": domain.MaxNoteLength}
 	out["CohortCreateRequest"] = requestDoc("cohort", true, obj{
 		"contract_id": tInputID,
-		"name":        obj{"type": "string", "minLength": 1, "description": "Unique among the supplier's cohorts of the programme"},
+		"name":        obj{"type": "string", "minLength": 1, "maxLength": domain.MaxTitleLength, "description": "Unique among the supplier's cohorts of the programme"},
 		"mode":        enumOf("How the cohort is delivered", modes),
 		"la_codes":    obj{"type": "array", "minItems": 1, "items": obj{"type": "string", "pattern": "^E[0-9]{8}$"}, "description": "GSS codes; each must be served by the contract"},
 		"starts_on":   tInputDate,
@@ -346,9 +347,9 @@ func deliverySchemas() obj {
 		"date":    obj{"type": "string", "format": "date", "description": "Within the cohort's dates"},
 		"minutes": obj{"type": "integer", "minimum": 1, "maximum": 720},
 		"mode":    enumOf("How the session is delivered", modes),
-		"topic":   obj{"type": "string", "minLength": 1},
-		"venue":   obj{"type": "string", "description": "A place, or a link for online sessions"},
-		"units":   tStringList,
+		"topic":   obj{"type": "string", "minLength": 1, "maxLength": domain.MaxTitleLength},
+		"venue":   obj{"type": "string", "maxLength": domain.MaxVenueLength, "description": "A place, or a link for online sessions"},
+		"units":   obj{"type": "array", "items": obj{"type": "string", "maxLength": domain.MaxCodeLength}},
 	}, "date", "minutes", "mode", "topic")
 	out["AttendanceSaveRequest"] = requestDoc("attendance", true, obj{
 		"register_version": obj{"type": "integer", "description": "The register_version of the register the marks were taken on"},
@@ -369,16 +370,16 @@ func deliverySchemas() obj {
 		"date":      obj{"type": "string", "format": "date", "description": "Defaults to today; not in the future"},
 	}, "cohort_id")
 	out["RejectRequest"] = requestDoc("application", false, obj{
-		"reason": obj{"type": "string", "minLength": 1, "description": "Why the application is turned down"},
+		"reason": obj{"type": "string", "minLength": 1, "maxLength": domain.MaxNoteLength, "description": "Why the application is turned down"},
 	}, "reason")
 	out["DeferRequest"] = requestDoc("application", false, obj{
 		"date": obj{"type": "string", "format": "date", "description": "Defaults to today; not in the future"},
-		"note": tString,
+		"note": tNote,
 	})
 	out["WithdrawRequest"] = requestDoc("application", false, obj{
 		"reason": enumOf("Why the learner left", reasons),
 		"date":   obj{"type": "string", "format": "date", "description": "When the learner left; not in the future"},
-		"note":   tString,
+		"note":   tNote,
 	}, "reason", "date")
 	return out
 }

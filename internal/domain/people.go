@@ -33,11 +33,17 @@ func (p Practitioner) Validate() map[string]string {
 	errs := map[string]string{}
 	if strings.TrimSpace(p.GivenName) == "" {
 		errs["given_name"] = "Enter a first name"
+	} else if msg := TooLong("First name", p.GivenName, MaxNameLength); msg != "" {
+		errs["given_name"] = msg
 	}
 	if strings.TrimSpace(p.FamilyName) == "" {
 		errs["family_name"] = "Enter a last name"
+	} else if msg := TooLong("Last name", p.FamilyName, MaxNameLength); msg != "" {
+		errs["family_name"] = msg
 	}
-	if p.Email != "" {
+	if msg := TooLong("Email address", p.Email, MaxEmailLength); msg != "" {
+		errs["email"] = msg
+	} else if p.Email != "" {
 		if a, err := mail.ParseAddress(p.Email); err != nil || a.Address != p.Email {
 			errs["email"] = "Enter an email address in the correct format, like name@example.com"
 		}

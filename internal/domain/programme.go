@@ -105,6 +105,8 @@ func (p Programme) Validate() map[string]string {
 	errs := map[string]string{}
 	if strings.TrimSpace(p.Name) == "" {
 		errs["name"] = "Enter the programme's name"
+	} else if msg := TooLong("The programme's name", p.Name, MaxTitleLength); msg != "" {
+		errs["name"] = msg
 	}
 	if p.QualificationID == 0 {
 		errs["qualification"] = "Choose the qualification"
@@ -246,6 +248,8 @@ func (c Cohort) Validate() map[string]string {
 	errs := map[string]string{}
 	if strings.TrimSpace(c.Name) == "" {
 		errs["name"] = "Enter a name for the cohort"
+	} else if msg := TooLong("The cohort's name", c.Name, MaxTitleLength); msg != "" {
+		errs["name"] = msg
 	}
 	if !c.Mode.Valid() {
 		errs["mode"] = "Choose how the cohort is delivered"
@@ -296,6 +300,16 @@ func (s Session) Validate(c Cohort) map[string]string {
 	}
 	if strings.TrimSpace(s.Topic) == "" {
 		errs["topic"] = "Enter the topic"
+	} else if msg := TooLong("The topic", s.Topic, MaxTitleLength); msg != "" {
+		errs["topic"] = msg
+	}
+	if msg := TooLong("The venue", s.Venue, MaxVenueLength); msg != "" {
+		errs["venue"] = msg
+	}
+	for _, u := range s.Units {
+		if msg := TooLong("Each unit reference", u, MaxCodeLength); msg != "" {
+			errs["units"] = msg
+		}
 	}
 	return errs
 }

@@ -165,7 +165,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := tokensData{Name: strings.TrimSpace(r.PostFormValue("name")), Days: strings.TrimSpace(r.PostFormValue("days"))}
 	d.check(d.Name != "", "name", "Enter a name for the token, such as the system that will use it")
-	d.check(len(d.Name) <= 100, "name", "Name must be 100 characters or fewer")
+	d.check(domain.TooLong("Name", d.Name, domain.MaxNameLength) == "", "name", domain.TooLong("Name", d.Name, domain.MaxNameLength))
 	days, err := strconv.Atoi(d.Days)
 	d.check(err == nil && days >= 1 && days <= 365, "days", "Enter a number of days between 1 and 365")
 	if !d.valid() {

@@ -61,6 +61,11 @@ func (s *Server) appRegister(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := appRegisterData{App: app, LearnerNumber: strings.TrimSpace(r.PostFormValue("learner_number")),
 		ULN: strings.Join(strings.Fields(r.PostFormValue("uln")), "")}
+	d.check(domain.TooLong("The learner number", d.LearnerNumber, domain.MaxCodeLength) == "", "learner_number", domain.TooLong("The learner number", d.LearnerNumber, domain.MaxCodeLength))
+	d.check(domain.TooLong("The ULN", d.ULN, domain.MaxCodeLength) == "", "uln", domain.TooLong("The ULN", d.ULN, domain.MaxCodeLength))
+	if !d.valid() {
+		return s.renderForm(w, r, "app-register", "Register "+app.PractitionerName, d)
+	}
 	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
 		return tx.RegisterLearner(r.Context(), domain.ActorOf(u), app, d.LearnerNumber, d.ULN)
 	})
@@ -108,6 +113,8 @@ func (s *Server) appCertify(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Number == "" {
 		d.fail("certificate_number", "Enter the certificate number")
+	} else if msg := domain.TooLong("The certificate number", d.Number, domain.MaxCodeLength); msg != "" {
+		d.fail("certificate_number", msg)
 	}
 	d.ErrorOrder = orderFields(d.ErrorOrder, "certificate_number", "certified-day")
 	if !d.valid() {
@@ -152,6 +159,10 @@ func (s *Server) appRevoke(w http.ResponseWriter, r *http.Request) error {
 	if app.Status != domain.StatusCertified {
 		d.fail("reason", app.PractitionerName+" holds no certificate to revoke (status: "+strings.ToLower(app.Status.Label())+")")
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "app-revoke", title, d)
+	}
+	if msg := domain.TooLong("The reason", d.Reason, domain.MaxNoteLength); msg != "" {
+		d.fail("reason", msg)
+		return s.renderForm(w, r, "app-revoke", title, d)
 	}
 	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
 		return tx.Revoke(r.Context(), domain.ActorOf(u), app, d.Reason, domain.Today())

@@ -129,6 +129,10 @@ func (s *Server) cohortAppActionPost(a cohortAppAction) appHandler {
 				return err
 			}
 		}
+		if msg := domain.TooLong("The note", d.Note, domain.MaxNoteLength); msg != "" {
+			d.fail("note", msg)
+			return s.renderForm(w, r, "cohort-app-action", a.title, d)
+		}
 		next, err := a.do(s, r, &d)
 		if rule, ok := store.IsRule(err); ok {
 			// A refusal about the application's status is about the action

@@ -414,6 +414,9 @@ func (s *Server) cohortCatchUp(w http.ResponseWriter, r *http.Request) error {
 	if msg != "" {
 		f.fail("on-day", msg)
 	}
+	if msg := domain.TooLong("The note", f.Note, domain.MaxNoteLength); msg != "" {
+		f.fail("note", msg)
+	}
 	if !f.valid() {
 		return s.renderForm(w, r, "cohort-catch-up", "Record a catch-up", f)
 	}

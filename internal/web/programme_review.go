@@ -133,8 +133,8 @@ func (s *Server) progDecide(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case f.Reason == "":
 		f.fail("reason", "Enter the reason for your decision")
-	case len(f.Reason) > 2000:
-		f.fail("reason", "The reason must be 2,000 characters or fewer")
+	case domain.TooLong("The reason", f.Reason, domain.MaxNoteLength) != "":
+		f.fail("reason", domain.TooLong("The reason", f.Reason, domain.MaxNoteLength))
 	}
 	if !f.valid() {
 		return s.renderForm(w, r, "prog-decide", title, f)

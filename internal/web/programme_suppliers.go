@@ -128,8 +128,8 @@ func (s *Server) progSupplierCreate(w http.ResponseWriter, r *http.Request) erro
 	switch {
 	case f.Name == "":
 		f.fail("name", "Enter the supplier's name")
-	case len(f.Name) > 200:
-		f.fail("name", "The supplier's name must be 200 characters or fewer")
+	case domain.TooLong("The supplier's name", f.Name, domain.MaxTitleLength) != "":
+		f.fail("name", domain.TooLong("The supplier's name", f.Name, domain.MaxTitleLength))
 	}
 	members := f.checkMembers()
 	orgs, err := s.progSupplierOrgs(r)

@@ -382,8 +382,8 @@ func (s *Server) progRead(r *http.Request, p domain.Programme) (domain.Programme
 		return p, f, err
 	}
 	p.Name = f.Name
-	if len(p.Name) > 200 {
-		f.fail("name", "The programme's name must be 200 characters or fewer")
+	if msg := domain.TooLong("The programme's name", p.Name, domain.MaxTitleLength); msg != "" {
+		f.fail("name", msg)
 	}
 	quals, err := s.progQualsByID(r)
 	if err != nil {
