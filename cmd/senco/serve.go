@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime"
@@ -31,6 +32,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", envOr(e, "SENCO_ADDR", "127.0.0.1:8080"), "address to listen on (env SENCO_ADDR)")
 	dbURL := dbFlag(fs, e, "SENCO_DB", "sqlite:senco.db")
 	secure := fs.Bool("secure-cookies", envBool(e, "SENCO_SECURE_COOKIES"), "mark cookies Secure: set when served over HTTPS, as in production (env SENCO_SECURE_COOKIES)")
+	proxies := fs.String("trusted-proxies", envOr(e, "SENCO_TRUSTED_PROXIES", ""), "addresses or CIDR prefixes of the proxies in front, whose X-Forwarded-For names the client, e.g. 127.0.0.1 (env SENCO_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", envOr(e, "SENCO_METRICS_ADDR", ""), "serve /metrics on this address only, e.g. 127.0.0.1:9090, and not on --addr (env SENCO_METRICS_ADDR)")
 	pos, err := parse(e, fs, args)
 	if err != nil {
@@ -39,13 +41,17 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := want(pos, 0, ""); err != nil {
 		return err
 	}
+	trusted, err := auth.ParsePrefixes(*proxies)
+	if err != nil {
+		return usagef("--trusted-proxies: %v", err)
+	}
 	log := newLogger(e)
 	db, err := openDB(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return serveHTTP(ctx, log, db, newHasher(), server{addr: *addr, metricsAddr: *metricsAddr, secureCookies: *secure, ready: func(url string) {
+	return serveHTTP(ctx, log, db, newHasher(), server{addr: *addr, metricsAddr: *metricsAddr, trustedProxies: trusted, secureCookies: *secure, ready: func(url string) {
 		log.Info("senco is listening", "url", url, "version", versionString(), "database", string(db.Dialect))
 	}})
 }
@@ -56,12 +62,13 @@ func newHasher() *auth.Hasher { return auth.NewHasher(auth.DefaultParams, max(2,
 
 // server is how to serve.
 type server struct {
-	addr          string
-	metricsAddr   string // "": /metrics on addr
-	secureCookies bool
-	demoUsers     []web.DemoUser
-	ready         func(url string) // called once listening
-	metricsReady  func(url string) // called once the metrics address is listening
+	addr           string
+	metricsAddr    string // "": /metrics on addr
+	trustedProxies []netip.Prefix
+	secureCookies  bool
+	demoUsers      []web.DemoUser
+	ready          func(url string) // called once listening
+	metricsReady   func(url string) // called once the metrics address is listening
 }
 
 // serveHTTP serves the web service and the API until ctx ends or the
@@ -80,6 +87,7 @@ func serveHTTP(ctx context.Context, log *slog.Logger, db *store.DB, h *auth.Hash
 		DemoUsers:        o.demoUsers,
 		Registry:         reg,
 		MetricsElsewhere: o.metricsAddr != "",
+		TrustedProxies:   o.trustedProxies,
 	})
 	if err != nil {
 		return err

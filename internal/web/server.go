@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -38,6 +39,10 @@ type Config struct {
 	SessionMax  time.Duration
 	// Throttle holds back repeated failed sign-ins (zero: auth.DefaultThrottle).
 	Throttle auth.Throttle
+	// TrustedProxies are the proxies whose X-Forwarded-For says who the
+	// client is; behind one, every request would otherwise seem to come
+	// from the proxy, and throttling one source would hold back everyone.
+	TrustedProxies []netip.Prefix
 }
 
 // DemoUser is a demo sign-in shown on the sign-in page.

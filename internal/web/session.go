@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -106,12 +106,10 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "sign-in", "Sign in", signInForm{Next: auth.SafeNext(r.URL.Query().Get("next"))})
 }
 
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// clientAddress is where the request came from, believing
+// X-Forwarded-For only from the configured proxies.
+func (s *Server) clientAddress(r *http.Request) netip.Addr {
+	return auth.ClientAddress(r, s.cfg.TrustedProxies)
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
@@ -124,13 +122,13 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return s.renderForm(w, r, "sign-in", "Sign in", f)
 	}
 	emailKey := "email:" + strings.ToLower(f.Email)
-	addrKey := "addr:" + clientAddress(r)
+	addrKey := "addr:" + auth.SourceKey(s.clientAddress(r))
 	wait, why, err := s.cfg.Throttle.Wait(ctx, s.db, s.db.Now(), addrKey, emailKey)
 	if err != nil {
 		return err
 	}
 	if wait > 0 {
-		s.log.WarnContext(ctx, "sign-in throttled", "reason", why, "address", clientAddress(r), "email", strings.ToLower(f.Email), "wait", wait)
+		s.log.WarnContext(ctx, "sign-in throttled", "reason", why, "address", s.clientAddress(r).String(), "email", strings.ToLower(f.Email), "wait", wait)
 		f.fail("email", auth.WaitMessage(wait))
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 		return s.renderStatus(w, r, http.StatusTooManyRequests, "sign-in", "Sign in", f)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"senco/internal/auth"
 	"senco/internal/store/storetest"
 	"senco/internal/web"
 )
@@ -108,5 +109,48 @@ func TestSignInThrottlesSourcesNotHolders(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "sign-in throttled") {
 		t.Errorf("throttling not logged:\n%s", logs.String())
+	}
+}
+
+// TestSignInThrottleBehindAProxy serves behind a trusted proxy: sources are
+// told apart by X-Forwarded-For, so one guessing client does not hold back
+// another, and a client's own X-Forwarded-For is not believed.
+func TestSignInThrottleBehindAProxy(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	trusted, err := auth.ParsePrefixes("127.0.0.1, ::1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := web.New(web.Config{DB: f.db, Hasher: f.hasher, Version: "test", TrustedProxies: trusted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	signIn := func(xff, pw string) int {
+		t.Helper()
+		form := url.Values{"email": {"la1@example.org"}, "password": {pw}}
+		req, _ := http.NewRequest("POST", srv.URL+"/sign-in", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", xff)
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for range 3 {
+		signIn("203.0.113.9", "guess")
+	}
+	if code := signIn("203.0.113.9", password); code != 429 {
+		t.Errorf("the guessing client: %d, want 429", code)
+	}
+	// Forging an address to the left of the proxy's entry changes nothing.
+	if code := signIn("192.0.2.20, 203.0.113.9", password); code != 429 {
+		t.Errorf("the guessing client with a forged X-Forwarded-For: %d, want 429", code)
+	}
+	if code := signIn("192.0.2.20", password); code != 303 {
+		t.Errorf("another client behind the same proxy: %d, want 303", code)
 	}
 }
