@@ -80,7 +80,7 @@ func writeOperation(id, summary, desc, request string, bodyRequired bool, exampl
 		"responses": withErrors(obj{"200": obj{
 			"description": "The record as it is after the change. A retry with the same Idempotency-Key and request returns this same response.",
 			"content":     obj{"application/json": obj{"schema": ref("schemas", response+"Document")}},
-		}}, append([]string{"400", "401", "403", "405", "422", "429"}, statuses...)...),
+		}}, append([]string{"400", "401", "403", "405", "415", "422", "429"}, statuses...)...),
 	}
 }
 

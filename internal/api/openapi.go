@@ -187,7 +187,7 @@ func getOperation(id, summary, desc, schema string, param obj) obj {
 
 var errorResponseNames = map[string]string{
 	"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
-	"405": "MethodNotAllowed", "409": "Conflict", "422": "UnprocessableEntity", "429": "TooManyRequests",
+	"405": "MethodNotAllowed", "409": "Conflict", "415": "UnsupportedMediaType", "422": "UnprocessableEntity", "429": "TooManyRequests",
 }
 
 // merged is the union of objects; later keys win.
@@ -229,8 +229,9 @@ func errorResponses() obj {
 			"client read it (a stale register_version). Nothing was changed.", nil),
 		"UnprocessableEntity": errResp("A rule refused the write: the detail says which and why, and source.pointer names the attribute "+
 			"at fault (none when the record's status refuses it). Nothing was changed.", nil),
-		"NotFound":         errResp("No such record within the token's scope; records outside it read the same as records that do not exist.", nil),
-		"MethodNotAllowed": errResp("The method is not allowed on this path.", obj{"Allow": obj{"description": "The methods allowed", "schema": str}}),
+		"UnsupportedMediaType": errResp("The request body was not sent as application/json (or application/vnd.api+json). Nothing was changed.", nil),
+		"NotFound":             errResp("No such record within the token's scope; records outside it read the same as records that do not exist.", nil),
+		"MethodNotAllowed":     errResp("The method is not allowed on this path.", obj{"Allow": obj{"description": "The methods allowed", "schema": str}}),
 		"TooManyRequests": errResp("The token's rate limit is spent.",
 			obj{"Retry-After": obj{"description": "Seconds to wait before retrying", "schema": obj{"type": "integer"}}}),
 		"InternalError": errResp("Something went wrong on the server; it has been logged.", nil),

@@ -57,7 +57,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				want = append(want, "401", "403", "429")
 			}
 			if rt.Method != http.MethodGet {
-				want = append(want, "400", "422")
+				want = append(want, "400", "415", "422")
 				if strings.Contains(rt.Path, "{") {
 					want = append(want, "404")
 				}
