@@ -30,6 +30,16 @@ func Cell(s string) string {
 	return "'" + s
 }
 
+// Unguard undoes Cell, for a file of ours that comes back (a register
+// downloaded, filled in and uploaded): a leading quote before a trigger is
+// removed; anything else is left as it is.
+func Unguard(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune(triggers, rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
 // plainNumber reports whether s is a sign, digits and at most one decimal
 // point among them.
 func plainNumber(s string) bool {

@@ -34,6 +34,17 @@ func TestCell(t *testing.T) {
 	}
 }
 
+func TestUnguard(t *testing.T) {
+	for _, s := range []string{"", "Alice", "=1+2", "-2+3", "-3", "@a", "+44 1", "'quoted", "''=x", "'"} {
+		if got := Unguard(Cell(s)); got != s {
+			t.Errorf("Unguard(Cell(%q)) = %q", s, got)
+		}
+	}
+	if got := Unguard("'Brien"); got != "'Brien" {
+		t.Errorf("Unguard changed a quote before a letter: %q", got)
+	}
+}
+
 func TestWriter(t *testing.T) {
 	var b bytes.Buffer
 	w := NewWriter(&b)

@@ -165,7 +165,7 @@ func cohortParseMarks(file string, in io.Reader, lines []store.RegisterLine, ema
 			continue
 		}
 		var id int64
-		idText, emailText := cell(rec, idCol), strings.ToLower(cell(rec, emailCol))
+		idText, emailText := cell(rec, idCol), strings.ToLower(csvsafe.Unguard(cell(rec, emailCol)))
 		switch {
 		case idText != "":
 			n, err := strconv.ParseInt(idText, 10, 64)
