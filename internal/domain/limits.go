@@ -8,7 +8,7 @@ import (
 // Limits on the text people type in. They are defined once, here: the forms
 // and the API check them (through the Validate methods and TooLong), the
 // API's OpenAPI document states them as maxLength, and the database holds
-// every column in TextColumns to them (migration 00009), so a value too
+// every column in TextColumns to them (migration 00013), so a value too
 // long for one is too long for all. Lengths are in characters (Unicode code
 // points), as both databases count them.
 const (
