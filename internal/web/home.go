@@ -6,6 +6,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 type homeData struct {
@@ -21,7 +22,7 @@ type homeData struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	u, ok := currentUser(r)
+	u, ok := page.CurrentUser(r)
 	if !ok {
 		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 		return nil
@@ -71,9 +72,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Employments = emps.Employments
 	}
-	return s.render(w, r, "home", "Home", d)
+	return s.site.Render(w, r, "home", "Home", d)
 }
 
 func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "accessibility", "Accessibility statement", nil)
+	return s.site.Render(w, r, "accessibility", "Accessibility statement", nil)
 }

@@ -1,4 +1,4 @@
-package web
+package coverage
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/report"
+	"senco/internal/web/page"
 )
 
 // covFunnelRow is one stage of a programme's progress.
@@ -56,36 +57,36 @@ type covProgressData struct {
 	Downloads        map[string]covDownloads
 	AppsHref         string
 	Definitions      []report.Definition
-	form
+	page.Form
 }
 
-func (s *Server) covProgress(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) Progress(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	scope := policy.Delivery(u)
 	switch scope.Kind {
 	case policy.Nothing, policy.Self:
-		return errForbidden
+		return page.ErrForbidden
 	}
-	id, err := pathID(r, "id")
+	id, err := page.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	prog, err := s.db.Programme(ctx, id)
+	prog, err := s.DB.Programme(ctx, id)
 	if err != nil {
 		return err
 	}
 	d := covProgressData{Programme: prog, National: scope.Kind == policy.National, Supplier: scope.Kind == policy.Org || scope.Kind == policy.Staffed}
-	d.Date = s.covReadAsAt(r, &d.form)
+	d.Date = s.covReadAsAt(r, &d.Form)
 	title := prog.Name + ": progress"
-	if !d.valid() {
-		return s.renderForm(w, r, "coverage-progress", title, d)
+	if !d.Valid() {
+		return s.RenderForm(w, r, "coverage-progress", title, d)
 	}
 	asAt := d.Date.AsAt
-	rep, err := report.BuildProgress(ctx, s.db, scope, id, asAt)
+	rep, err := report.BuildProgress(ctx, s.DB, scope, id, asAt)
 	if errors.Is(err, report.ErrPastProgress) {
-		d.fail(covAsAtField, "Programme progress is counted as it stands today, so the date must be today or later")
-		return s.renderForm(w, r, "coverage-progress", title, d)
+		d.Fail(covAsAtField, "Programme progress is counted as it stands today, so the date must be today or later")
+		return s.RenderForm(w, r, "coverage-progress", title, d)
 	}
 	if err != nil {
 		return err
@@ -93,14 +94,14 @@ func (s *Server) covProgress(w http.ResponseWriter, r *http.Request) error {
 	if covWantsDownload(r) {
 		switch r.URL.Query().Get("table") {
 		case "progress":
-			return s.covDownload(w, r, rep.Table(), "programme-"+itoa(id))
+			return s.covDownload(w, r, rep.Table(), "programme-"+page.Itoa(id))
 		case "forecast":
-			return s.covDownload(w, r, rep.ForecastTable(), "programme-"+itoa(id))
+			return s.covDownload(w, r, rep.ForecastTable(), "programme-"+page.Itoa(id))
 		}
-		return errNotFound
+		return page.ErrNotFound
 	}
 	// The completion rate the forecast used, as the counts it came from.
-	flights, err := s.db.CohortFlights(ctx, scope, id)
+	flights, err := s.DB.CohortFlights(ctx, scope, id)
 	if err != nil {
 		return err
 	}
@@ -112,13 +113,13 @@ func (s *Server) covProgress(w http.ResponseWriter, r *http.Request) error {
 
 	d.Report, d.Shown, d.Definitions = rep, true, covDefinitions()
 	d.Query = covQuery(r, asAt)
-	path := "/coverage/programmes/" + itoa(id)
+	path := "/coverage/programmes/" + page.Itoa(id)
 	d.Downloads = map[string]covDownloads{
 		"progress": covDownloadLinks(path, d.Query, "progress", "progress and suppliers"),
 		"forecast": covDownloadLinks(path, d.Query, "forecast", "forecast"),
 	}
 	apps := func(status string) string {
-		q := url.Values{"programme": {itoa(id)}}
+		q := url.Values{"programme": {page.Itoa(id)}}
 		if status != "" {
 			q.Set("status", status)
 		}
@@ -205,7 +206,7 @@ func (s *Server) covProgress(w http.ResponseWriter, r *http.Request) error {
 			Completed: covInt(sp.CompletedTraining), Certified: covInt(sp.Certified), Withdrawn: covInt(sp.Withdrawn),
 			Deferred: covInt(sp.Deferred)})
 	}
-	return s.render(w, r, "coverage-progress", title, d)
+	return s.Render(w, r, "coverage-progress", title, d)
 }
 
 // covTargetSentence states completions against the target.

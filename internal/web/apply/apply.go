@@ -1,4 +1,4 @@
-package web
+package apply
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 // The practitioner's application, one question per page (GOV.UK question
@@ -119,12 +120,12 @@ type applyState struct {
 
 // applyLoad checks the user may apply and loads their draft. A page whose
 // earlier answers are missing sends them to the first missing one.
-func (s *Server) applyLoad(w http.ResponseWriter, r *http.Request, step int) (applyState, bool, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) applyLoad(w http.ResponseWriter, r *http.Request, step int) (applyState, bool, error) {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanApply(u) {
-		return applyState{}, false, errForbidden
+		return applyState{}, false, page.ErrForbidden
 	}
-	d, err := s.db.ApplicationDraft(r.Context(), u.ID)
+	d, err := s.DB.ApplicationDraft(r.Context(), u.ID)
 	if err != nil {
 		return applyState{}, false, err
 	}
@@ -136,8 +137,8 @@ func (s *Server) applyLoad(w http.ResponseWriter, r *http.Request, step int) (ap
 	return st, true, nil
 }
 
-func (s *Server) applySaveDraft(r *http.Request, d store.ApplicationDraft) error {
-	return s.db.InTx(r.Context(), func(tx *store.Tx) error { return tx.SaveApplicationDraft(r.Context(), d) })
+func (s *Handlers) applySaveDraft(r *http.Request, d store.ApplicationDraft) error {
+	return s.DB.InTx(r.Context(), func(tx *store.Tx) error { return tx.SaveApplicationDraft(r.Context(), d) })
 }
 
 // applyBack is the back link of a step: the step before, or check your answers
@@ -153,8 +154,8 @@ func applyBack(step int, change bool) string {
 }
 
 // appOpenProgrammes are the programmes taking applications today.
-func (s *Server) appOpenProgrammes(r *http.Request) ([]domain.Programme, error) {
-	all, err := s.db.Programmes(r.Context())
+func (s *Handlers) appOpenProgrammes(r *http.Request) ([]domain.Programme, error) {
+	all, err := s.DB.Programmes(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +177,7 @@ type applyStartData struct {
 	InProgress bool
 }
 
-func (s *Server) applyStart(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Start(w http.ResponseWriter, r *http.Request) error {
 	st, _, err := s.applyLoad(w, r, applyStepProgramme)
 	if err != nil {
 		return err
@@ -185,12 +186,12 @@ func (s *Server) applyStart(w http.ResponseWriter, r *http.Request) error {
 	if d.Programmes, err = s.appOpenProgrammes(r); err != nil {
 		return err
 	}
-	page, err := s.db.Applications(r.Context(), policy.Delivery(st.User), store.AppFilter{PageSize: 100})
+	list, err := s.DB.Applications(r.Context(), policy.Delivery(st.User), store.AppFilter{PageSize: 100})
 	if err != nil {
 		return err
 	}
-	d.Existing = page.Applications
-	return s.render(w, r, "app-start", "Apply for Early Years SENCO training", d)
+	d.Existing = list.Applications
+	return s.Render(w, r, "app-start", "Apply for Early Years SENCO training", d)
 }
 
 // ---- programme ----
@@ -201,10 +202,10 @@ type applyProgrammeData struct {
 	Change bool
 	Back   string
 	None   bool
-	form
+	page.Form
 }
 
-func (s *Server) appProgrammeItems(r *http.Request) ([]any, []domain.Programme, error) {
+func (s *Handlers) appProgrammeItems(r *http.Request) ([]any, []domain.Programme, error) {
 	open, err := s.appOpenProgrammes(r)
 	if err != nil {
 		return nil, nil, err
@@ -218,12 +219,12 @@ func (s *Server) appProgrammeItems(r *http.Request) ([]any, []domain.Programme, 
 		if !p.StartsOn.IsZero() {
 			hint += ". Training from " + p.StartsOn.Long()
 		}
-		items = append(items, map[string]any{"value": itoa(p.ID), "text": p.Name, "hint": hint})
+		items = append(items, map[string]any{"value": page.Itoa(p.ID), "text": p.Name, "hint": hint})
 	}
 	return items, open, nil
 }
 
-func (s *Server) applyProgrammeForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) ProgrammeForm(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepProgramme)
 	if err != nil || !ok {
 		return err
@@ -234,12 +235,12 @@ func (s *Server) applyProgrammeForm(w http.ResponseWriter, r *http.Request) erro
 	}
 	d.None = len(d.Items) == 0
 	if st.Draft.ProgrammeID != 0 {
-		d.Value = itoa(st.Draft.ProgrammeID)
+		d.Value = page.Itoa(st.Draft.ProgrammeID)
 	}
-	return s.render(w, r, "app-programme", "Which programme are you applying for?", d)
+	return s.Render(w, r, "app-programme", "Which programme are you applying for?", d)
 }
 
-func (s *Server) applyProgramme(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Programme(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepProgramme)
 	if err != nil || !ok {
 		return err
@@ -252,19 +253,19 @@ func (s *Server) applyProgramme(w http.ResponseWriter, r *http.Request) error {
 	d.Items, d.None = items, len(items) == 0
 	var chosen *domain.Programme
 	for i := range open {
-		if itoa(open[i].ID) == d.Value {
+		if page.Itoa(open[i].ID) == d.Value {
 			chosen = &open[i]
 		}
 	}
 	if chosen == nil {
-		d.fail("programme", "Select the programme you are applying for")
+		d.Fail("programme", "Select the programme you are applying for")
 	} else if app, found, err := s.appLiveApplication(r, st.User, chosen.ID); err != nil {
 		return err
 	} else if found {
-		d.fail("programme", "You have already applied to "+chosen.Name+" (status: "+strings.ToLower(app.Status.Label())+"). You can see it in your training")
+		d.Fail("programme", "You have already applied to "+chosen.Name+" (status: "+strings.ToLower(app.Status.Label())+"). You can see it in your training")
 	}
-	if !d.valid() {
-		return s.renderForm(w, r, "app-programme", "Which programme are you applying for?", d)
+	if !d.Valid() {
+		return s.RenderForm(w, r, "app-programme", "Which programme are you applying for?", d)
 	}
 	st.Draft.ProgrammeID = chosen.ID
 	if err := s.applySaveDraft(r, st.Draft); err != nil {
@@ -276,12 +277,12 @@ func (s *Server) applyProgramme(w http.ResponseWriter, r *http.Request) error {
 
 // appLiveApplication finds the user's own application to a programme that
 // still holds or seeks a place.
-func (s *Server) appLiveApplication(r *http.Request, u domain.User, programmeID int64) (store.Application, bool, error) {
-	page, err := s.db.Applications(r.Context(), policy.Delivery(u), store.AppFilter{ProgrammeID: programmeID, PageSize: 100})
+func (s *Handlers) appLiveApplication(r *http.Request, u domain.User, programmeID int64) (store.Application, bool, error) {
+	list, err := s.DB.Applications(r.Context(), policy.Delivery(u), store.AppFilter{ProgrammeID: programmeID, PageSize: 100})
 	if err != nil {
 		return store.Application{}, false, err
 	}
-	for _, a := range page.Applications {
+	for _, a := range list.Applications {
 		if a.Status.Live() {
 			return a, true, nil
 		}
@@ -296,18 +297,18 @@ type applySettingData struct {
 	Value  string
 	Change bool
 	Back   string
-	form
+	page.Form
 }
 
 // appWorkplaces are the settings the practitioner works at today.
-func (s *Server) appWorkplaces(r *http.Request, u domain.User) ([]store.EmploymentRecord, error) {
-	page, err := s.db.Employments(r.Context(), policy.People(u), store.PeopleFilter{PractitionerID: u.PractitionerID, CurrentOn: domain.Today(), PageSize: 100})
+func (s *Handlers) appWorkplaces(r *http.Request, u domain.User) ([]store.EmploymentRecord, error) {
+	list, err := s.DB.Employments(r.Context(), policy.People(u), store.PeopleFilter{PractitionerID: u.PractitionerID, CurrentOn: domain.Today(), PageSize: 100})
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
 	var out []store.EmploymentRecord
-	for _, e := range page.Employments {
+	for _, e := range list.Employments {
 		if !seen[e.SettingURN] {
 			seen[e.SettingURN] = true
 			out = append(out, e)
@@ -337,7 +338,7 @@ func applyChangeQuery(change bool) string {
 	return ""
 }
 
-func (s *Server) applySettingForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) SettingForm(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepSetting)
 	if err != nil || !ok {
 		return err
@@ -354,7 +355,7 @@ func (s *Server) applySettingForm(w http.ResponseWriter, r *http.Request) error 
 	if d.Value != "" && !appIsWorkplace(ws, d.Value) {
 		d.Value = "other"
 	}
-	return s.render(w, r, "app-setting", "Which setting are you applying from?", d)
+	return s.Render(w, r, "app-setting", "Which setting are you applying from?", d)
 }
 
 func appIsWorkplace(ws []store.EmploymentRecord, urn string) bool {
@@ -366,7 +367,7 @@ func appIsWorkplace(ws []store.EmploymentRecord, urn string) bool {
 	return false
 }
 
-func (s *Server) applySetting(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Setting(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepSetting)
 	if err != nil || !ok {
 		return err
@@ -381,15 +382,15 @@ func (s *Server) applySetting(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/apply/setting/search"+applyChangeQuery(st.Change), http.StatusSeeOther)
 		return nil
 	case !appIsWorkplace(ws, d.Value):
-		d.fail("setting", "Select the setting you are applying from")
-		return s.renderForm(w, r, "app-setting", "Which setting are you applying from?", d)
+		d.Fail("setting", "Select the setting you are applying from")
+		return s.RenderForm(w, r, "app-setting", "Which setting are you applying from?", d)
 	}
 	return s.applyChooseSetting(w, r, st, d.Value)
 }
 
 // applyChooseSetting saves the setting. A different setting than before clears
 // the role, which was the role there, so the next page asks it again.
-func (s *Server) applyChooseSetting(w http.ResponseWriter, r *http.Request, st applyState, urn string) error {
+func (s *Handlers) applyChooseSetting(w http.ResponseWriter, r *http.Request, st applyState, urn string) error {
 	if st.Draft.SettingURN != urn {
 		st.Draft.Role = ""
 	}
@@ -413,25 +414,25 @@ type applySearchData struct {
 	Value    string
 	Change   bool
 	Back     string
-	form
+	page.Form
 }
 
 // appRegisterScope is the whole Ofsted register: it is public, and a
 // practitioner must be able to find the setting they work at.
 var appRegisterScope = policy.Scope{Kind: policy.National}
 
-func (s *Server) applySearchSettings(r *http.Request, d *applySearchData) error {
+func (s *Handlers) applySearchSettings(r *http.Request, d *applySearchData) error {
 	d.Searched = true
 	if d.Q == "" {
-		d.fail("q", "Enter your setting's Ofsted URN or name")
+		d.Fail("q", "Enter your setting's Ofsted URN or name")
 		return nil
 	}
-	page, err := s.db.SearchSettings(r.Context(), appRegisterScope, store.SettingFilter{Q: d.Q, PageSize: appSearchLimit, Page: 1})
+	list, err := s.DB.SearchSettings(r.Context(), appRegisterScope, store.SettingFilter{Q: d.Q, PageSize: appSearchLimit, Page: 1})
 	if err != nil {
 		return err
 	}
-	d.Total = page.Total
-	for _, st := range page.Settings {
+	d.Total = list.Total
+	for _, st := range list.Settings {
 		hint := "Ofsted URN " + st.URN + " · " + st.Type.Label()
 		if place := strings.TrimSpace(strings.Join(appNonBlank(st.Town, st.Postcode), ", ")); place != "" {
 			hint += " · " + place
@@ -454,7 +455,7 @@ func appNonBlank(ss ...string) []string {
 	return out
 }
 
-func (s *Server) applySearchBack(r *http.Request, st applyState) (string, error) {
+func (s *Handlers) applySearchBack(r *http.Request, st applyState) (string, error) {
 	if st.Change {
 		return applySteps[applyStepCheck], nil
 	}
@@ -465,7 +466,7 @@ func (s *Server) applySearchBack(r *http.Request, st applyState) (string, error)
 	return applySteps[applyStepSetting], nil
 }
 
-func (s *Server) applySearchForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) SearchForm(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepSetting)
 	if err != nil || !ok {
 		return err
@@ -479,13 +480,13 @@ func (s *Server) applySearchForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if !d.valid() {
-		return s.renderForm(w, r, "app-search", "Find your setting", d)
+	if !d.Valid() {
+		return s.RenderForm(w, r, "app-search", "Find your setting", d)
 	}
-	return s.render(w, r, "app-search", "Find your setting", d)
+	return s.Render(w, r, "app-search", "Find your setting", d)
 }
 
-func (s *Server) applySearch(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Search(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepSetting)
 	if err != nil || !ok {
 		return err
@@ -495,7 +496,7 @@ func (s *Server) applySearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Value != "" {
-		_, err := s.db.Setting(r.Context(), appRegisterScope, d.Value)
+		_, err := s.DB.Setting(r.Context(), appRegisterScope, d.Value)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 		case err != nil:
@@ -507,10 +508,10 @@ func (s *Server) applySearch(w http.ResponseWriter, r *http.Request) error {
 	if err := s.applySearchSettings(r, &d); err != nil {
 		return err
 	}
-	if d.valid() {
-		d.fail("setting", "Select your setting")
+	if d.Valid() {
+		d.Fail("setting", "Select your setting")
 	}
-	return s.renderForm(w, r, "app-search", "Find your setting", d)
+	return s.RenderForm(w, r, "app-search", "Find your setting", d)
 }
 
 // ---- role ----
@@ -521,23 +522,23 @@ type applyRoleData struct {
 	Value   string
 	Change  bool
 	Back    string
-	form
+	page.Form
 }
 
-func (s *Server) applySettingName(r *http.Request, urn string) (string, error) {
-	st, err := s.db.Setting(r.Context(), appRegisterScope, urn)
+func (s *Handlers) applySettingName(r *http.Request, urn string) (string, error) {
+	st, err := s.DB.Setting(r.Context(), appRegisterScope, urn)
 	if err != nil {
 		return "", err
 	}
 	return st.DisplayName(), nil
 }
 
-func (s *Server) applyRoleForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) RoleForm(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepRole)
 	if err != nil || !ok {
 		return err
 	}
-	d := applyRoleData{Items: roleItems(), Change: st.Change, Back: applyBack(applyStepRole, st.Change), Value: string(st.Draft.Role)}
+	d := applyRoleData{Items: page.RoleItems(), Change: st.Change, Back: applyBack(applyStepRole, st.Change), Value: string(st.Draft.Role)}
 	if d.Setting, err = s.applySettingName(r, st.Draft.SettingURN); err != nil {
 		return err
 	}
@@ -553,22 +554,22 @@ func (s *Server) applyRoleForm(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	return s.render(w, r, "app-role", "What is your role at "+d.Setting+"?", d)
+	return s.Render(w, r, "app-role", "What is your role at "+d.Setting+"?", d)
 }
 
-func (s *Server) applyRole(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Role(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepRole)
 	if err != nil || !ok {
 		return err
 	}
-	d := applyRoleData{Items: roleItems(), Change: st.Change, Back: applyBack(applyStepRole, st.Change), Value: r.PostFormValue("role")}
+	d := applyRoleData{Items: page.RoleItems(), Change: st.Change, Back: applyBack(applyStepRole, st.Change), Value: r.PostFormValue("role")}
 	if d.Setting, err = s.applySettingName(r, st.Draft.SettingURN); err != nil {
 		return err
 	}
 	role, ok := domain.ParseEmploymentRole(d.Value)
 	if !ok || d.Value == "" {
-		d.fail("role", "Select your role at "+d.Setting)
-		return s.renderForm(w, r, "app-role", "What is your role at "+d.Setting+"?", d)
+		d.Fail("role", "Select your role at "+d.Setting)
+		return s.RenderForm(w, r, "app-role", "What is your role at "+d.Setting+"?", d)
 	}
 	st.Draft.Role = role
 	if err := s.applySaveDraft(r, st.Draft); err != nil {
@@ -585,7 +586,7 @@ type applyQualificationData struct {
 	Value  string
 	Change bool
 	Back   string
-	form
+	page.Form
 }
 
 func appQualificationItems() []any {
@@ -601,24 +602,24 @@ func appQualificationItems() []any {
 
 const appQualificationQuestion = "What is your highest full and relevant early years qualification?"
 
-func (s *Server) applyQualificationForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) QualificationForm(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepQualification)
 	if err != nil || !ok {
 		return err
 	}
 	d := applyQualificationData{Items: appQualificationItems(), Change: st.Change, Back: applyBack(applyStepQualification, st.Change), Value: st.Draft.Qualification}
-	return s.render(w, r, "app-qualification", appQualificationQuestion, d)
+	return s.Render(w, r, "app-qualification", appQualificationQuestion, d)
 }
 
-func (s *Server) applyQualification(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Qualification(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepQualification)
 	if err != nil || !ok {
 		return err
 	}
 	d := applyQualificationData{Items: appQualificationItems(), Change: st.Change, Back: applyBack(applyStepQualification, st.Change), Value: r.PostFormValue("qualification")}
 	if !appValidQualification(d.Value) {
-		d.fail("qualification", "Select your highest full and relevant early years qualification")
-		return s.renderForm(w, r, "app-qualification", appQualificationQuestion, d)
+		d.Fail("qualification", "Select your highest full and relevant early years qualification")
+		return s.RenderForm(w, r, "app-qualification", appQualificationQuestion, d)
 	}
 	st.Draft.Qualification = d.Value
 	if err := s.applySaveDraft(r, st.Draft); err != nil {
@@ -636,19 +637,19 @@ type applyCheckData struct {
 	Setting       store.SettingRecord
 	Role          domain.EmploymentRole
 	Qualification string
-	form
+	page.Form
 }
 
-func (s *Server) applyCheckData(r *http.Request, st applyState) (applyCheckData, error) {
+func (s *Handlers) applyCheckData(r *http.Request, st applyState) (applyCheckData, error) {
 	d := applyCheckData{Role: st.Draft.Role, Qualification: appQualificationText(st.Draft.Qualification)}
 	var err error
-	if d.Programme, err = s.db.Programme(r.Context(), st.Draft.ProgrammeID); err != nil {
+	if d.Programme, err = s.DB.Programme(r.Context(), st.Draft.ProgrammeID); err != nil {
 		return d, err
 	}
-	if d.Setting, err = s.db.Setting(r.Context(), appRegisterScope, st.Draft.SettingURN); err != nil {
+	if d.Setting, err = s.DB.Setting(r.Context(), appRegisterScope, st.Draft.SettingURN); err != nil {
 		return d, err
 	}
-	p, err := s.db.Practitioner(r.Context(), policy.People(st.User), st.User.PractitionerID)
+	p, err := s.DB.Practitioner(r.Context(), policy.People(st.User), st.User.PractitionerID)
 	if err != nil {
 		return d, err
 	}
@@ -658,7 +659,7 @@ func (s *Server) applyCheckData(r *http.Request, st applyState) (applyCheckData,
 
 const applyCheckTitle = "Check your answers before sending your application"
 
-func (s *Server) applyCheck(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Check(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepCheck)
 	if err != nil || !ok {
 		return err
@@ -667,10 +668,10 @@ func (s *Server) applyCheck(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "app-check", applyCheckTitle, d)
+	return s.Render(w, r, "app-check", applyCheckTitle, d)
 }
 
-func (s *Server) applySubmit(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Submit(w http.ResponseWriter, r *http.Request) error {
 	st, ok, err := s.applyLoad(w, r, applyStepCheck)
 	if err != nil || !ok {
 		return err
@@ -682,16 +683,16 @@ func (s *Server) applySubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	today := domain.Today()
 	if !d.Programme.Open(today) {
-		d.fail("answers", d.Programme.Name+" is not taking applications today. Choose another programme")
-		return s.renderForm(w, r, "app-check", applyCheckTitle, d)
+		d.Fail("answers", d.Programme.Name+" is not taking applications today. Choose another programme")
+		return s.RenderForm(w, r, "app-check", applyCheckTitle, d)
 	}
 	answer := st.Draft.Qualification
-	p, err := s.db.Practitioner(ctx, policy.People(st.User), st.User.PractitionerID)
+	p, err := s.DB.Practitioner(ctx, policy.People(st.User), st.User.PractitionerID)
 	if err != nil {
 		return err
 	}
 	var app store.Application
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		a := domain.ActorOf(st.User)
 		// The practitioner's own answer is the newest word on their
 		// qualification: record it before the rules look at it.
@@ -711,17 +712,17 @@ func (s *Server) applySubmit(w http.ResponseWriter, r *http.Request) error {
 		return tx.DeleteApplicationDraft(ctx, st.User.ID)
 	})
 	if errors.Is(err, store.ErrConflict) {
-		d.fail("answers", "You have already applied to "+d.Programme.Name+". Your application is in your training; nothing new was sent")
-		return s.renderStatus(w, r, http.StatusConflict, "app-check", applyCheckTitle, d)
+		d.Fail("answers", "You have already applied to "+d.Programme.Name+". Your application is in your training; nothing new was sent")
+		return s.RenderStatus(w, r, http.StatusConflict, "app-check", applyCheckTitle, d)
 	}
 	if re, ok := store.IsRule(err); ok {
-		d.fail("answers", re.Msg)
-		return s.renderForm(w, r, "app-check", applyCheckTitle, d)
+		d.Fail("answers", re.Msg)
+		return s.RenderForm(w, r, "app-check", applyCheckTitle, d)
 	}
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/apply/confirmation/"+itoa(app.ID), http.StatusSeeOther)
+	http.Redirect(w, r, "/apply/confirmation/"+page.Itoa(app.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -733,14 +734,14 @@ type applyDoneData struct {
 	Programme domain.Programme
 }
 
-func (s *Server) applyConfirmation(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Confirmation(w http.ResponseWriter, r *http.Request) error {
 	_, app, err := s.appLoad(r, policy.CanApply)
 	if err != nil {
 		return err
 	}
 	d := applyDoneData{App: app, Manual: app.Status == domain.StatusApplied && app.Decision == domain.DecisionManual}
-	if d.Programme, err = s.db.Programme(r.Context(), app.ProgrammeID); err != nil {
+	if d.Programme, err = s.DB.Programme(r.Context(), app.ProgrammeID); err != nil {
 		return err
 	}
-	return s.render(w, r, "app-confirmation", "Application sent", d)
+	return s.Render(w, r, "app-confirmation", "Application sent", d)
 }

@@ -1,4 +1,4 @@
-package web
+package coverage
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"senco/internal/policy"
 	"senco/internal/report"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 const (
@@ -76,11 +77,11 @@ type covLAData struct {
 	Programmes  []covProgrammeLink
 	Name        string
 	Definitions []report.Definition
-	form
+	page.Form
 }
 
-func (s *Server) covLA(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	scope := policy.Settings(u)
 	code := r.PathValue("code")
 	switch scope.Kind {
@@ -92,15 +93,15 @@ func (s *Server) covLA(w http.ResponseWriter, r *http.Request) error {
 		}
 	case policy.LA:
 		if code != scope.LACode {
-			return errNotFound
+			return page.ErrNotFound
 		}
 	default:
-		return errForbidden
+		return page.ErrForbidden
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := covLAData{Code: code, National: policy.Settings(u).Kind == policy.National, Show: q.Get("show"), Type: q.Get("type"), Months: strings.TrimSpace(q.Get("months"))}
-	d.Date = s.covReadAsAt(r, &d.form)
+	d.Date = s.covReadAsAt(r, &d.Form)
 	if d.Show == "" {
 		d.Show = "gap"
 	}
@@ -112,7 +113,7 @@ func (s *Server) covLA(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if !found {
-		d.fail("show", "Choose which settings to show from the list")
+		d.Fail("show", "Choose which settings to show from the list")
 	}
 	found = false
 	for _, t := range covTypes {
@@ -120,55 +121,51 @@ func (s *Server) covLA(w http.ResponseWriter, r *http.Request) error {
 		found = found || t.Value == d.Type
 	}
 	if !found {
-		d.fail("type", "Choose a type of setting from the list")
+		d.Fail("type", "Choose a type of setting from the list")
 	}
 	d.MonthsN = covDefaultMonths
 	if d.Months != "" {
 		n, err := strconv.Atoi(d.Months)
 		switch {
 		case err != nil:
-			d.fail("months", "The number of months must be a whole number, like 6")
+			d.Fail("months", "The number of months must be a whole number, like 6")
 		case n < 1 || n > covMaxMonths:
-			d.fail("months", fmt.Sprintf("The number of months must be between 1 and %d", covMaxMonths))
+			d.Fail("months", fmt.Sprintf("The number of months must be between 1 and %d", covMaxMonths))
 		default:
 			d.MonthsN = n
 		}
 	}
-	d.ErrorOrder = orderFields(d.ErrorOrder, covAsAtField, "show", "type", "months")
-	page := 1
-	if p := q.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			return errNotFound
-		}
-		page = n
+	d.ErrorOrder = page.OrderFields(d.ErrorOrder, covAsAtField, "show", "type", "months")
+	pageNo, err := page.Number(r)
+	if err != nil {
+		return err
 	}
-	if !d.valid() {
-		// The authority must still exist for the page to be shown.
+	if !d.Valid() {
+		// The authority must still exist for the pageNo to be shown.
 		var err error
 		if d.Name, err = s.covLAName(r, scope, code); err != nil {
 			return err
 		}
-		return s.renderForm(w, r, "coverage-la", "Coverage of qualified SENCOs", d)
+		return s.RenderForm(w, r, "coverage-la", "Coverage of qualified SENCOs", d)
 	}
 	asAt := d.Date.AsAt
-	cov, err := report.BuildCoverage(ctx, s.db, scope, asAt)
+	cov, err := report.BuildCoverage(ctx, s.DB, scope, asAt)
 	if err != nil {
 		return err
 	}
 	row, ok := cov.Find(code)
 	if !ok {
 		if code != "none" {
-			return errNotFound
+			return page.ErrNotFound
 		}
 		row = report.CoverageRow{Level: report.LevelNotRecorded, Name: "Not recorded by Ofsted"}
 	}
 	d.Row, d.Name, d.Definitions = row, row.Name, covDefinitions()
-	settings, err := s.db.CoverageSettings(ctx, scope, asAt, code, d.Show == "gap")
+	settings, err := s.DB.CoverageSettings(ctx, scope, asAt, code, d.Show == "gap")
 	if err != nil {
 		return err
 	}
-	lost, err := s.db.SettingsLostSENCO(ctx, scope, asAt.AddMonths(-d.MonthsN), asAt, code)
+	lost, err := s.DB.SettingsLostSENCO(ctx, scope, asAt.AddMonths(-d.MonthsN), asAt, code)
 	if err != nil {
 		return err
 	}
@@ -205,7 +202,7 @@ func (s *Server) covLA(w http.ResponseWriter, r *http.Request) error {
 			}
 			return s.covDownload(w, r, t, code)
 		}
-		return errNotFound
+		return page.ErrNotFound
 	}
 	d.Shown = true
 	d.Query = covQuery(r, asAt)
@@ -228,14 +225,14 @@ func (s *Server) covLA(w http.ResponseWriter, r *http.Request) error {
 		{Label: "Gap", Value: covInt(all.Gap), Detail: "no qualified SENCO and no one in training", Href: covHref(path, d.Query, "settings", "show", "gap", "type", "")},
 	}
 	d.Total = len(rows)
-	if from := (page - 1) * covSettingsPageSize; from < len(rows) || page == 1 {
+	if from := (pageNo - 1) * covSettingsPageSize; from < len(rows) || pageNo == 1 {
 		to := min(from+covSettingsPageSize, len(rows))
 		for _, st := range rows[min(from, len(rows)):to] {
 			name := st.Name
 			if name == "" {
 				name = st.Type.Label() + " " + st.URN
 			}
-			d.Settings = append(d.Settings, covSettingRow{URN: st.URN, Name: name, Withheld: st.Name == "", Href: settingPath(st.URN), Type: st.Type.Label(),
+			d.Settings = append(d.Settings, covSettingRow{URN: st.URN, Name: name, Withheld: st.Name == "", Href: page.SettingPath(st.URN), Type: st.Type.Label(),
 				Places: covInt(st.Places), Outcome: st.Outcome.String(), Qualified: st.Qualified, Designated: st.Designated,
 				InTraining: st.InTraining, Lost: lost[st.URN]})
 		}
@@ -243,9 +240,9 @@ func (s *Server) covLA(w http.ResponseWriter, r *http.Request) error {
 			d.First, d.Last = from+1, to
 		}
 	} else {
-		return errNotFound
+		return page.ErrNotFound
 	}
-	d.Pagination = pagination(&url.URL{Path: path, RawQuery: d.Query.Encode()}, page, d.Total, covSettingsPageSize)
+	d.Pagination = page.Pagination(&url.URL{Path: path, RawQuery: d.Query.Encode()}, pageNo, d.Total, covSettingsPageSize)
 	d.Download = covDownloadLinks(path, d.Query, "settings", strings.ToLower(d.Caption[:1])+d.Caption[1:])
 	d.Summary = covDownloadLinks(path, d.Query, "summary", "the coverage figures")
 	if d.Programmes, err = s.covProgrammeLinks(r, u); err != nil {
@@ -255,16 +252,16 @@ func (s *Server) covLA(w http.ResponseWriter, r *http.Request) error {
 	if row.Level == report.LevelNotRecorded {
 		title = "Coverage of qualified SENCOs: settings whose local authority Ofsted did not record"
 	}
-	return s.render(w, r, "coverage-la", title, d)
+	return s.Render(w, r, "coverage-la", title, d)
 }
 
 // covLAName checks an authority exists in scope, for a page shown with
 // errors (and no figures).
-func (s *Server) covLAName(r *http.Request, scope policy.Scope, code string) (string, error) {
+func (s *Handlers) covLAName(r *http.Request, scope policy.Scope, code string) (string, error) {
 	if code == "none" {
 		return "Not recorded by Ofsted", nil
 	}
-	la, err := s.db.LocalAuthority(r.Context(), scope, code)
+	la, err := s.DB.LocalAuthority(r.Context(), scope, code)
 	if err != nil {
 		return "", err
 	}

@@ -1,4 +1,4 @@
-package web
+package delivery
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 // --- New session --------------------------------------------------------
@@ -19,19 +20,19 @@ import (
 type cohortSessionForm struct {
 	cohortPage
 	Cohort    store.CohortRecord
-	Date      dateField
+	Date      page.DateField
 	Hours     string
 	Mode      string
 	Topic     string
 	Venue     string
 	Units     string
 	ModeItems []any
-	form
+	page.Form
 }
 
 // loadCohortForSessions loads a cohort in scope that the user may schedule
 // sessions for: its supplier's admin or one of its trainers.
-func (s *Server) loadCohortForSessions(r *http.Request) (store.CohortRecord, domain.User, error) {
+func (s *Handlers) loadCohortForSessions(r *http.Request) (store.CohortRecord, domain.User, error) {
 	c, u, err := s.loadCohort(r)
 	if err != nil {
 		return c, u, err
@@ -41,18 +42,18 @@ func (s *Server) loadCohortForSessions(r *http.Request) (store.CohortRecord, dom
 		return c, u, err
 	}
 	if !ok {
-		return c, u, errForbidden
+		return c, u, page.ErrForbidden
 	}
 	return c, u, nil
 }
 
-func (s *Server) cohortSessionNew(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) SessionNew(w http.ResponseWriter, r *http.Request) error {
 	c, _, err := s.loadCohortForSessions(r)
 	if err != nil {
 		return err
 	}
 	f := cohortSessionForm{cohortPage: cohortPage{Today: domain.Today()}, Cohort: c, Mode: string(c.Mode), ModeItems: cohortModeItems()}
-	return s.render(w, r, "cohort-session-new", "Add a session", f)
+	return s.Render(w, r, "cohort-session-new", "Add a session", f)
 }
 
 // cohortParseHours reads a length in hours ("6", "3.5", "2,5") as minutes.
@@ -67,26 +68,26 @@ func cohortParseHours(s string) (int, bool) {
 	return int(math.Round(h * 60)), true
 }
 
-func (s *Server) cohortSessionCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) SessionCreate(w http.ResponseWriter, r *http.Request) error {
 	c, u, err := s.loadCohortForSessions(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
 	f := cohortSessionForm{cohortPage: cohortPage{Today: domain.Today()}, Cohort: c, ModeItems: cohortModeItems(),
-		Date: readDate(r, "date"), Hours: strings.TrimSpace(r.PostFormValue("hours")), Mode: r.PostFormValue("mode"),
+		Date: page.ReadDate(r, "date"), Hours: strings.TrimSpace(r.PostFormValue("hours")), Mode: r.PostFormValue("mode"),
 		Topic: strings.TrimSpace(r.PostFormValue("topic")), Venue: strings.TrimSpace(r.PostFormValue("venue")),
 		Units: strings.TrimSpace(r.PostFormValue("units"))}
 	sess := domain.Session{Mode: domain.DeliveryMode(f.Mode), Topic: f.Topic, Venue: f.Venue}
-	if !f.Date.empty() {
+	if !f.Date.Empty() {
 		var msg string
-		if sess.Date, msg = f.Date.parse("the date of the session"); msg != "" {
-			f.fail("date-day", msg)
+		if sess.Date, msg = f.Date.Parse("the date of the session"); msg != "" {
+			f.Fail("date-day", msg)
 		}
 	}
 	if f.Hours != "" {
 		m, ok := cohortParseHours(f.Hours)
-		f.check(ok, "hours", "Enter the length in hours as a number, for example 6 or 3.5")
+		f.Check(ok, "hours", "Enter the length in hours as a number, for example 6 or 3.5")
 		sess.Minutes = m
 	}
 	for _, unit := range strings.Split(f.Units, ",") {
@@ -96,20 +97,20 @@ func (s *Server) cohortSessionCreate(w http.ResponseWriter, r *http.Request) err
 	}
 	// The same check the store makes, so every problem shows at once.
 	for field, msg := range sess.Validate(c.Cohort) {
-		f.fail(field, msg)
+		f.Fail(field, msg)
 	}
-	f.ErrorOrder = orderFields(f.ErrorOrder, "date-day", "hours", "mode", "topic", "venue", "units")
-	if !f.valid() {
-		return s.renderForm(w, r, "cohort-session-new", "Add a session", f)
+	f.ErrorOrder = page.OrderFields(f.ErrorOrder, "date-day", "hours", "mode", "topic", "venue", "units")
+	if !f.Valid() {
+		return s.RenderForm(w, r, "cohort-session-new", "Add a session", f)
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		sess, err = tx.AddSession(ctx, domain.ActorOf(u), c.Cohort, sess)
 		return err
 	})
 	if rule, ok := store.IsRule(err); ok {
-		f.fail(cohortRuleField(rule, "date-day", "date-day", "hours", "mode", "topic"), rule.Msg)
-		return s.renderForm(w, r, "cohort-session-new", "Add a session", f)
+		f.Fail(cohortRuleField(rule, "date-day", "date-day", "hours", "mode", "topic"), rule.Msg)
+		return s.RenderForm(w, r, "cohort-session-new", "Add a session", f)
 	}
 	if err != nil {
 		return err
@@ -149,33 +150,33 @@ type cohortAttendanceData struct {
 	Unsaved   []cohortUnsaved
 	MarkItems []any
 	Missed    int
-	form
+	page.Form
 }
 
 // loadSessionForAttendance loads a session whose cohort is in scope and
 // checks the user may take its attendance.
-func (s *Server) loadSessionForAttendance(r *http.Request) (store.SessionRecord, store.CohortRecord, domain.User, error) {
-	u, _ := currentUser(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) loadSessionForAttendance(r *http.Request) (store.SessionRecord, store.CohortRecord, domain.User, error) {
+	u, _ := page.CurrentUser(r)
+	id, err := page.PathID(r, "id")
 	if err != nil {
 		return store.SessionRecord{}, store.CohortRecord{}, u, err
 	}
 	if !cohortPagesAllowed(u) {
-		return store.SessionRecord{}, store.CohortRecord{}, u, errForbidden
+		return store.SessionRecord{}, store.CohortRecord{}, u, page.ErrForbidden
 	}
-	sess, c, err := s.db.Session(r.Context(), policy.Delivery(u), id)
+	sess, c, err := s.DB.Session(r.Context(), policy.Delivery(u), id)
 	if err != nil {
 		return sess, c, u, err
 	}
 	if !policy.CanTakeAttendance(u) {
-		return sess, c, u, errForbidden
+		return sess, c, u, page.ErrForbidden
 	}
 	ok, err := s.cohortTrainerOf(r.Context(), u, c)
 	if err != nil {
 		return sess, c, u, err
 	}
 	if !ok {
-		return sess, c, u, errForbidden
+		return sess, c, u, page.ErrForbidden
 	}
 	return sess, c, u, nil
 }
@@ -188,10 +189,10 @@ func cohortMarkItems() []any {
 	return items
 }
 
-func (s *Server) cohortAttendanceData(r *http.Request, sess store.SessionRecord, c store.CohortRecord, chosen map[int64]domain.Mark) (cohortAttendanceData, error) {
+func (s *Handlers) cohortAttendanceData(r *http.Request, sess store.SessionRecord, c store.CohortRecord, chosen map[int64]domain.Mark) (cohortAttendanceData, error) {
 	d := cohortAttendanceData{cohortPage: cohortPage{Today: domain.Today()}, Session: sess, Cohort: c, Version: sess.RegisterVersion,
 		MarkItems: cohortMarkItems()}
-	lines, err := s.db.Register(r.Context(), sess)
+	lines, err := s.DB.Register(r.Context(), sess)
 	if err != nil {
 		return d, err
 	}
@@ -228,7 +229,7 @@ func (s *Server) cohortAttendanceData(r *http.Request, sess store.SessionRecord,
 		d.Done = "Attendance from your file saved for " + learners
 	case "catch-up":
 		for _, row := range d.Rows {
-			if itoa(row.ApplicationID) == q.Get("app") && !row.CaughtUpOn.IsZero() {
+			if page.Itoa(row.ApplicationID) == q.Get("app") && !row.CaughtUpOn.IsZero() {
 				d.Done = fmt.Sprintf("Catch-up recorded for %s on %s", row.PractitionerName, row.CaughtUpOn.Long())
 			}
 		}
@@ -236,7 +237,7 @@ func (s *Server) cohortAttendanceData(r *http.Request, sess store.SessionRecord,
 	return d, nil
 }
 
-func (s *Server) cohortAttendanceForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) AttendanceForm(w http.ResponseWriter, r *http.Request) error {
 	sess, c, _, err := s.loadSessionForAttendance(r)
 	if err != nil {
 		return err
@@ -245,14 +246,14 @@ func (s *Server) cohortAttendanceForm(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "cohort-attendance", cohortAttendanceTitle(sess), d)
+	return s.Render(w, r, "cohort-attendance", cohortAttendanceTitle(sess), d)
 }
 
 func cohortAttendanceTitle(sess store.SessionRecord) string {
 	return "Attendance for " + sess.Date.Long()
 }
 
-func (s *Server) cohortAttendanceSave(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) AttendanceSave(w http.ResponseWriter, r *http.Request) error {
 	sess, c, u, err := s.loadSessionForAttendance(r)
 	if err != nil {
 		return err
@@ -288,24 +289,24 @@ func (s *Server) cohortAttendanceSave(w http.ResponseWriter, r *http.Request) er
 	}
 	switch {
 	case len(bad) > 0:
-		d.fail("marks", "Not learners of this cohort: "+strings.Join(bad, ", ")+"; nothing was saved")
+		d.Fail("marks", "Not learners of this cohort: "+strings.Join(bad, ", ")+"; nothing was saved")
 	case verr != nil:
-		d.fail("marks", "The register could not be read; open it again and mark the learners")
+		d.Fail("marks", "The register could not be read; open it again and mark the learners")
 	case len(marks) == 0:
-		d.fail("marks", "Mark at least one learner")
+		d.Fail("marks", "Mark at least one learner")
 	}
-	if !d.valid() {
-		return s.renderForm(w, r, "cohort-attendance", cohortAttendanceTitle(sess), d)
+	if !d.Valid() {
+		return s.RenderForm(w, r, "cohort-attendance", cohortAttendanceTitle(sess), d)
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error { return tx.SaveRegister(ctx, domain.ActorOf(u), sess, version, marks) })
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error { return tx.SaveRegister(ctx, domain.ActorOf(u), sess, version, marks) })
 	if rule, ok := store.IsRule(err); ok {
-		d.fail("marks", rule.Msg)
-		return s.renderForm(w, r, "cohort-attendance", cohortAttendanceTitle(sess), d)
+		d.Fail("marks", rule.Msg)
+		return s.RenderForm(w, r, "cohort-attendance", cohortAttendanceTitle(sess), d)
 	}
 	if errors.Is(err, store.ErrConflict) {
 		// Show the register as it is now, with the user's choices listed so
 		// nothing they did is lost.
-		sess, c, err = s.db.Session(ctx, policy.Delivery(u), sess.ID)
+		sess, c, err = s.DB.Session(ctx, policy.Delivery(u), sess.ID)
 		if err != nil {
 			return err
 		}
@@ -314,7 +315,7 @@ func (s *Server) cohortAttendanceSave(w http.ResponseWriter, r *http.Request) er
 			return err
 		}
 		d.Done, d.Conflict = "", true
-		d.fail("marks", cohortConflictMessage)
+		d.Fail("marks", cohortConflictMessage)
 		onRegister := map[int64]bool{}
 		for _, row := range d.Rows {
 			onRegister[row.ApplicationID] = true
@@ -332,7 +333,7 @@ func (s *Server) cohortAttendanceSave(w http.ResponseWriter, r *http.Request) er
 		for _, id := range others {
 			d.Unsaved = append(d.Unsaved, cohortUnsaved{Name: fmt.Sprintf("Application %d (no longer on the register)", id), Mark: marks[id], Differs: true})
 		}
-		return s.renderStatus(w, r, http.StatusConflict, "cohort-attendance", cohortAttendanceTitle(sess), d)
+		return s.RenderStatus(w, r, http.StatusConflict, "cohort-attendance", cohortAttendanceTitle(sess), d)
 	}
 	if err != nil {
 		return err
@@ -350,14 +351,14 @@ type cohortCatchUpForm struct {
 	Missed       []store.RegisterLine
 	LearnerItems []any
 	Learner      string
-	On           dateField
+	On           page.DateField
 	Note         string
-	form
+	page.Form
 }
 
-func (s *Server) cohortCatchUpData(r *http.Request, sess store.SessionRecord, c store.CohortRecord) (cohortCatchUpForm, error) {
+func (s *Handlers) cohortCatchUpData(r *http.Request, sess store.SessionRecord, c store.CohortRecord) (cohortCatchUpForm, error) {
 	f := cohortCatchUpForm{cohortPage: cohortPage{Today: domain.Today()}, Session: sess, Cohort: c}
-	lines, err := s.db.Register(r.Context(), sess)
+	lines, err := s.DB.Register(r.Context(), sess)
 	if err != nil {
 		return f, err
 	}
@@ -371,12 +372,12 @@ func (s *Server) cohortCatchUpData(r *http.Request, sess store.SessionRecord, c 
 		if !l.CaughtUpOn.IsZero() {
 			text += ", caught up " + l.CaughtUpOn.Long()
 		}
-		f.LearnerItems = append(f.LearnerItems, map[string]any{"value": itoa(l.ApplicationID), "text": text})
+		f.LearnerItems = append(f.LearnerItems, map[string]any{"value": page.Itoa(l.ApplicationID), "text": text})
 	}
 	return f, nil
 }
 
-func (s *Server) cohortCatchUpForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) CatchUpForm(w http.ResponseWriter, r *http.Request) error {
 	sess, c, _, err := s.loadSessionForAttendance(r)
 	if err != nil {
 		return err
@@ -386,11 +387,11 @@ func (s *Server) cohortCatchUpForm(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	f.Learner = r.URL.Query().Get("learner")
-	f.On = dateFieldOf(domain.Today())
-	return s.render(w, r, "cohort-catch-up", "Record a catch-up", f)
+	f.On = page.DateFieldOf(domain.Today())
+	return s.Render(w, r, "cohort-catch-up", "Record a catch-up", f)
 }
 
-func (s *Server) cohortCatchUp(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) CatchUp(w http.ResponseWriter, r *http.Request) error {
 	sess, c, u, err := s.loadSessionForAttendance(r)
 	if err != nil {
 		return err
@@ -400,34 +401,34 @@ func (s *Server) cohortCatchUp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f.Learner, f.On, f.Note = r.PostFormValue("learner"), readDate(r, "on"), strings.TrimSpace(r.PostFormValue("note"))
+	f.Learner, f.On, f.Note = r.PostFormValue("learner"), page.ReadDate(r, "on"), strings.TrimSpace(r.PostFormValue("note"))
 	var line *store.RegisterLine
 	for i := range f.Missed {
-		if itoa(f.Missed[i].ApplicationID) == f.Learner {
+		if page.Itoa(f.Missed[i].ApplicationID) == f.Learner {
 			line = &f.Missed[i]
 		}
 	}
 	if line == nil {
-		f.fail("learner", "Choose a learner who was absent or attended half of this session")
+		f.Fail("learner", "Choose a learner who was absent or attended half of this session")
 	}
-	on, msg := f.On.parse("the date of the catch-up")
+	on, msg := f.On.Parse("the date of the catch-up")
 	if msg != "" {
-		f.fail("on-day", msg)
+		f.Fail("on-day", msg)
 	}
 	if msg := domain.TooLong("The note", f.Note, domain.MaxNoteLength); msg != "" {
-		f.fail("note", msg)
+		f.Fail("note", msg)
 	}
-	if !f.valid() {
-		return s.renderForm(w, r, "cohort-catch-up", "Record a catch-up", f)
+	if !f.Valid() {
+		return s.RenderForm(w, r, "cohort-catch-up", "Record a catch-up", f)
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		return tx.RecordCatchUp(ctx, domain.ActorOf(u), sess, line.ApplicationID, on, f.Note)
 	})
 	if rule, ok := store.IsRule(err); ok {
 		// The learner was offered as one who missed the session, so what
 		// is left to refuse is the date.
-		f.fail("on-day", rule.Msg)
-		return s.renderForm(w, r, "cohort-catch-up", "Record a catch-up", f)
+		f.Fail("on-day", rule.Msg)
+		return s.RenderForm(w, r, "cohort-catch-up", "Record a catch-up", f)
 	}
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package apply
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 // The setting manager nominates a member of staff, or confirms a
@@ -26,19 +27,19 @@ type appNominateData struct {
 	Person          store.EmploymentRecord
 	ChosenProgramme domain.Programme
 	Level           int
-	form
+	page.Form
 }
 
 // appCurrentStaff are the people working at the manager's setting today, one
 // line each.
-func (s *Server) appCurrentStaff(r *http.Request, u domain.User) ([]store.EmploymentRecord, error) {
-	page, err := s.db.Employments(r.Context(), policy.People(u), store.PeopleFilter{SettingURN: u.Org.SettingURN, CurrentOn: domain.Today(), PageSize: 1000})
+func (s *Handlers) appCurrentStaff(r *http.Request, u domain.User) ([]store.EmploymentRecord, error) {
+	list, err := s.DB.Employments(r.Context(), policy.People(u), store.PeopleFilter{SettingURN: u.Org.SettingURN, CurrentOn: domain.Today(), PageSize: 1000})
 	if err != nil {
 		return nil, err
 	}
 	seen := map[int64]bool{}
 	var out []store.EmploymentRecord
-	for _, e := range page.Employments {
+	for _, e := range list.Employments {
 		if !seen[e.PractitionerID] {
 			seen[e.PractitionerID] = true
 			out = append(out, e)
@@ -48,14 +49,14 @@ func (s *Server) appCurrentStaff(r *http.Request, u domain.User) ([]store.Employ
 	return out, nil
 }
 
-func (s *Server) appNominateBase(r *http.Request, u domain.User) (appNominateData, []store.EmploymentRecord, []domain.Programme, error) {
+func (s *Handlers) appNominateBase(r *http.Request, u domain.User) (appNominateData, []store.EmploymentRecord, []domain.Programme, error) {
 	d := appNominateData{Setting: u.Org.Name, SettingURN: u.Org.SettingURN}
 	staff, err := s.appCurrentStaff(r, u)
 	if err != nil {
 		return d, nil, nil, err
 	}
 	for _, e := range staff {
-		d.Staff = append(d.Staff, map[string]any{"value": itoa(e.PractitionerID), "text": e.PractitionerName, "hint": e.Role.Label() + " since " + e.StartedOn.Long()})
+		d.Staff = append(d.Staff, map[string]any{"value": page.Itoa(e.PractitionerID), "text": e.PractitionerName, "hint": e.Role.Label() + " since " + e.StartedOn.Long()})
 	}
 	items, open, err := s.appProgrammeItems(r)
 	if err != nil {
@@ -66,10 +67,10 @@ func (s *Server) appNominateBase(r *http.Request, u domain.User) (appNominateDat
 	return d, staff, open, nil
 }
 
-func (s *Server) appNominateForm(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) NominateForm(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanNominate(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
 	d, _, open, err := s.appNominateBase(r, u)
 	if err != nil {
@@ -77,15 +78,15 @@ func (s *Server) appNominateForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Practitioner = r.URL.Query().Get("practitioner")
 	if len(open) == 1 {
-		d.Programme = itoa(open[0].ID)
+		d.Programme = page.Itoa(open[0].ID)
 	}
-	return s.render(w, r, "app-nominate", "Nominate a member of staff", d)
+	return s.Render(w, r, "app-nominate", "Nominate a member of staff", d)
 }
 
-func (s *Server) appNominate(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) Nominate(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanNominate(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
 	ctx := r.Context()
 	d, staff, open, err := s.appNominateBase(r, u)
@@ -95,47 +96,47 @@ func (s *Server) appNominate(w http.ResponseWriter, r *http.Request) error {
 	d.Practitioner, d.Programme = r.PostFormValue("practitioner"), r.PostFormValue("programme")
 	found := false
 	for _, e := range staff {
-		if itoa(e.PractitionerID) == d.Practitioner {
+		if page.Itoa(e.PractitionerID) == d.Practitioner {
 			d.Person, found = e, true
 		}
 	}
 	if !found {
-		d.fail("practitioner", "Select a member of your current staff")
+		d.Fail("practitioner", "Select a member of your current staff")
 	}
 	found = false
 	for _, p := range open {
-		if itoa(p.ID) == d.Programme {
+		if page.Itoa(p.ID) == d.Programme {
 			d.ChosenProgramme, found = p, true
 		}
 	}
 	if !found {
-		d.fail("programme", "Select a programme that is taking applications")
+		d.Fail("programme", "Select a programme that is taking applications")
 	}
-	if !d.valid() {
-		return s.renderForm(w, r, "app-nominate", "Nominate a member of staff", d)
+	if !d.Valid() {
+		return s.RenderForm(w, r, "app-nominate", "Nominate a member of staff", d)
 	}
-	p, err := s.db.Practitioner(ctx, policy.People(u), d.Person.PractitionerID)
+	p, err := s.DB.Practitioner(ctx, policy.People(u), d.Person.PractitionerID)
 	if err != nil {
 		return err
 	}
 	d.Level = p.QualificationLevel
 	if r.PostFormValue("confirm") != "yes" {
-		return s.render(w, r, "app-nominate-check", "Check the nomination", d)
+		return s.Render(w, r, "app-nominate-check", "Check the nomination", d)
 	}
 	var app store.Application
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		app, err = tx.Apply(ctx, domain.ActorOf(u), store.ApplyInput{ProgrammeID: d.ChosenProgramme.ID, PractitionerID: p.ID,
 			SettingURN: u.Org.SettingURN, AppliedOn: domain.Today(), Nominated: true, SettingConfirmed: true})
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {
-		d.fail("practitioner", p.FullName()+" already has an application to "+d.ChosenProgramme.Name+"; nothing new was sent")
-		return s.renderStatus(w, r, http.StatusConflict, "app-nominate", "Nominate a member of staff", d)
+		d.Fail("practitioner", p.FullName()+" already has an application to "+d.ChosenProgramme.Name+"; nothing new was sent")
+		return s.RenderStatus(w, r, http.StatusConflict, "app-nominate", "Nominate a member of staff", d)
 	}
 	if re, ok := store.IsRule(err); ok {
-		d.fail("practitioner", re.Msg)
-		return s.renderForm(w, r, "app-nominate", "Nominate a member of staff", d)
+		d.Fail("practitioner", re.Msg)
+		return s.RenderForm(w, r, "app-nominate", "Nominate a member of staff", d)
 	}
 	if err != nil {
 		return err
@@ -156,13 +157,13 @@ type appConfirmData struct {
 	Done          bool
 }
 
-func (s *Server) appConfirmPage(r *http.Request) (domain.User, appConfirmData, error) {
+func (s *Handlers) appConfirmPage(r *http.Request) (domain.User, appConfirmData, error) {
 	u, app, err := s.appLoad(r, policy.CanNominate)
 	if err != nil {
 		return u, appConfirmData{}, err
 	}
 	d := appConfirmData{App: app, Tag: appStatusTag(app), Done: !appAwaitsConfirmation(app)}
-	if d.Answers, d.HasAnswers, err = s.db.ApplicationAnswers(r.Context(), app.ID); err != nil {
+	if d.Answers, d.HasAnswers, err = s.DB.ApplicationAnswers(r.Context(), app.ID); err != nil {
 		return u, d, err
 	}
 	d.Qualification = appQualificationText(d.Answers.Qualification)
@@ -176,15 +177,15 @@ func (s *Server) appConfirmPage(r *http.Request) (domain.User, appConfirmData, e
 	return u, d, nil
 }
 
-func (s *Server) appConfirmForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) ConfirmForm(w http.ResponseWriter, r *http.Request) error {
 	_, d, err := s.appConfirmPage(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "app-confirm", "Confirm "+d.App.PractitionerName+"'s application", d)
+	return s.Render(w, r, "app-confirm", "Confirm "+d.App.PractitionerName+"'s application", d)
 }
 
-func (s *Server) appConfirm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Confirm(w http.ResponseWriter, r *http.Request) error {
 	u, d, err := s.appConfirmPage(r)
 	if err != nil {
 		return err
@@ -192,9 +193,9 @@ func (s *Server) appConfirm(w http.ResponseWriter, r *http.Request) error {
 	if d.Done {
 		// Already confirmed, nominated by the setting, or no longer live:
 		// nothing to do.
-		return s.renderStatus(w, r, http.StatusConflict, "app-confirm", "Confirm "+d.App.PractitionerName+"'s application", d)
+		return s.RenderStatus(w, r, http.StatusConflict, "app-confirm", "Confirm "+d.App.PractitionerName+"'s application", d)
 	}
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error { return tx.ConfirmBySetting(r.Context(), domain.ActorOf(u), d.App) })
+	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error { return tx.ConfirmBySetting(r.Context(), domain.ActorOf(u), d.App) })
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,9 @@
-package web
+// Package apply serves applications: the practitioner's journey from
+// choosing a programme to the confirmation, the setting manager's
+// nomination and confirmation, the application page and list, the
+// awarding organisation's registration, certificate and revocation, and
+// the practitioner's own training and its calendar.
+package apply
 
 import (
 	"fmt"
@@ -9,70 +14,32 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
-// applicationRoutes registers applications: the practitioner's journey,
-// the setting's nominations, the application page, and the awarding
-// organisation's registration and certification.
-func (s *Server) applicationRoutes(mux *http.ServeMux, signedIn func(appHandler) http.Handler) {
-	// The practitioner's journey: one question per page, answers kept in a
-	// server-side draft (app_apply.go).
-	mux.Handle("GET /apply", signedIn(s.applyStart))
-	mux.Handle("GET /apply/programme", signedIn(s.applyProgrammeForm))
-	mux.Handle("POST /apply/programme", signedIn(s.applyProgramme))
-	mux.Handle("GET /apply/setting", signedIn(s.applySettingForm))
-	mux.Handle("POST /apply/setting", signedIn(s.applySetting))
-	mux.Handle("GET /apply/setting/search", signedIn(s.applySearchForm))
-	mux.Handle("POST /apply/setting/search", signedIn(s.applySearch))
-	mux.Handle("GET /apply/role", signedIn(s.applyRoleForm))
-	mux.Handle("POST /apply/role", signedIn(s.applyRole))
-	mux.Handle("GET /apply/qualification", signedIn(s.applyQualificationForm))
-	mux.Handle("POST /apply/qualification", signedIn(s.applyQualification))
-	mux.Handle("GET /apply/check", signedIn(s.applyCheck))
-	mux.Handle("POST /apply/check", signedIn(s.applySubmit))
-	mux.Handle("GET /apply/confirmation/{id}", signedIn(s.applyConfirmation))
-
-	// The practitioner's own training and its calendar (app_training.go).
-	mux.Handle("GET /my-training", signedIn(s.appMyTraining))
-	mux.Handle("GET /my-training/sessions.ics", signedIn(s.appMyTrainingCalendar))
-
-	// The setting manager (app_setting.go).
-	mux.Handle("GET /nominate", signedIn(s.appNominateForm))
-	mux.Handle("POST /nominate", signedIn(s.appNominate))
-	mux.Handle("GET /applications/{id}/confirm", signedIn(s.appConfirmForm))
-	mux.Handle("POST /applications/{id}/confirm", signedIn(s.appConfirm))
-
-	// Everyone's list and the application page.
-	mux.Handle("GET /applications", signedIn(s.appList))
-	mux.Handle("GET /applications/{id}", signedIn(s.appShow))
-
-	// The awarding organisation (app_awarding.go).
-	mux.Handle("GET /applications/{id}/register", signedIn(s.appRegisterForm))
-	mux.Handle("POST /applications/{id}/register", signedIn(s.appRegister))
-	mux.Handle("GET /applications/{id}/certify", signedIn(s.appCertifyForm))
-	mux.Handle("POST /applications/{id}/certify", signedIn(s.appCertify))
-	mux.Handle("GET /applications/{id}/revoke", signedIn(s.appRevokeForm))
-	mux.Handle("POST /applications/{id}/revoke", signedIn(s.appRevoke))
+// Handlers are the pages of this area; each method is one route's handler.
+type Handlers struct {
+	*page.Site
 }
 
 // appPath is the application page.
-func appPath(id int64) string { return "/applications/" + itoa(id) }
+func appPath(id int64) string { return "/applications/" + page.Itoa(id) }
 
 // appLoad loads the application of the path in the user's delivery scope
 // (out of scope is not found), then checks the user may do what the route
 // does (forbidden otherwise).
-func (s *Server) appLoad(r *http.Request, permitted func(domain.User) bool) (domain.User, store.Application, error) {
-	u, _ := currentUser(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) appLoad(r *http.Request, permitted func(domain.User) bool) (domain.User, store.Application, error) {
+	u, _ := page.CurrentUser(r)
+	id, err := page.PathID(r, "id")
 	if err != nil {
 		return u, store.Application{}, err
 	}
-	app, err := s.db.Application(r.Context(), policy.Delivery(u), id)
+	app, err := s.DB.Application(r.Context(), policy.Delivery(u), id)
 	if err != nil {
 		return u, app, err
 	}
 	if permitted != nil && !permitted(u) {
-		return u, app, errForbidden
+		return u, app, page.ErrForbidden
 	}
 	return u, app, nil
 }
@@ -119,12 +86,12 @@ type appAttendanceSummary struct {
 	Meets     bool
 }
 
-func (s *Server) appAttendanceOf(r *http.Request, app store.Application, p domain.Programme) (appAttendanceSummary, []domain.Attendance, error) {
+func (s *Handlers) appAttendanceOf(r *http.Request, app store.Application, p domain.Programme) (appAttendanceSummary, []domain.Attendance, error) {
 	var a appAttendanceSummary
 	if app.CohortID == 0 {
 		return a, nil, nil
 	}
-	marks, held, err := s.db.Attendance(r.Context(), app.ID, app.CohortID, domain.Today())
+	marks, held, err := s.DB.Attendance(r.Context(), app.ID, app.CohortID, domain.Today())
 	if err != nil {
 		return a, nil, err
 	}
@@ -160,15 +127,15 @@ type appListData struct {
 	CanConfirm  bool
 	CanNominate bool
 	Filtered    bool
-	form
+	page.Form
 }
 
-func (s *Server) appList(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	scope := policy.Delivery(u)
 	switch scope.Kind {
 	case policy.Nothing:
-		return errForbidden
+		return page.ErrForbidden
 	case policy.Self:
 		http.Redirect(w, r, "/my-training", http.StatusSeeOther)
 		return nil
@@ -181,20 +148,18 @@ func (s *Server) appList(w http.ResponseWriter, r *http.Request) error {
 		d.Heading, d.Noun = "Learners", "learners"
 	}
 	f := store.AppFilter{Q: d.Q, PageSize: appPageSize, Page: 1}
-	if p := q.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			return errNotFound
-		}
-		f.Page = n
+	n, err := page.Number(r)
+	if err != nil {
+		return err
 	}
-	programmes, err := s.db.Programmes(ctx)
+	f.Page = n
+	programmes, err := s.DB.Programmes(ctx)
 	if err != nil {
 		return err
 	}
 	d.Programmes = []any{map[string]any{"value": "", "text": "Any programme"}}
 	for _, p := range programmes {
-		d.Programmes = append(d.Programmes, map[string]any{"value": itoa(p.ID), "text": p.Name})
+		d.Programmes = append(d.Programmes, map[string]any{"value": page.Itoa(p.ID), "text": p.Name})
 	}
 	if d.Programme != "" {
 		id, err := strconv.ParseInt(d.Programme, 10, 64)
@@ -205,7 +170,7 @@ func (s *Server) appList(w http.ResponseWriter, r *http.Request) error {
 		if found {
 			f.ProgrammeID = id
 		} else {
-			d.fail("programme", "Choose a programme from the list")
+			d.Fail("programme", "Choose a programme from the list")
 		}
 	}
 	d.Statuses = []any{map[string]any{"value": "", "text": "Any status"}, map[string]any{"value": "manual_review", "text": "Manual review"}}
@@ -219,29 +184,29 @@ func (s *Server) appList(w http.ResponseWriter, r *http.Request) error {
 	case appValidStatus(st):
 		f.Status = st
 	default:
-		d.fail("status", "Choose a status from the list")
+		d.Fail("status", "Choose a status from the list")
 	}
 	d.Filtered = d.Programme != "" || d.Status != "" || d.Q != ""
-	if d.valid() {
-		page, err := s.db.Applications(ctx, scope, f)
+	if d.Valid() {
+		list, err := s.DB.Applications(ctx, scope, f)
 		if err != nil {
 			return err
 		}
-		d.Total = page.Total
-		for _, a := range page.Applications {
+		d.Total = list.Total
+		for _, a := range list.Applications {
 			d.Rows = append(d.Rows, appRow{Application: a, Tag: appStatusTag(a), CanConfirm: d.CanConfirm && appAwaitsConfirmation(a)})
 		}
 		if d.Total > 0 {
 			d.First = (f.Page-1)*appPageSize + 1
 			d.Last = d.First + len(d.Rows) - 1
 		}
-		d.Pagination = pagination(r.URL, f.Page, d.Total, appPageSize)
+		d.Pagination = page.Pagination(r.URL, f.Page, d.Total, appPageSize)
 	}
 	status := http.StatusOK
-	if !d.valid() {
+	if !d.Valid() {
 		status = http.StatusUnprocessableEntity
 	}
-	return s.renderStatus(w, r, status, "app-list", d.Heading, d)
+	return s.RenderStatus(w, r, status, "app-list", d.Heading, d)
 }
 
 func appValidStatus(st domain.Status) bool {
@@ -275,14 +240,14 @@ type appShowData struct {
 	Awarding      bool
 }
 
-func (s *Server) appShow(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 	u, app, err := s.appLoad(r, nil)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
 	d := appShowData{App: app, Tag: appStatusTag(app), Own: policy.Delivery(u).Kind == policy.Self, Awarding: policy.CanCertify(u)}
-	d.Programme, err = s.db.Programme(ctx, app.ProgrammeID)
+	d.Programme, err = s.DB.Programme(ctx, app.ProgrammeID)
 	if err != nil {
 		return err
 	}
@@ -290,12 +255,12 @@ func (s *Server) appShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.Answers, d.HasAnswers, err = s.db.ApplicationAnswers(ctx, app.ID)
+	d.Answers, d.HasAnswers, err = s.DB.ApplicationAnswers(ctx, app.ID)
 	if err != nil {
 		return err
 	}
 	d.Qualification = appQualificationText(d.Answers.Qualification)
-	d.Events, err = s.db.ApplicationEvents(ctx, app.ID)
+	d.Events, err = s.DB.ApplicationEvents(ctx, app.ID)
 	if err != nil {
 		return err
 	}
@@ -305,7 +270,7 @@ func (s *Server) appShow(w http.ResponseWriter, r *http.Request) error {
 	if d.Own {
 		title = "Your application"
 	}
-	return s.render(w, r, "app-show", title, d)
+	return s.Render(w, r, "app-show", title, d)
 }
 
 // appDoneBanner is the success message after an action; the page builds it

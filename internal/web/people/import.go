@@ -1,7 +1,8 @@
-package web
+package people
 
 import (
 	"errors"
+	"io/fs"
 	"net/http"
 	"path/filepath"
 
@@ -9,6 +10,7 @@ import (
 	"senco/internal/importer"
 	"senco/internal/policy"
 	"senco/internal/register"
+	"senco/internal/web/page"
 )
 
 // maxUpload bounds a practitioners CSV upload; a national file of a
@@ -20,21 +22,21 @@ type importData struct {
 	Problems []importer.Problem
 	More     int
 	File     string
-	form
+	page.Form
 }
 
-func (s *Server) peopleImportForm(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) ImportForm(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanImportPractitioners(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
-	return s.render(w, r, "people-import", "Import practitioners", importData{})
+	return s.Render(w, r, "people-import", "Import practitioners", importData{})
 }
 
-func (s *Server) peopleImportTemplate(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) ImportTemplate(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="practitioners-template.csv"`)
-	b, err := staticFS.ReadFile("static/practitioners-template.csv")
+	b, err := fs.ReadFile(s.Static, "static/practitioners-template.csv")
 	if err != nil {
 		return err
 	}
@@ -42,41 +44,41 @@ func (s *Server) peopleImportTemplate(w http.ResponseWriter, r *http.Request) er
 	return err
 }
 
-func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) Import(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanImportPractitioners(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
 	var d importData
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	file, hdr, err := r.FormFile("file")
 	switch {
 	case errors.Is(err, http.ErrMissingFile):
-		d.fail("file", "Select a CSV file")
+		d.Fail("file", "Select a CSV file")
 	case err != nil:
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			d.fail("file", "The selected file must be smaller than 10 MB")
+			d.Fail("file", "The selected file must be smaller than 10 MB")
 		} else {
-			d.fail("file", "The selected file could not be read")
+			d.Fail("file", "The selected file could not be read")
 		}
 	}
-	if !d.valid() {
-		return s.renderForm(w, r, "people-import", "Import practitioners", d)
+	if !d.Valid() {
+		return s.RenderForm(w, r, "people-import", "Import practitioners", d)
 	}
 	defer file.Close()
 	d.File = filepath.Base(hdr.Filename)
-	sum, err := register.ImportPractitioners(r.Context(), s.db, domain.ActorOf(u), u, d.File, file)
+	sum, err := register.ImportPractitioners(r.Context(), s.DB, domain.ActorOf(u), u, d.File, file)
 	var probs *importer.Problems
 	if errors.As(err, &probs) {
 		d.Problems = probs.List
 		d.More = probs.Total - len(probs.List)
-		d.fail("file", "The selected file has problems: nothing was imported. Correct the rows listed below and upload it again")
-		return s.renderForm(w, r, "people-import", "Import practitioners", d)
+		d.Fail("file", "The selected file has problems: nothing was imported. Correct the rows listed below and upload it again")
+		return s.RenderForm(w, r, "people-import", "Import practitioners", d)
 	}
 	if err != nil {
 		return err
 	}
 	d.Summary = &sum
-	return s.render(w, r, "people-import", "Import practitioners", d)
+	return s.Render(w, r, "people-import", "Import practitioners", d)
 }

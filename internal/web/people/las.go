@@ -1,4 +1,4 @@
-package web
+package people
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 type laListData struct {
@@ -19,10 +20,10 @@ type laRegion struct {
 	Totals store.LACounts
 }
 
-func (s *Server) laList(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) LAs(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanListLAs(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
 	scope := policy.Settings(u)
 	if scope.Kind == policy.LA {
@@ -30,7 +31,7 @@ func (s *Server) laList(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	d := laListData{Today: domain.Today()}
-	las, err := s.db.LocalAuthoritiesWithCounts(r.Context(), scope, d.Today)
+	las, err := s.DB.LocalAuthoritiesWithCounts(r.Context(), scope, d.Today)
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func (s *Server) laList(w http.ResponseWriter, r *http.Request) error {
 		reg.Totals.Settings += la.Settings
 		reg.Totals.Eligible += la.Eligible
 	}
-	return s.render(w, r, "las", "Local authorities", d)
+	return s.Render(w, r, "las", "Local authorities", d)
 }
 
 type laShowData struct {
@@ -58,16 +59,16 @@ type laShowData struct {
 	Ended  bool
 }
 
-func (s *Server) laShow(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	scope := policy.Settings(u)
-	la, err := s.db.LocalAuthority(r.Context(), scope, r.PathValue("code"))
+	la, err := s.DB.LocalAuthority(r.Context(), scope, r.PathValue("code"))
 	if err != nil {
 		return err
 	}
 	d := laShowData{LA: la, Today: domain.Today()}
 	d.Ended = la.Ended(d.Today)
-	d.Counts, err = s.db.SettingCountsByType(r.Context(), scope, la.Code, d.Today)
+	d.Counts, err = s.DB.SettingCountsByType(r.Context(), scope, la.Code, d.Today)
 	if err != nil {
 		return err
 	}
@@ -77,5 +78,5 @@ func (s *Server) laShow(w http.ResponseWriter, r *http.Request) error {
 		d.Totals.Eligible += c.Eligible
 		d.Totals.Places += c.Places
 	}
-	return s.render(w, r, "la", la.Name, d)
+	return s.Render(w, r, "la", la.Name, d)
 }

@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"encoding/base64"
@@ -16,28 +16,28 @@ const flashCookie = "senco_flash"
 // maxFlash bounds the message kept, in bytes (cookies are small).
 const maxFlash = 600
 
-// redirectFlash redirects (303) to path, showing msg there once.
-func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, path, msg string) {
+// RedirectFlash redirects (303) to path, showing msg there once.
+func (s *Site) RedirectFlash(w http.ResponseWriter, r *http.Request, path, msg string) {
 	for len(msg) > maxFlash {
 		_, n := utf8.DecodeLastRuneInString(msg)
 		msg = msg[:len(msg)-n]
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(msg)), Path: "/", MaxAge: 60,
-		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode,
 	})
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
 
-// takeFlash returns the message redirectFlash left for this page, if any,
+// TakeFlash returns the message RedirectFlash left for this page, if any,
 // and clears it so a reload does not show it again.
-func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+func (s *Site) TakeFlash(w http.ResponseWriter, r *http.Request) string {
 	c, err := r.Cookie(flashCookie)
 	if err != nil {
 		return ""
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
 	b, err := base64.RawURLEncoding.DecodeString(c.Value)
 	if err != nil || !utf8.Valid(b) {
 		return ""

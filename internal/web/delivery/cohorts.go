@@ -1,4 +1,8 @@
-package web
+// Package delivery serves the delivery of training: cohorts, their sessions
+// and attendance (marked on a page or uploaded as CSV), and the supplier's
+// actions on one application (place, transfer, defer, withdraw, start,
+// assessment).
+package delivery
 
 import (
 	"context"
@@ -14,30 +18,12 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
-// cohortRoutes registers the supplier's and trainer's pages: cohorts,
-// sessions, attendance and the supplier's actions on applications.
-func (s *Server) cohortRoutes(mux *http.ServeMux, signedIn func(appHandler) http.Handler) {
-	mux.Handle("GET /cohorts", signedIn(s.cohortList))
-	mux.Handle("GET /cohorts/new", signedIn(s.cohortNew))
-	mux.Handle("POST /cohorts", signedIn(s.cohortCreate))
-	mux.Handle("GET /cohorts/{id}", signedIn(s.cohortShow))
-	mux.Handle("GET /cohorts/{id}/sessions/new", signedIn(s.cohortSessionNew))
-	mux.Handle("POST /cohorts/{id}/sessions", signedIn(s.cohortSessionCreate))
-
-	mux.Handle("GET /sessions/{id}/attendance", signedIn(s.cohortAttendanceForm))
-	mux.Handle("POST /sessions/{id}/attendance", signedIn(s.cohortAttendanceSave))
-	mux.Handle("GET /sessions/{id}/attendance/upload", signedIn(s.cohortAttendanceUploadForm))
-	mux.Handle("POST /sessions/{id}/attendance/upload", signedIn(s.cohortAttendanceUpload))
-	mux.Handle("GET /sessions/{id}/attendance.csv", signedIn(s.cohortAttendanceTemplate))
-	mux.Handle("GET /sessions/{id}/catch-up", signedIn(s.cohortCatchUpForm))
-	mux.Handle("POST /sessions/{id}/catch-up", signedIn(s.cohortCatchUp))
-
-	for _, a := range cohortAppActions {
-		mux.Handle("GET /applications/{id}/"+a.path, signedIn(s.cohortAppActionForm(a)))
-		mux.Handle("POST /applications/{id}/"+a.path, signedIn(s.cohortAppActionPost(a)))
-	}
+// Handlers are the pages of this area; each method is one route's handler.
+type Handlers struct {
+	*page.Site
 }
 
 // cohortPagesAllowed reports whether u may open cohort pages at all: those
@@ -55,22 +41,22 @@ func cohortPagesAllowed(u domain.User) bool {
 // loadCohort loads the cohort named in the path in the user's scope:
 // out of scope is not found; a user who may not open cohort pages is
 // forbidden.
-func (s *Server) loadCohort(r *http.Request) (store.CohortRecord, domain.User, error) {
-	u, _ := currentUser(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) loadCohort(r *http.Request) (store.CohortRecord, domain.User, error) {
+	u, _ := page.CurrentUser(r)
+	id, err := page.PathID(r, "id")
 	if err != nil {
 		return store.CohortRecord{}, u, err
 	}
 	if !cohortPagesAllowed(u) {
-		return store.CohortRecord{}, u, errForbidden
+		return store.CohortRecord{}, u, page.ErrForbidden
 	}
-	c, err := s.db.Cohort(r.Context(), policy.Delivery(u), id)
+	c, err := s.DB.Cohort(r.Context(), policy.Delivery(u), id)
 	return c, u, err
 }
 
 // cohortTrainerOf reports whether u is a supplier admin (with the cohort in
 // scope) or a trainer named on the cohort.
-func (s *Server) cohortTrainerOf(ctx context.Context, u domain.User, c store.CohortRecord) (bool, error) {
+func (s *Handlers) cohortTrainerOf(ctx context.Context, u domain.User, c store.CohortRecord) (bool, error) {
 	switch u.Role {
 	case domain.RoleSupplierAdmin:
 		return policy.CanRunCohorts(u) && c.SupplierOrgID == u.Org.ID, nil
@@ -78,15 +64,15 @@ func (s *Server) cohortTrainerOf(ctx context.Context, u domain.User, c store.Coh
 		if !policy.CanTakeAttendance(u) {
 			return false, nil
 		}
-		role, err := s.db.CohortStaffRole(ctx, c.ID, u.ID)
+		role, err := s.DB.CohortStaffRole(ctx, c.ID, u.ID)
 		return role == "trainer", err
 	}
 	return false, nil
 }
 
 // cohortLANames maps authority codes to names.
-func (s *Server) cohortLANames(ctx context.Context) (map[string]string, error) {
-	las, err := s.db.AllLocalAuthorities(ctx)
+func (s *Handlers) cohortLANames(ctx context.Context) (map[string]string, error) {
+	las, err := s.DB.AllLocalAuthorities(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -182,18 +168,14 @@ type cohortListData struct {
 	Caption      string
 }
 
-func (s *Server) cohortList(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !cohortPagesAllowed(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
-	page := 1
-	if p := r.URL.Query().Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			return errNotFound
-		}
-		page = n
+	pageNo, err := page.Number(r)
+	if err != nil {
+		return err
 	}
 	scope := policy.Delivery(u)
 	d := cohortListData{cohortPage: cohortPage{Today: domain.Today()}, CanCreate: policy.CanRunCohorts(u),
@@ -208,17 +190,16 @@ func (s *Server) cohortList(w http.ResponseWriter, r *http.Request) error {
 	default:
 		d.Caption = "All cohorts"
 	}
-	var err error
-	d.Page, err = s.db.Cohorts(r.Context(), scope, store.CohortFilter{Page: page, PageSize: cohortsPageSize})
+	d.Page, err = s.DB.Cohorts(r.Context(), scope, store.CohortFilter{Page: pageNo, PageSize: cohortsPageSize})
 	if err != nil {
 		return err
 	}
 	if d.Page.Total > 0 {
-		d.First = (page-1)*cohortsPageSize + 1
+		d.First = (pageNo-1)*cohortsPageSize + 1
 		d.Last = d.First + len(d.Page.Cohorts) - 1
 	}
-	d.Pagination = pagination(r.URL, page, d.Page.Total, cohortsPageSize)
-	return s.render(w, r, "cohort-list", "Cohorts", d)
+	d.Pagination = page.Pagination(r.URL, pageNo, d.Page.Total, cohortsPageSize)
+	return s.Render(w, r, "cohort-list", "Cohorts", d)
 }
 
 // --- Create -----------------------------------------------------------
@@ -232,7 +213,7 @@ type cohortForm struct {
 	Name          string
 	Mode          string
 	LAs           []string
-	Starts, Ends  dateField
+	Starts, Ends  page.DateField
 	Capacity      string
 	Trainers      []string
 	Assessors     []string
@@ -241,7 +222,7 @@ type cohortForm struct {
 	LAItems       []any
 	TrainerItems  []any
 	AssessorItems []any
-	form
+	page.Form
 }
 
 func cohortModeItems() []any {
@@ -254,9 +235,9 @@ func cohortModeItems() []any {
 
 // prepare fills the form's choices: the contracts in force, and once one is
 // chosen its authorities and the supplier's trainers and assessors.
-func (s *Server) cohortPrepare(ctx context.Context, u domain.User, f *cohortForm) error {
+func (s *Handlers) cohortPrepare(ctx context.Context, u domain.User, f *cohortForm) error {
 	var err error
-	f.Contracts, err = s.db.Contracts(ctx, policy.Delivery(u), true)
+	f.Contracts, err = s.DB.Contracts(ctx, policy.Delivery(u), true)
 	if err != nil {
 		return err
 	}
@@ -267,7 +248,7 @@ func (s *Server) cohortPrepare(ctx context.Context, u domain.User, f *cohortForm
 	f.ContractItems = nil
 	for i := range f.Contracts {
 		c := &f.Contracts[i]
-		id := itoa(c.ID)
+		id := page.Itoa(c.ID)
 		f.ContractItems = append(f.ContractItems, map[string]any{"value": id,
 			"text": fmt.Sprintf("%s (contract version %d)", c.ProgrammeName, c.Version),
 			"hint": fmt.Sprintf("Serves %s. %d places allocated.", strings.Join(cohortNamesOf(c.LACodes, names), ", "), c.AllocatedPlaces)})
@@ -291,13 +272,13 @@ func (s *Server) cohortPrepare(ctx context.Context, u domain.User, f *cohortForm
 	sort.Slice(f.LAItems, func(i, j int) bool {
 		return f.LAItems[i].(map[string]any)["text"].(string) < f.LAItems[j].(map[string]any)["text"].(string)
 	})
-	staff, err := s.db.CohortStaffCandidates(ctx, u.Org.ID)
+	staff, err := s.DB.CohortStaffCandidates(ctx, u.Org.ID)
 	if err != nil {
 		return err
 	}
 	f.TrainerItems, f.AssessorItems = nil, nil
 	for _, p := range staff {
-		item := map[string]any{"value": itoa(p.ID), "text": p.Name, "hint": p.Email}
+		item := map[string]any{"value": page.Itoa(p.ID), "text": p.Name, "hint": p.Email}
 		if p.Role == domain.RoleTrainer {
 			f.TrainerItems = append(f.TrainerItems, item)
 		} else {
@@ -307,10 +288,10 @@ func (s *Server) cohortPrepare(ctx context.Context, u domain.User, f *cohortForm
 	return nil
 }
 
-func (s *Server) cohortNew(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) New(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanRunCohorts(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
 	q := r.URL.Query()
 	f := cohortForm{cohortPage: cohortPage{Today: domain.Today()}, ContractID: q.Get("contract"), Mode: string(domain.Blended)}
@@ -321,26 +302,26 @@ func (s *Server) cohortNew(w http.ResponseWriter, r *http.Request) error {
 	// back to look.
 	choosing := q.Has("choose") || q.Has("step")
 	if f.Contract == nil && len(f.Contracts) == 1 && !choosing {
-		f.ContractID = itoa(f.Contracts[0].ID)
+		f.ContractID = page.Itoa(f.Contracts[0].ID)
 		if err := s.cohortPrepare(r.Context(), u, &f); err != nil {
 			return err
 		}
 	}
 	if f.Contract == nil {
 		if q.Has("step") || q.Has("contract") {
-			f.fail("contract", "Choose the contract the cohort is delivered under")
-			return s.renderForm(w, r, "cohort-new-contract", "Create a cohort", f)
+			f.Fail("contract", "Choose the contract the cohort is delivered under")
+			return s.RenderForm(w, r, "cohort-new-contract", "Create a cohort", f)
 		}
-		return s.render(w, r, "cohort-new-contract", "Create a cohort", f)
+		return s.Render(w, r, "cohort-new-contract", "Create a cohort", f)
 	}
 	f.LAs = slices.Clone(f.Contract.LACodes)
-	return s.render(w, r, "cohort-new", "Create a cohort", f)
+	return s.Render(w, r, "cohort-new", "Create a cohort", f)
 }
 
-func (s *Server) cohortCreate(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanRunCohorts(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
 	ctx := r.Context()
 	if err := r.ParseForm(); err != nil {
@@ -348,48 +329,48 @@ func (s *Server) cohortCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := cohortForm{cohortPage: cohortPage{Today: domain.Today()}, ContractID: r.PostFormValue("contract"),
 		Name: strings.TrimSpace(r.PostFormValue("name")), Mode: r.PostFormValue("mode"), LAs: r.PostForm["las"],
-		Starts: readDate(r, "starts"), Ends: readDate(r, "ends"), Capacity: strings.TrimSpace(r.PostFormValue("capacity")),
+		Starts: page.ReadDate(r, "starts"), Ends: page.ReadDate(r, "ends"), Capacity: strings.TrimSpace(r.PostFormValue("capacity")),
 		Trainers: r.PostForm["trainers"], Assessors: r.PostForm["assessors"]}
 	if err := s.cohortPrepare(ctx, u, &f); err != nil {
 		return err
 	}
 	if f.Contract == nil {
-		f.fail("contract", "Choose a contract in force")
-		return s.renderForm(w, r, "cohort-new-contract", "Create a cohort", f)
+		f.Fail("contract", "Choose a contract in force")
+		return s.RenderForm(w, r, "cohort-new-contract", "Create a cohort", f)
 	}
 	c := domain.Cohort{ContractID: f.Contract.ID, SupplierOrgID: u.Org.ID, Name: f.Name, Mode: domain.DeliveryMode(f.Mode), LACodes: f.LAs}
 	var msg string
-	if !f.Starts.empty() {
-		if c.StartsOn, msg = f.Starts.parse("the start date"); msg != "" {
-			f.fail("starts-day", msg)
+	if !f.Starts.Empty() {
+		if c.StartsOn, msg = f.Starts.Parse("the start date"); msg != "" {
+			f.Fail("starts-day", msg)
 		}
 	}
-	if !f.Ends.empty() {
-		if c.EndsOn, msg = f.Ends.parse("the end date"); msg != "" {
-			f.fail("ends-day", msg)
+	if !f.Ends.Empty() {
+		if c.EndsOn, msg = f.Ends.Parse("the end date"); msg != "" {
+			f.Fail("ends-day", msg)
 		}
 	}
 	switch n, err := strconv.Atoi(f.Capacity); {
 	case f.Capacity == "":
-		f.fail("capacity", "Enter the number of places")
+		f.Fail("capacity", "Enter the number of places")
 	case err != nil:
-		f.fail("capacity", "Enter the number of places as a whole number, for example 20")
+		f.Fail("capacity", "Enter the number of places as a whole number, for example 20")
 	default:
 		c.Capacity = n
 	}
 	for field, msg := range c.Validate() {
-		f.fail(field, msg)
+		f.Fail(field, msg)
 	}
 	trainers, ok := cohortPickedIDs(f.Trainers, f.TrainerItems)
-	f.check(ok, "trainers", "Choose trainers from the list")
+	f.Check(ok, "trainers", "Choose trainers from the list")
 	assessors, ok := cohortPickedIDs(f.Assessors, f.AssessorItems)
-	f.check(ok, "assessors", "Choose assessors from the list")
-	f.ErrorOrder = orderFields(f.ErrorOrder, "contract", "name", "mode", "las", "starts-day", "ends-day", "capacity", "trainers", "assessors")
-	if !f.valid() {
-		return s.renderForm(w, r, "cohort-new", "Create a cohort", f)
+	f.Check(ok, "assessors", "Choose assessors from the list")
+	f.ErrorOrder = page.OrderFields(f.ErrorOrder, "contract", "name", "mode", "las", "starts-day", "ends-day", "capacity", "trainers", "assessors")
+	if !f.Valid() {
+		return s.RenderForm(w, r, "cohort-new", "Create a cohort", f)
 	}
 	a := domain.ActorOf(u)
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		c, err = tx.CreateCohort(ctx, a, c)
 		if err != nil {
@@ -398,8 +379,8 @@ func (s *Server) cohortCreate(w http.ResponseWriter, r *http.Request) error {
 		return tx.SetCohortStaff(ctx, a, c.ID, trainers, assessors)
 	})
 	if rule, ok := store.IsRule(err); ok {
-		f.fail(rule.Field, rule.Msg)
-		return s.renderForm(w, r, "cohort-new", "Create a cohort", f)
+		f.Fail(rule.Field, rule.Msg)
+		return s.RenderForm(w, r, "cohort-new", "Create a cohort", f)
 	}
 	if err != nil {
 		return err
@@ -460,7 +441,7 @@ type cohortShowData struct {
 	Added         string
 }
 
-func (s *Server) cohortShow(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 	c, u, err := s.loadCohort(r)
 	if err != nil {
 		return err
@@ -480,13 +461,13 @@ func (s *Server) cohortShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.CanAttendance = d.CanAddSession
 	d.CanAssess = policy.CanAssess(u) && (u.Role != domain.RoleSupplierAdmin || d.CanRun)
-	learners, err := s.db.Applications(ctx, scope, store.AppFilter{CohortID: c.ID, PageSize: 1000})
+	learners, err := s.DB.Applications(ctx, scope, store.AppFilter{CohortID: c.ID, PageSize: 1000})
 	if err != nil {
 		return err
 	}
 	for _, a := range learners.Applications {
 		l := cohortLearner{Application: a}
-		marks, held, err := s.db.Attendance(ctx, a.ID, c.ID, d.Today)
+		marks, held, err := s.DB.Attendance(ctx, a.ID, c.ID, d.Today)
 		if err != nil {
 			return err
 		}
@@ -497,23 +478,23 @@ func (s *Server) cohortShow(w http.ResponseWriter, r *http.Request) error {
 		d.Learners = append(d.Learners, l)
 	}
 	sort.SliceStable(d.Learners, func(i, j int) bool { return d.Learners[i].PractitionerName < d.Learners[j].PractitionerName })
-	waiting, err := s.db.Applications(ctx, scope, store.AppFilter{Waitlisted: c.ID, PageSize: 1000})
+	waiting, err := s.DB.Applications(ctx, scope, store.AppFilter{Waitlisted: c.ID, PageSize: 1000})
 	if err != nil {
 		return err
 	}
 	d.Waiting = waiting.Applications
 	// The waiting list is first come, first served.
 	sort.SliceStable(d.Waiting, func(i, j int) bool { return d.Waiting[i].AppliedOn.Before(d.Waiting[j].AppliedOn) })
-	if d.Sessions, err = s.db.Sessions(ctx, c.ID); err != nil {
+	if d.Sessions, err = s.DB.Sessions(ctx, c.ID); err != nil {
 		return err
 	}
 	if d.CanRun {
 		for _, st := range []domain.Status{domain.StatusEligible, domain.StatusDeferred} {
-			page, err := s.db.Applications(ctx, scope, store.AppFilter{Status: st, ProgrammeID: c.ProgrammeID, LACodes: c.LACodes, Unplaced: true, PageSize: 200})
+			list, err := s.DB.Applications(ctx, scope, store.AppFilter{Status: st, ProgrammeID: c.ProgrammeID, LACodes: c.LACodes, Unplaced: true, PageSize: 200})
 			if err != nil {
 				return err
 			}
-			for _, a := range page.Applications {
+			for _, a := range list.Applications {
 				if a.WaitlistCohortID != c.ID {
 					d.Placeable = append(d.Placeable, a)
 				}
@@ -524,12 +505,12 @@ func (s *Server) cohortShow(w http.ResponseWriter, r *http.Request) error {
 	if d.Added, err = s.cohortBanner(r, u, d); err != nil {
 		return err
 	}
-	return s.render(w, r, "cohort-show", c.Name, d)
+	return s.Render(w, r, "cohort-show", c.Name, d)
 }
 
 // cohortBanner is the success message after an action, built from the
 // records the page names (never from text in the address).
-func (s *Server) cohortBanner(r *http.Request, u domain.User, d cohortShowData) (string, error) {
+func (s *Handlers) cohortBanner(r *http.Request, u domain.User, d cohortShowData) (string, error) {
 	q := r.URL.Query()
 	code := q.Get("done")
 	switch code {
@@ -539,7 +520,7 @@ func (s *Server) cohortBanner(r *http.Request, u domain.User, d cohortShowData) 
 		return fmt.Sprintf("Cohort %s created", d.Cohort.Name), nil
 	case "session":
 		for _, sess := range d.Sessions {
-			if itoa(sess.ID) == q.Get("session") {
+			if page.Itoa(sess.ID) == q.Get("session") {
 				return fmt.Sprintf("Session on %s added: %s", sess.Date.Long(), sess.Topic), nil
 			}
 		}
@@ -549,7 +530,7 @@ func (s *Server) cohortBanner(r *http.Request, u domain.User, d cohortShowData) 
 	if err != nil {
 		return "", nil
 	}
-	app, err := s.db.Application(r.Context(), policy.Delivery(u), id)
+	app, err := s.DB.Application(r.Context(), policy.Delivery(u), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nil
 	}

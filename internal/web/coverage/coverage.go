@@ -1,4 +1,7 @@
-package web
+// Package coverage serves the coverage dashboards: national, one local
+// authority's, and one programme's progress against its target, each with
+// its tables as downloads.
+package coverage
 
 import (
 	"bytes"
@@ -14,16 +17,12 @@ import (
 
 	"senco/internal/domain"
 	"senco/internal/report"
+	"senco/internal/web/page"
 )
 
-// coverageRoutes registers the dashboards of live coverage and programme
-// progress. Every figure on them comes from package report, which applies
-// the rules of package domain; these handlers only choose what to show,
-// arrange it and export it.
-func (s *Server) coverageRoutes(mux *http.ServeMux, signedIn func(appHandler) http.Handler) {
-	mux.Handle("GET /coverage", signedIn(s.cachedByCoverage(s.covNational)))
-	mux.Handle("GET /coverage/la/{code}", signedIn(s.cachedByCoverage(s.covLA)))
-	mux.Handle("GET /coverage/programmes/{id}", signedIn(s.covProgress))
+// Handlers are the pages of this area; each method is one route's handler.
+type Handlers struct {
+	*page.Site
 }
 
 // covAsAtField is the id of the "Show figures as at" date input; its day
@@ -36,29 +35,29 @@ const covAsAtField = "as_at-day"
 type covAsAt struct {
 	AsAt  domain.Date // zero when the date given is not valid
 	Today domain.Date
-	Field dateField
+	Field page.DateField
 }
 
 // IsToday reports whether the figures are today's.
 func (a covAsAt) IsToday() bool { return a.AsAt.Equal(a.Today) }
 
-func (s *Server) covReadAsAt(r *http.Request, f *form) covAsAt {
+func (s *Handlers) covReadAsAt(r *http.Request, f *page.Form) covAsAt {
 	q := r.URL.Query()
-	a := covAsAt{Today: domain.DateOf(s.db.Now())}
-	fields := dateField{Day: strings.TrimSpace(q.Get("as_at-day")), Month: strings.TrimSpace(q.Get("as_at-month")), Year: strings.TrimSpace(q.Get("as_at-year"))}
+	a := covAsAt{Today: domain.DateOf(s.DB.Now())}
+	fields := page.DateField{Day: strings.TrimSpace(q.Get("as_at-day")), Month: strings.TrimSpace(q.Get("as_at-month")), Year: strings.TrimSpace(q.Get("as_at-year"))}
 	_, sent := q["as_at-day"]
 	switch {
-	case sent || !fields.empty():
+	case sent || !fields.Empty():
 		a.Field = fields
 	case strings.TrimSpace(q.Get("as_at")) != "":
 		v := strings.TrimSpace(q.Get("as_at"))
 		parts := strings.Split(v, "-")
 		if len(parts) != 3 {
-			a.Field = dateField{Day: v}
-			f.fail(covAsAtField, "The date must be a real date, for example 31 3 2026")
+			a.Field = page.DateField{Day: v}
+			f.Fail(covAsAtField, "The date must be a real date, for example 31 3 2026")
 			return a
 		}
-		a.Field = dateField{Day: strings.TrimLeft(parts[2], "0"), Month: strings.TrimLeft(parts[1], "0"), Year: parts[0]}
+		a.Field = page.DateField{Day: strings.TrimLeft(parts[2], "0"), Month: strings.TrimLeft(parts[1], "0"), Year: parts[0]}
 		if a.Field.Day == "" && parts[2] != "" {
 			a.Field.Day = "0"
 		}
@@ -67,12 +66,12 @@ func (s *Server) covReadAsAt(r *http.Request, f *form) covAsAt {
 		}
 	default:
 		a.AsAt = a.Today
-		a.Field = dateFieldOf(a.Today)
+		a.Field = page.DateFieldOf(a.Today)
 		return a
 	}
-	d, msg := a.Field.parse("the date")
+	d, msg := a.Field.Parse("the date")
 	if msg != "" {
-		f.fail(covAsAtField, msg)
+		f.Fail(covAsAtField, msg)
 		return a
 	}
 	a.AsAt = d
@@ -135,7 +134,7 @@ func covWantsDownload(r *http.Request) bool { return r.URL.Query().Get("format")
 
 // covDownload writes a table as the file the format asks for, as an
 // attachment named after the table, the area and the as-at date.
-func (s *Server) covDownload(w http.ResponseWriter, r *http.Request, t report.Table, area string) error {
+func (s *Handlers) covDownload(w http.ResponseWriter, r *http.Request, t report.Table, area string) error {
 	name := t.Name
 	if area != "" {
 		name += "-" + area
@@ -155,7 +154,7 @@ func (s *Server) covDownload(w http.ResponseWriter, r *http.Request, t report.Ta
 			return err
 		}
 	default:
-		return errNotFound
+		return page.ErrNotFound
 	}
 	h := w.Header()
 	h.Set("Content-Type", ctype)

@@ -1,4 +1,4 @@
-package web
+package apply
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 // The practitioner's own training: their applications with the eligibility
@@ -42,17 +43,17 @@ type appMyTrainingData struct {
 }
 
 // appOwnApplications are the signed-in practitioner's applications.
-func (s *Server) appOwnApplications(r *http.Request) (domain.User, []store.Application, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) appOwnApplications(r *http.Request) (domain.User, []store.Application, error) {
+	u, _ := page.CurrentUser(r)
 	scope := policy.Delivery(u)
 	if scope.Kind != policy.Self {
-		return u, nil, errForbidden
+		return u, nil, page.ErrForbidden
 	}
-	page, err := s.db.Applications(r.Context(), scope, store.AppFilter{PageSize: 100})
-	return u, page.Applications, err
+	list, err := s.DB.Applications(r.Context(), scope, store.AppFilter{PageSize: 100})
+	return u, list.Applications, err
 }
 
-func (s *Server) appMyTraining(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) MyTraining(w http.ResponseWriter, r *http.Request) error {
 	u, apps, err := s.appOwnApplications(r)
 	if err != nil {
 		return err
@@ -61,7 +62,7 @@ func (s *Server) appMyTraining(w http.ResponseWriter, r *http.Request) error {
 	d := appMyTrainingData{CanApply: policy.CanApply(u)}
 	for _, app := range apps {
 		t := appTrainingApp{App: app, Tag: appStatusTag(app), Manual: app.Status == domain.StatusApplied && app.Decision == domain.DecisionManual}
-		if t.Programme, err = s.db.Programme(ctx, app.ProgrammeID); err != nil {
+		if t.Programme, err = s.DB.Programme(ctx, app.ProgrammeID); err != nil {
 			return err
 		}
 		var marks []domain.Attendance
@@ -69,12 +70,12 @@ func (s *Server) appMyTraining(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if app.CohortID != 0 {
-			c, err := s.db.Cohort(ctx, policy.Delivery(u), app.CohortID)
+			c, err := s.DB.Cohort(ctx, policy.Delivery(u), app.CohortID)
 			if err != nil {
 				return err
 			}
 			t.Cohort = &c
-			sessions, err := s.db.Sessions(ctx, c.ID)
+			sessions, err := s.DB.Sessions(ctx, c.ID)
 			if err != nil {
 				return err
 			}
@@ -94,7 +95,7 @@ func (s *Server) appMyTraining(w http.ResponseWriter, r *http.Request) error {
 			}
 			d.Calendar = d.Calendar || (appInCalendar(app) && len(sessions) > 0)
 		}
-		ans, ok, err := s.db.ApplicationAnswers(ctx, app.ID)
+		ans, ok, err := s.DB.ApplicationAnswers(ctx, app.ID)
 		if err != nil {
 			return err
 		}
@@ -103,7 +104,7 @@ func (s *Server) appMyTraining(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Apps = append(d.Apps, t)
 	}
-	return s.render(w, r, "app-my-training", "Your training", d)
+	return s.Render(w, r, "app-my-training", "Your training", d)
 }
 
 // appSessionLength shows minutes as hours and minutes.
@@ -144,7 +145,7 @@ func appInCalendar(a store.Application) bool {
 // appMyTrainingCalendar is the learner's sessions as an iCalendar (RFC 5545)
 // feed. It is behind the session cookie like every other page: there is no
 // secret link to leak.
-func (s *Server) appMyTrainingCalendar(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) MyTrainingCalendar(w http.ResponseWriter, r *http.Request) error {
 	u, apps, err := s.appOwnApplications(r)
 	if err != nil {
 		return err
@@ -157,16 +158,16 @@ func (s *Server) appMyTrainingCalendar(w http.ResponseWriter, r *http.Request) e
 	c.line("CALSCALE:GREGORIAN")
 	c.line("METHOD:PUBLISH")
 	c.prop("X-WR-CALNAME", "Early Years SENCO training")
-	stamp := s.db.Now().Format("20060102T150405Z")
+	stamp := s.DB.Now().Format("20060102T150405Z")
 	for _, app := range apps {
 		if !appInCalendar(app) {
 			continue
 		}
-		cohort, err := s.db.Cohort(ctx, policy.Delivery(u), app.CohortID)
+		cohort, err := s.DB.Cohort(ctx, policy.Delivery(u), app.CohortID)
 		if err != nil {
 			return err
 		}
-		sessions, err := s.db.Sessions(ctx, cohort.ID)
+		sessions, err := s.DB.Sessions(ctx, cohort.ID)
 		if err != nil {
 			return err
 		}

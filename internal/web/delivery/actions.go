@@ -1,4 +1,4 @@
-package web
+package delivery
 
 import (
 	"errors"
@@ -10,28 +10,32 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
-// cohortAppAction is a supplier's (or assessor's) action on one
+// AppAction is a supplier's (or assessor's) action on one
 // application, each on its own page with its own confirmation.
-type cohortAppAction struct {
+type AppAction struct {
 	path  string
 	title string
 	perm  func(domain.User) bool
 	// prepare fills the choices a form offers.
-	prepare func(s *Server, r *http.Request, d *cohortActionData) error
+	prepare func(s *Handlers, r *http.Request, d *cohortActionData) error
 	// do validates the posted form and acts, returning where to go next;
 	// with form errors it returns "".
-	do func(s *Server, r *http.Request, d *cohortActionData) (string, error)
+	do func(s *Handlers, r *http.Request, d *cohortActionData) (string, error)
 }
 
-var cohortAppActions = []cohortAppAction{
-	{path: "place", title: "Place on a cohort", perm: policy.CanRunCohorts, prepare: (*Server).cohortPlacePrepare, do: (*Server).cohortPlace},
-	{path: "transfer", title: "Transfer to another cohort", perm: policy.CanRunCohorts, prepare: (*Server).cohortTransferPrepare, do: (*Server).cohortTransfer},
-	{path: "defer", title: "Defer to a later cohort", perm: policy.CanRunCohorts, do: (*Server).cohortDefer},
-	{path: "withdraw", title: "Record a withdrawal", perm: policy.CanRunCohorts, prepare: (*Server).cohortWithdrawPrepare, do: (*Server).cohortWithdraw},
-	{path: "start", title: "Start training", perm: policy.CanRunCohorts, do: (*Server).cohortStart},
-	{path: "assessment", title: "Record that the assessment is complete", perm: policy.CanAssess, prepare: (*Server).cohortAssessmentPrepare, do: (*Server).cohortAssessment},
+// Path is the action's page under /applications/{id}/.
+func (a AppAction) Path() string { return a.path }
+
+var AppActions = []AppAction{
+	{path: "place", title: "Place on a cohort", perm: policy.CanRunCohorts, prepare: (*Handlers).cohortPlacePrepare, do: (*Handlers).cohortPlace},
+	{path: "transfer", title: "Transfer to another cohort", perm: policy.CanRunCohorts, prepare: (*Handlers).cohortTransferPrepare, do: (*Handlers).cohortTransfer},
+	{path: "defer", title: "Defer to a later cohort", perm: policy.CanRunCohorts, do: (*Handlers).cohortDefer},
+	{path: "withdraw", title: "Record a withdrawal", perm: policy.CanRunCohorts, prepare: (*Handlers).cohortWithdrawPrepare, do: (*Handlers).cohortWithdraw},
+	{path: "start", title: "Start training", perm: policy.CanRunCohorts, do: (*Handlers).cohortStart},
+	{path: "assessment", title: "Record that the assessment is complete", perm: policy.CanAssess, prepare: (*Handlers).cohortAssessmentPrepare, do: (*Handlers).cohortAssessment},
 }
 
 type cohortAssessmentOutcome struct {
@@ -49,7 +53,7 @@ type cohortActionData struct {
 	Choices      []store.CohortRecord
 	CohortItems  []any
 	CohortChoice string
-	On           dateField
+	On           page.DateField
 	Note         string
 	Reason       string
 	ReasonItems  []any
@@ -57,7 +61,7 @@ type cohortActionData struct {
 	Held         int
 	Threshold    string
 	Outcome      *cohortAssessmentOutcome
-	form
+	page.Form
 }
 
 // AppPath is the application's own page.
@@ -65,23 +69,23 @@ func (d cohortActionData) AppPath() string { return fmt.Sprintf("/applications/%
 
 // loadAppAction loads the application in the user's delivery scope (not
 // found otherwise) and checks the action is theirs to take.
-func (s *Server) loadAppAction(r *http.Request, a cohortAppAction) (cohortActionData, domain.User, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) loadAppAction(r *http.Request, a AppAction) (cohortActionData, domain.User, error) {
+	u, _ := page.CurrentUser(r)
 	d := cohortActionData{cohortPage: cohortPage{Today: domain.Today()}, Action: a.path, Title: a.title}
-	id, err := pathID(r, "id")
+	id, err := page.PathID(r, "id")
 	if err != nil {
 		return d, u, err
 	}
 	scope := policy.Delivery(u)
-	d.App, err = s.db.Application(r.Context(), scope, id)
+	d.App, err = s.DB.Application(r.Context(), scope, id)
 	if err != nil {
 		return d, u, err
 	}
 	if !a.perm(u) {
-		return d, u, errForbidden
+		return d, u, page.ErrForbidden
 	}
 	if d.App.CohortID != 0 {
-		c, err := s.db.Cohort(r.Context(), scope, d.App.CohortID)
+		c, err := s.DB.Cohort(r.Context(), scope, d.App.CohortID)
 		switch {
 		case err == nil:
 			d.Cohort = &c
@@ -92,13 +96,13 @@ func (s *Server) loadAppAction(r *http.Request, a cohortAppAction) (cohortAction
 	return d, u, nil
 }
 
-func (s *Server) cohortAppActionForm(a cohortAppAction) appHandler {
+func (s *Handlers) ActionForm(a AppAction) page.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, _, err := s.loadAppAction(r, a)
 		if err != nil {
 			return err
 		}
-		d.On = dateFieldOf(d.Today)
+		d.On = page.DateFieldOf(d.Today)
 		d.CohortChoice = r.URL.Query().Get("cohort")
 		if a.prepare != nil {
 			if err := a.prepare(s, r, &d); err != nil {
@@ -109,11 +113,11 @@ func (s *Server) cohortAppActionForm(a cohortAppAction) appHandler {
 		if d.Outcome != nil {
 			title = "Assessment recorded"
 		}
-		return s.render(w, r, "cohort-app-action", title, d)
+		return s.Render(w, r, "cohort-app-action", title, d)
 	}
 }
 
-func (s *Server) cohortAppActionPost(a cohortAppAction) appHandler {
+func (s *Handlers) ActionPost(a AppAction) page.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, _, err := s.loadAppAction(r, a)
 		if err != nil {
@@ -122,7 +126,7 @@ func (s *Server) cohortAppActionPost(a cohortAppAction) appHandler {
 		if err := r.ParseForm(); err != nil {
 			return err
 		}
-		d.On, d.Note = readDate(r, "on"), strings.TrimSpace(r.PostFormValue("note"))
+		d.On, d.Note = page.ReadDate(r, "on"), strings.TrimSpace(r.PostFormValue("note"))
 		d.CohortChoice, d.Reason = r.PostFormValue("cohort"), r.PostFormValue("reason")
 		if a.prepare != nil {
 			if err := a.prepare(s, r, &d); err != nil {
@@ -130,8 +134,8 @@ func (s *Server) cohortAppActionPost(a cohortAppAction) appHandler {
 			}
 		}
 		if msg := domain.TooLong("The note", d.Note, domain.MaxNoteLength); msg != "" {
-			d.fail("note", msg)
-			return s.renderForm(w, r, "cohort-app-action", a.title, d)
+			d.Fail("note", msg)
+			return s.RenderForm(w, r, "cohort-app-action", a.title, d)
 		}
 		next, err := a.do(s, r, &d)
 		if rule, ok := store.IsRule(err); ok {
@@ -147,18 +151,18 @@ func (s *Server) cohortAppActionPost(a cohortAppAction) appHandler {
 			default:
 				field = "on-day"
 			}
-			d.fail(field, rule.Msg)
+			d.Fail(field, rule.Msg)
 			err = nil
 		}
 		if errors.Is(err, store.ErrConflict) {
-			d.fail("on-day", "The application changed while you were working on it: check it and try again")
-			return s.renderStatus(w, r, http.StatusConflict, "cohort-app-action", a.title, d)
+			d.Fail("on-day", "The application changed while you were working on it: check it and try again")
+			return s.RenderStatus(w, r, http.StatusConflict, "cohort-app-action", a.title, d)
 		}
 		if err != nil {
 			return err
 		}
-		if !d.valid() {
-			return s.renderForm(w, r, "cohort-app-action", a.title, d)
+		if !d.Valid() {
+			return s.RenderForm(w, r, "cohort-app-action", a.title, d)
 		}
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
@@ -167,9 +171,9 @@ func (s *Server) cohortAppActionPost(a cohortAppAction) appHandler {
 
 // onDate reads the action's date into the form, failing the field.
 func (d *cohortActionData) onDate(what string) domain.Date {
-	on, msg := d.On.parse(what)
+	on, msg := d.On.Parse(what)
 	if msg != "" {
-		d.fail("on-day", msg)
+		d.Fail("on-day", msg)
 	}
 	return on
 }
@@ -193,22 +197,22 @@ func cohortChoiceItems(cs []store.CohortRecord, today domain.Date) []any {
 			hint += fmt.Sprintf(": full, %d on the waiting list", c.Waiting)
 		}
 		hint += "."
-		items = append(items, map[string]any{"value": itoa(c.ID), "text": c.Name, "hint": hint})
+		items = append(items, map[string]any{"value": page.Itoa(c.ID), "text": c.Name, "hint": hint})
 	}
 	return items
 }
 
 // cohortChosen loads the chosen cohort in the user's scope.
-func (s *Server) cohortChosen(r *http.Request, d *cohortActionData) (store.CohortRecord, bool, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) cohortChosen(r *http.Request, d *cohortActionData) (store.CohortRecord, bool, error) {
+	u, _ := page.CurrentUser(r)
 	id, err := strconv.ParseInt(d.CohortChoice, 10, 64)
 	if err != nil || id <= 0 {
-		d.fail("cohort", "Choose a cohort")
+		d.Fail("cohort", "Choose a cohort")
 		return store.CohortRecord{}, false, nil
 	}
-	c, err := s.db.Cohort(r.Context(), policy.Delivery(u), id)
+	c, err := s.DB.Cohort(r.Context(), policy.Delivery(u), id)
 	if errors.Is(err, store.ErrNotFound) {
-		d.fail("cohort", "Choose a cohort from the list")
+		d.Fail("cohort", "Choose a cohort from the list")
 		return c, false, nil
 	}
 	return c, err == nil, err
@@ -216,14 +220,14 @@ func (s *Server) cohortChosen(r *http.Request, d *cohortActionData) (store.Cohor
 
 // --- Place ------------------------------------------------------------
 
-func (s *Server) cohortPlacePrepare(r *http.Request, d *cohortActionData) error {
-	u, _ := currentUser(r)
-	page, err := s.db.Cohorts(r.Context(), policy.Delivery(u), store.CohortFilter{ProgrammeID: d.App.ProgrammeID, PageSize: 1000})
+func (s *Handlers) cohortPlacePrepare(r *http.Request, d *cohortActionData) error {
+	u, _ := page.CurrentUser(r)
+	list, err := s.DB.Cohorts(r.Context(), policy.Delivery(u), store.CohortFilter{ProgrammeID: d.App.ProgrammeID, PageSize: 1000})
 	if err != nil {
 		return err
 	}
 	d.Choices = nil
-	for _, c := range page.Cohorts {
+	for _, c := range list.Cohorts {
 		serves := false
 		for _, code := range c.LACodes {
 			serves = serves || code == d.App.LACode
@@ -236,15 +240,15 @@ func (s *Server) cohortPlacePrepare(r *http.Request, d *cohortActionData) error 
 	return nil
 }
 
-func (s *Server) cohortPlace(r *http.Request, d *cohortActionData) (string, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) cohortPlace(r *http.Request, d *cohortActionData) (string, error) {
+	u, _ := page.CurrentUser(r)
 	ctx := r.Context()
 	c, ok, err := s.cohortChosen(r, d)
 	if err != nil || !ok {
 		return "", err
 	}
 	var waitlisted bool
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		waitlisted, err = tx.Place(ctx, domain.ActorOf(u), d.App, c, d.Today)
 		return err
@@ -260,14 +264,14 @@ func (s *Server) cohortPlace(r *http.Request, d *cohortActionData) (string, erro
 
 // --- Transfer ---------------------------------------------------------
 
-func (s *Server) cohortTransferPrepare(r *http.Request, d *cohortActionData) error {
-	u, _ := currentUser(r)
-	page, err := s.db.Cohorts(r.Context(), policy.Delivery(u), store.CohortFilter{ProgrammeID: d.App.ProgrammeID, PageSize: 1000})
+func (s *Handlers) cohortTransferPrepare(r *http.Request, d *cohortActionData) error {
+	u, _ := page.CurrentUser(r)
+	list, err := s.DB.Cohorts(r.Context(), policy.Delivery(u), store.CohortFilter{ProgrammeID: d.App.ProgrammeID, PageSize: 1000})
 	if err != nil {
 		return err
 	}
 	d.Choices = nil
-	for _, c := range page.Cohorts {
+	for _, c := range list.Cohorts {
 		if c.ID != d.App.CohortID && c.SupplierOrgID == u.Org.ID && c.Phase(d.Today) != "finished" {
 			d.Choices = append(d.Choices, c)
 		}
@@ -276,18 +280,18 @@ func (s *Server) cohortTransferPrepare(r *http.Request, d *cohortActionData) err
 	return nil
 }
 
-func (s *Server) cohortTransfer(r *http.Request, d *cohortActionData) (string, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) cohortTransfer(r *http.Request, d *cohortActionData) (string, error) {
+	u, _ := page.CurrentUser(r)
 	ctx := r.Context()
 	c, ok, err := s.cohortChosen(r, d)
 	if err != nil {
 		return "", err
 	}
 	on := d.onDate("the date of the transfer")
-	if !ok || !d.valid() {
+	if !ok || !d.Valid() {
 		return "", nil
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error { return tx.Transfer(ctx, domain.ActorOf(u), d.App, c, on) })
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error { return tx.Transfer(ctx, domain.ActorOf(u), d.App, c, on) })
 	if err != nil {
 		return "", err
 	}
@@ -296,21 +300,21 @@ func (s *Server) cohortTransfer(r *http.Request, d *cohortActionData) (string, e
 
 // --- Defer, withdraw, start ---------------------------------------------
 
-func (s *Server) cohortDefer(r *http.Request, d *cohortActionData) (string, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) cohortDefer(r *http.Request, d *cohortActionData) (string, error) {
+	u, _ := page.CurrentUser(r)
 	ctx := r.Context()
 	on := d.onDate("the date of the deferral")
-	if !d.valid() {
+	if !d.Valid() {
 		return "", nil
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error { return tx.Defer(ctx, domain.ActorOf(u), d.App, on, d.Note) })
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error { return tx.Defer(ctx, domain.ActorOf(u), d.App, on, d.Note) })
 	if err != nil {
 		return "", err
 	}
 	return cohortDone(d.App, d.App.CohortID, "deferred"), nil
 }
 
-func (s *Server) cohortWithdrawPrepare(r *http.Request, d *cohortActionData) error {
+func (s *Handlers) cohortWithdrawPrepare(r *http.Request, d *cohortActionData) error {
 	d.ReasonItems = nil
 	for _, reason := range domain.WithdrawalReasons {
 		d.ReasonItems = append(d.ReasonItems, map[string]any{"value": string(reason), "text": reason.Label()})
@@ -318,30 +322,30 @@ func (s *Server) cohortWithdrawPrepare(r *http.Request, d *cohortActionData) err
 	return nil
 }
 
-func (s *Server) cohortWithdraw(r *http.Request, d *cohortActionData) (string, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) cohortWithdraw(r *http.Request, d *cohortActionData) (string, error) {
+	u, _ := page.CurrentUser(r)
 	ctx := r.Context()
 	reason := domain.WithdrawalReason(d.Reason)
-	d.check(reason.Valid(), "reason", "Choose the reason for the withdrawal")
+	d.Check(reason.Valid(), "reason", "Choose the reason for the withdrawal")
 	on := d.onDate("the date of the withdrawal")
-	if !d.valid() {
+	if !d.Valid() {
 		return "", nil
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error { return tx.Withdraw(ctx, domain.ActorOf(u), d.App, reason, on, d.Note) })
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error { return tx.Withdraw(ctx, domain.ActorOf(u), d.App, reason, on, d.Note) })
 	if err != nil {
 		return "", err
 	}
 	return cohortDone(d.App, d.App.CohortID, "withdrawn"), nil
 }
 
-func (s *Server) cohortStart(r *http.Request, d *cohortActionData) (string, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) cohortStart(r *http.Request, d *cohortActionData) (string, error) {
+	u, _ := page.CurrentUser(r)
 	ctx := r.Context()
 	on := d.onDate("the date training started")
-	if !d.valid() {
+	if !d.Valid() {
 		return "", nil
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error { return tx.StartTraining(ctx, domain.ActorOf(u), d.App, on) })
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error { return tx.StartTraining(ctx, domain.ActorOf(u), d.App, on) })
 	if err != nil {
 		return "", err
 	}
@@ -352,9 +356,9 @@ func (s *Server) cohortStart(r *http.Request, d *cohortActionData) (string, erro
 
 // cohortAssessmentPrepare shows the learner's attendance against the
 // programme's threshold and, after the decision, its outcome.
-func (s *Server) cohortAssessmentPrepare(r *http.Request, d *cohortActionData) error {
+func (s *Handlers) cohortAssessmentPrepare(r *http.Request, d *cohortActionData) error {
 	ctx := r.Context()
-	p, err := s.db.Programme(ctx, d.App.ProgrammeID)
+	p, err := s.DB.Programme(ctx, d.App.ProgrammeID)
 	if err != nil {
 		return err
 	}
@@ -366,7 +370,7 @@ func (s *Server) cohortAssessmentPrepare(r *http.Request, d *cohortActionData) e
 		at = d.App.AssessmentCompleteOn
 	}
 	if d.App.CohortID != 0 {
-		marks, held, err := s.db.Attendance(ctx, d.App.ID, d.App.CohortID, at)
+		marks, held, err := s.DB.Attendance(ctx, d.App.ID, d.App.CohortID, at)
 		if err != nil {
 			return err
 		}
@@ -390,14 +394,14 @@ func (s *Server) cohortAssessmentPrepare(r *http.Request, d *cohortActionData) e
 	return nil
 }
 
-func (s *Server) cohortAssessment(r *http.Request, d *cohortActionData) (string, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) cohortAssessment(r *http.Request, d *cohortActionData) (string, error) {
+	u, _ := page.CurrentUser(r)
 	ctx := r.Context()
 	on := d.onDate("the date the assessment was complete")
-	if !d.valid() {
+	if !d.Valid() {
 		return "", nil
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		_, _, err := tx.CompleteAssessment(ctx, domain.ActorOf(u), d.App, on)
 		return err
 	})

@@ -1,26 +1,63 @@
-package web
+// Package page is what every room of the web service shares: the site that
+// renders a page into a buffer before writing it, the form that collects
+// validation errors for the GOV.UK error summary, the signed-in user, the
+// one-line flash after a redirect, and one formatter per kind of figure.
+package page
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
+	"senco/internal/store"
 )
 
-// form collects validation errors in the order fields appear, for the GOV.UK
+// Handler is a page handler that returns an error to one place that renders
+// it, instead of writing its own error page.
+type Handler func(w http.ResponseWriter, r *http.Request) error
+
+// Errors handlers return to say what the user sees.
+var (
+	ErrNotFound  = errors.New("page not found")
+	ErrForbidden = errors.New("forbidden")
+)
+
+// DemoUser is a demo sign-in shown on the sign-in page.
+type DemoUser struct{ Email, Password, Role string }
+
+// Site is what a handler needs to answer: the store, the log, and the
+// parsed pages it renders.
+type Site struct {
+	DB    *store.DB
+	Log   *slog.Logger
+	Pages map[string]*template.Template // from Parse
+	// Version is shown in the footer; DemoUsers on the sign-in page in demo
+	// mode only.
+	Version       string
+	DemoUsers     []DemoUser
+	SecureCookies bool
+}
+
+// Today is the business date: the store's clock in London, so a test that
+// sets the store's clock sets every page's today with it.
+func (s *Site) Today() domain.Date { return domain.DateOf(s.DB.Now()) }
+
+// Form collects validation errors in the order fields appear, for the GOV.UK
 // error summary and each field's error message.
-type form struct {
+type Form struct {
 	Errors     map[string]string
 	ErrorOrder []string
 }
 
-func (f *form) fail(field, msg string) {
+// Fail records msg against field, keeping the first message per field.
+func (f *Form) Fail(field, msg string) {
 	if f.Errors == nil {
 		f.Errors = map[string]string{}
 	}
@@ -30,16 +67,18 @@ func (f *form) fail(field, msg string) {
 	}
 }
 
-func (f *form) check(ok bool, field, msg string) {
+// Check fails field with msg unless ok.
+func (f *Form) Check(ok bool, field, msg string) {
 	if !ok {
-		f.fail(field, msg)
+		f.Fail(field, msg)
 	}
 }
 
-func (f *form) valid() bool { return len(f.Errors) == 0 }
+// Valid reports whether no field failed.
+func (f *Form) Valid() bool { return len(f.Errors) == 0 }
 
 // ErrorList is the error summary's list: each error linking to its field.
-func (f form) ErrorList() []any {
+func (f Form) ErrorList() []any {
 	out := make([]any, 0, len(f.ErrorOrder))
 	for _, k := range f.ErrorOrder {
 		out = append(out, map[string]any{"text": f.Errors[k], "href": "#" + k})
@@ -56,8 +95,8 @@ type navItem struct {
 	Current    bool
 }
 
-// view is what every page template receives.
-type view struct {
+// View is what every page template receives.
+type View struct {
 	Title      string
 	User       *domain.User
 	Nav        []map[string]any
@@ -71,33 +110,7 @@ type view struct {
 	APITokens  bool // the user may create API tokens: linked beside their name
 }
 
-func parsePages() (map[string]*template.Template, error) {
-	base, err := template.New("base").Funcs(templateFuncs()).ParseFS(templateFS, "templates/components/*.tmpl", "templates/layout.tmpl")
-	if err != nil {
-		return nil, fmt.Errorf("parse templates: %w", err)
-	}
-	names, err := fs.Glob(templateFS, "templates/pages/*.tmpl")
-	if err != nil {
-		return nil, err
-	}
-	pages := map[string]*template.Template{}
-	for _, n := range names {
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, n)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", n, err)
-		}
-		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/pages/"), ".tmpl")
-		// Execute against an empty view now, so a page that names a missing
-		// partial fails at start-up rather than in front of a user.
-		if t.Lookup("content") == nil {
-			return nil, fmt.Errorf("page %s does not define \"content\"", n)
-		}
-		pages[name] = t
-	}
-	return pages, nil
-}
-
-func (s *Server) nav(u *domain.User, path string) []map[string]any {
+func nav(u *domain.User, path string) []map[string]any {
 	if u == nil {
 		return nil
 	}
@@ -150,27 +163,28 @@ func (s *Server) nav(u *domain.User, path string) []map[string]any {
 	return out
 }
 
-func (s *Server) render(w http.ResponseWriter, r *http.Request, page, title string, data any) error {
-	return s.renderStatus(w, r, http.StatusOK, page, title, data)
+// Render renders page with data and status 200.
+func (s *Site) Render(w http.ResponseWriter, r *http.Request, page, title string, data any) error {
+	return s.RenderStatus(w, r, http.StatusOK, page, title, data)
 }
 
-// renderForm re-renders a form with its errors: 422, as the request was
+// RenderForm re-renders a form with its errors: 422, as the request was
 // understood but refused.
-func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, page, title string, data any) error {
-	return s.renderStatus(w, r, http.StatusUnprocessableEntity, page, title, data)
+func (s *Site) RenderForm(w http.ResponseWriter, r *http.Request, page, title string, data any) error {
+	return s.RenderStatus(w, r, http.StatusUnprocessableEntity, page, title, data)
 }
 
-// renderStatus renders into a buffer first, so a template error is a clean
+// RenderStatus renders into a buffer first, so a template error is a clean
 // 500 and never half a page.
-func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) error {
-	t, ok := s.pages[page]
+func (s *Site) RenderStatus(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) error {
+	t, ok := s.Pages[page]
 	if !ok {
 		return fmt.Errorf("no page template %q", page)
 	}
-	v := view{Title: title, Path: r.URL.Path, Data: data, Version: s.cfg.Version, StatusCode: status}
-	if u, ok := currentUser(r); ok {
+	v := View{Title: title, Path: r.URL.Path, Data: data, Version: s.Version, StatusCode: status}
+	if u, ok := CurrentUser(r); ok {
 		v.User = &u
-		v.Nav = s.nav(&u, r.URL.Path)
+		v.Nav = nav(&u, r.URL.Path)
 		v.APITokens = policy.CanUseAPI(u)
 	}
 	if fe, ok := data.(formErrors); ok {
@@ -180,7 +194,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	if page == "sign-in" {
-		v.DemoUsers = s.cfg.DemoUsers
+		v.DemoUsers = s.DemoUsers
 		v.SignedOut = r.URL.Query().Get("signed_out") == "1"
 	}
 	var buf bytes.Buffer
@@ -198,13 +212,14 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	return err
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+// Itoa prints an id.
+func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// pathID reads a numeric path value; anything else is not found.
-func pathID(r *http.Request, name string) (int64, error) {
+// PathID reads a numeric path value; anything else is not found.
+func PathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errNotFound
+		return 0, ErrNotFound
 	}
 	return id, nil
 }

@@ -1,4 +1,4 @@
-package web
+package programme
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"senco/internal/domain"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 const progReviewPageSize = 50
@@ -23,29 +24,25 @@ type progReviewData struct {
 }
 
 // progReview is the queue of applications the rules could not decide.
-func (s *Server) progReview(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Review(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	page := 1
-	if p := q.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			return errNotFound
-		}
-		page = n
+	pageNo, err := page.Number(r)
+	if err != nil {
+		return err
 	}
-	d := progReviewData{Decided: s.takeFlash(w, r), RuleTitles: map[string]string{}}
+	d := progReviewData{Decided: s.TakeFlash(w, r), RuleTitles: map[string]string{}}
 	if p := q.Get("programme"); p != "" {
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil || id < 1 {
-			return errNotFound
+			return page.ErrNotFound
 		}
 		d.Programme = id
 	}
-	ps, err := s.db.Programmes(ctx)
+	ps, err := s.DB.Programmes(ctx)
 	if err != nil {
 		return err
 	}
@@ -56,16 +53,16 @@ func (s *Server) progReview(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range domain.EligibilityRules {
 		d.RuleTitles[string(k.Rule)] = progRuleTitle(k.Rule)
 	}
-	d.Page, err = s.db.Applications(ctx, progNational, store.AppFilter{ManualReview: true, ProgrammeID: d.Programme, Page: page, PageSize: progReviewPageSize})
+	d.Page, err = s.DB.Applications(ctx, progNational, store.AppFilter{ManualReview: true, ProgrammeID: d.Programme, Page: pageNo, PageSize: progReviewPageSize})
 	if err != nil {
 		return err
 	}
 	if d.Page.Total > 0 {
-		d.First = (page-1)*progReviewPageSize + 1
+		d.First = (pageNo-1)*progReviewPageSize + 1
 		d.Last = d.First + len(d.Page.Applications) - 1
 	}
-	d.Pagination = pagination(r.URL, page, d.Page.Total, progReviewPageSize)
-	return s.render(w, r, "prog-review", "Applications for manual review", d)
+	d.Pagination = page.Pagination(r.URL, pageNo, d.Page.Total, progReviewPageSize)
+	return s.Render(w, r, "prog-review", "Applications for manual review", d)
 }
 
 type progDecideForm struct {
@@ -76,16 +73,16 @@ type progDecideForm struct {
 	Decision  string
 	Reason    string
 	Extra     bool
-	form
+	page.Form
 }
 
-func (s *Server) progLoadDecide(r *http.Request) (progDecideForm, error) {
+func (s *Handlers) progLoadDecide(r *http.Request) (progDecideForm, error) {
 	var f progDecideForm
-	id, err := pathID(r, "id")
+	id, err := page.PathID(r, "id")
 	if err != nil {
 		return f, err
 	}
-	f.App, err = s.db.Application(r.Context(), progNational, id)
+	f.App, err = s.DB.Application(r.Context(), progNational, id)
 	if err != nil {
 		return f, err
 	}
@@ -97,7 +94,7 @@ func (s *Server) progLoadDecide(r *http.Request) (progDecideForm, error) {
 	return f, nil
 }
 
-func (s *Server) progDecideForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) DecideForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
@@ -106,10 +103,10 @@ func (s *Server) progDecideForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Extra = f.App.ExtraSettingPlace
-	return s.render(w, r, "prog-decide", "Decide on "+f.App.PractitionerName+"'s application", f)
+	return s.Render(w, r, "prog-decide", "Decide on "+f.App.PractitionerName+"'s application", f)
 }
 
-func (s *Server) progDecide(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Decide(w http.ResponseWriter, r *http.Request) error {
 	u, err := progTeam(r)
 	if err != nil {
 		return err
@@ -128,19 +125,19 @@ func (s *Server) progDecide(w http.ResponseWriter, r *http.Request) error {
 		eligible = true
 	case "ineligible":
 	default:
-		f.fail("decision", "Choose whether the applicant is eligible")
+		f.Fail("decision", "Choose whether the applicant is eligible")
 	}
 	switch {
 	case f.Reason == "":
-		f.fail("reason", "Enter the reason for your decision")
+		f.Fail("reason", "Enter the reason for your decision")
 	case domain.TooLong("The reason", f.Reason, domain.MaxNoteLength) != "":
-		f.fail("reason", domain.TooLong("The reason", f.Reason, domain.MaxNoteLength))
+		f.Fail("reason", domain.TooLong("The reason", f.Reason, domain.MaxNoteLength))
 	}
-	if !f.valid() {
-		return s.renderForm(w, r, "prog-decide", title, f)
+	if !f.Valid() {
+		return s.RenderForm(w, r, "prog-decide", title, f)
 	}
 	var app store.Application
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		app, err = tx.Decide(ctx, domain.ActorOf(u), f.App, eligible, eligible && f.Extra, f.Reason)
 		return err
@@ -150,8 +147,8 @@ func (s *Server) progDecide(w http.ResponseWriter, r *http.Request) error {
 		if field != "reason" {
 			field = "decision"
 		}
-		f.fail(field, rule.Msg)
-		return s.renderForm(w, r, "prog-decide", title, f)
+		f.Fail(field, rule.Msg)
+		return s.RenderForm(w, r, "prog-decide", title, f)
 	}
 	if err != nil {
 		return err
@@ -160,7 +157,7 @@ func (s *Server) progDecide(w http.ResponseWriter, r *http.Request) error {
 	if eligible && f.Extra {
 		msg += ", with an extra funded place for " + progSettingName(app)
 	}
-	s.redirectFlash(w, r, "/review", msg)
+	s.RedirectFlash(w, r, "/review", msg)
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package web
+package coverage
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/report"
+	"senco/internal/web/page"
 )
 
 // covKindRow is one line of the headline figures: group settings,
@@ -145,14 +146,14 @@ type covNationalData struct {
 	Downloads   map[string]covDownloads
 	Hidden      []covHidden
 	Definitions []report.Definition
-	form
+	page.Form
 }
 
 // covKeyFigure is a figure shown large at the top of a dashboard.
 type covKeyFigure struct{ Label, Value, Detail, Href string }
 
-func (s *Server) covNational(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) National(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	scope := policy.Settings(u)
 	switch scope.Kind {
 	case policy.National:
@@ -164,18 +165,18 @@ func (s *Server) covNational(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return nil
 	default:
-		return errForbidden
+		return page.ErrForbidden
 	}
 	ctx := r.Context()
 	d := covNationalData{}
-	d.Date = s.covReadAsAt(r, &d.form)
+	d.Date = s.covReadAsAt(r, &d.Form)
 	d.Query = covQuery(r, d.Date.AsAt)
 	d.Hidden = covHiddenFields(d.Query)
-	if !d.valid() {
-		return s.renderForm(w, r, "coverage-national", "Coverage of qualified SENCOs", d)
+	if !d.Valid() {
+		return s.RenderForm(w, r, "coverage-national", "Coverage of qualified SENCOs", d)
 	}
 	asAt := d.Date.AsAt
-	cov, err := report.BuildCoverage(ctx, s.db, scope, asAt)
+	cov, err := report.BuildCoverage(ctx, s.DB, scope, asAt)
 	if err != nil {
 		return err
 	}
@@ -187,17 +188,17 @@ func (s *Server) covNational(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		case "equity":
-			equity, err := report.EquityOf(ctx, s.db, scope, cov, 0)
+			equity, err := report.EquityOf(ctx, s.DB, scope, cov, 0)
 			if err != nil {
 				return err
 			}
 			t = report.EquityTable(equity, asAt)
 		default:
-			return errNotFound
+			return page.ErrNotFound
 		}
 		return s.covDownload(w, r, t, "")
 	}
-	equity, err := report.EquityOf(ctx, s.db, scope, cov, 0)
+	equity, err := report.EquityOf(ctx, s.DB, scope, cov, 0)
 	if err != nil {
 		return err
 	}
@@ -318,7 +319,7 @@ func (s *Server) covNational(w http.ResponseWriter, r *http.Request) error {
 	if d.Programmes, err = s.covProgrammeLinks(r, u); err != nil {
 		return err
 	}
-	return s.render(w, r, "coverage-national", "Coverage of qualified SENCOs", d)
+	return s.Render(w, r, "coverage-national", "Coverage of qualified SENCOs", d)
 }
 
 // covAreaRowOf shows a coverage row; link gives the rows behind each count
@@ -357,18 +358,18 @@ func covSpreadSentence(sp report.Spread) string {
 }
 
 // covProgrammeLinks lists the programmes whose progress the user may see.
-func (s *Server) covProgrammeLinks(r *http.Request, u domain.User) ([]covProgrammeLink, error) {
+func (s *Handlers) covProgrammeLinks(r *http.Request, u domain.User) ([]covProgrammeLink, error) {
 	switch policy.Delivery(u).Kind {
 	case policy.Nothing, policy.Self, policy.Setting:
 		return nil, nil
 	}
-	progs, err := s.db.Programmes(r.Context())
+	progs, err := s.DB.Programmes(r.Context())
 	if err != nil {
 		return nil, err
 	}
 	var out []covProgrammeLink
 	for _, p := range progs {
-		out = append(out, covProgrammeLink{Name: p.Name, Href: "/coverage/programmes/" + itoa(p.ID)})
+		out = append(out, covProgrammeLink{Name: p.Name, Href: "/coverage/programmes/" + page.Itoa(p.ID)})
 	}
 	return out, nil
 }

@@ -1,4 +1,7 @@
-package web
+// Package programme serves the programme team's pages: programmes and
+// their eligibility rules, suppliers and their contracts, the manual review
+// queue and the qualifications catalogue.
+package programme
 
 import (
 	"errors"
@@ -14,41 +17,19 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
-// programmeRoutes registers the programme team's pages: programmes,
-// suppliers and contracts, the qualification catalogue and the
-// manual-review queue.
-func (s *Server) programmeRoutes(mux *http.ServeMux, signedIn func(appHandler) http.Handler) {
-	mux.Handle("GET /programmes", signedIn(s.progList))
-	mux.Handle("GET /programmes/new", signedIn(s.progNew))
-	mux.Handle("POST /programmes", signedIn(s.progCreate))
-	mux.Handle("GET /programmes/{id}", signedIn(s.progShow))
-	mux.Handle("GET /programmes/{id}/edit", signedIn(s.progEdit))
-	mux.Handle("POST /programmes/{id}/edit", signedIn(s.progUpdate))
-
-	mux.Handle("GET /suppliers", signedIn(s.progSuppliers))
-	mux.Handle("GET /suppliers/new", signedIn(s.progSupplierNew))
-	mux.Handle("POST /suppliers", signedIn(s.progSupplierCreate))
-	mux.Handle("GET /suppliers/{id}", signedIn(s.progSupplierShow))
-	mux.Handle("GET /suppliers/{id}/members", signedIn(s.progMembersEdit))
-	mux.Handle("POST /suppliers/{id}/members", signedIn(s.progMembersUpdate))
-	mux.Handle("GET /suppliers/{id}/contracts/new", signedIn(s.progContractNew))
-	mux.Handle("POST /suppliers/{id}/contracts", signedIn(s.progContractCreate))
-
-	mux.Handle("GET /review", signedIn(s.progReview))
-	mux.Handle("GET /applications/{id}/decide", signedIn(s.progDecideForm))
-	mux.Handle("POST /applications/{id}/decide", signedIn(s.progDecide))
-
-	mux.Handle("GET /qualifications", signedIn(s.progQualifications))
-	mux.Handle("GET /qualifications/{id}", signedIn(s.progQualification))
+// Handlers are the pages of this area; each method is one route's handler.
+type Handlers struct {
+	*page.Site
 }
 
 // progTeam returns the signed-in user when they may manage programmes.
 func progTeam(r *http.Request) (domain.User, error) {
-	u, _ := currentUser(r)
+	u, _ := page.CurrentUser(r)
 	if !policy.CanManageProgrammes(u) {
-		return u, errForbidden
+		return u, page.ErrForbidden
 	}
 	return u, nil
 }
@@ -97,12 +78,12 @@ type progListData struct {
 	Added string
 }
 
-func (s *Server) progList(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
 	ctx := r.Context()
-	ps, err := s.db.Programmes(ctx)
+	ps, err := s.DB.Programmes(ctx)
 	if err != nil {
 		return err
 	}
@@ -111,21 +92,21 @@ func (s *Server) progList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	today := domain.Today()
-	d := progListData{Added: s.takeFlash(w, r)}
+	d := progListData{Added: s.TakeFlash(w, r)}
 	for _, p := range ps {
 		row := progListRow{Programme: p, QualID: p.QualificationID, Applications: progDateRange(p.OpensOn, p.ClosesOn),
-			Training: progDateRange(p.StartsOn, p.EndsOn), Target: progThousands(p.TargetCompletions)}
+			Training: progDateRange(p.StartsOn, p.EndsOn), Target: page.Count(p.TargetCompletions)}
 		if q, ok := quals[p.QualificationID]; ok {
 			row.Qualification = fmt.Sprintf("%s version %d", q.Code, q.Version)
 		}
 		row.Tag, row.Colour = progPhase(p, today)
 		d.Rows = append(d.Rows, row)
 	}
-	return s.render(w, r, "prog-list", "Programmes", d)
+	return s.Render(w, r, "prog-list", "Programmes", d)
 }
 
-func (s *Server) progQualsByID(r *http.Request) (map[int64]domain.Qualification, error) {
-	qs, err := s.db.Qualifications(r.Context())
+func (s *Handlers) progQualsByID(r *http.Request) (map[int64]domain.Qualification, error) {
+	qs, err := s.DB.Qualifications(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -157,8 +138,8 @@ type progRegion struct{ Code, Name string }
 
 // progLoadAreas loads every local authority; live ones are offered in
 // forms, ended ones still resolve names.
-func (s *Server) progLoadAreas(r *http.Request) (progAreas, error) {
-	all, err := s.db.AllLocalAuthorities(r.Context())
+func (s *Handlers) progLoadAreas(r *http.Request) (progAreas, error) {
+	all, err := s.DB.AllLocalAuthorities(r.Context())
 	if err != nil {
 		return progAreas{}, err
 	}
@@ -266,10 +247,10 @@ type progForm struct {
 	Heading             string
 	Name                string
 	Qualification       string
-	Opens               dateField
-	Closes              dateField
-	Starts              dateField
-	Ends                dateField
+	Opens               page.DateField
+	Closes              page.DateField
+	Starts              page.DateField
+	Ends                page.DateField
 	Target              string
 	Eligibility         []string
 	AllowWorkingTowards string
@@ -282,15 +263,15 @@ type progForm struct {
 	RuleItems           []any
 	RegionItems         []any
 	LAGroups            []progLAGroup
-	form
+	page.Form
 }
 
 var progFormOrder = []string{"name", "qualification", "opens-day", "closes-day", "starts-day", "ends-day", "target", "eligibility",
 	"allow_working_towards", "places_per_setting", "attendance_threshold", "priority_regions", "priority_las"}
 
 func progFormOf(p domain.Programme) progForm {
-	f := progForm{ID: p.ID, Name: p.Name, Opens: dateFieldOf(p.OpensOn), Closes: dateFieldOf(p.ClosesOn), Starts: dateFieldOf(p.StartsOn),
-		Ends: dateFieldOf(p.EndsOn), Target: strconv.Itoa(p.TargetCompletions), AllowWorkingTowards: "no",
+	f := progForm{ID: p.ID, Name: p.Name, Opens: page.DateFieldOf(p.OpensOn), Closes: page.DateFieldOf(p.ClosesOn), Starts: page.DateFieldOf(p.StartsOn),
+		Ends: page.DateFieldOf(p.EndsOn), Target: strconv.Itoa(p.TargetCompletions), AllowWorkingTowards: "no",
 		PlacesPerSetting: strconv.Itoa(p.Rules.PlacesPerSetting), AttendanceThreshold: progPercent(p.Rules.AttendanceThreshold),
 		PriorityRegions: p.Rules.PriorityRegions, PriorityLAs: p.Rules.PriorityLAs}
 	if p.QualificationID != 0 {
@@ -313,8 +294,8 @@ func progPercent(share float64) string {
 	return strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64)
 }
 
-func (s *Server) progFillForm(r *http.Request, f *progForm) error {
-	qs, err := s.db.Qualifications(r.Context())
+func (s *Handlers) progFillForm(r *http.Request, f *progForm) error {
+	qs, err := s.DB.Qualifications(r.Context())
 	if err != nil {
 		return err
 	}
@@ -368,13 +349,13 @@ func progRuleText(rule domain.EligibilityRule) string {
 
 // progRead reads and checks the programme form into p (which carries the
 // id and the stored rules' order when editing).
-func (s *Server) progRead(r *http.Request, p domain.Programme) (domain.Programme, progForm, error) {
+func (s *Handlers) progRead(r *http.Request, p domain.Programme) (domain.Programme, progForm, error) {
 	if err := r.ParseForm(); err != nil {
-		return p, progForm{}, errNotFound
+		return p, progForm{}, page.ErrNotFound
 	}
 	pf := r.PostForm
 	f := progForm{ID: p.ID, Name: strings.TrimSpace(pf.Get("name")), Qualification: pf.Get("qualification"),
-		Opens: readDate(r, "opens"), Closes: readDate(r, "closes"), Starts: readDate(r, "starts"), Ends: readDate(r, "ends"),
+		Opens: page.ReadDate(r, "opens"), Closes: page.ReadDate(r, "closes"), Starts: page.ReadDate(r, "starts"), Ends: page.ReadDate(r, "ends"),
 		Target: strings.TrimSpace(pf.Get("target")), Eligibility: pf["eligibility"], AllowWorkingTowards: pf.Get("allow_working_towards"),
 		PlacesPerSetting: strings.TrimSpace(pf.Get("places_per_setting")), AttendanceThreshold: strings.TrimSpace(pf.Get("attendance_threshold")),
 		PriorityRegions: pf["priority_regions"], PriorityLAs: pf["priority_las"], UpdatedAt: pf.Get("updated_at")}
@@ -383,7 +364,7 @@ func (s *Server) progRead(r *http.Request, p domain.Programme) (domain.Programme
 	}
 	p.Name = f.Name
 	if msg := domain.TooLong("The programme's name", p.Name, domain.MaxTitleLength); msg != "" {
-		f.fail("name", msg)
+		f.Fail("name", msg)
 	}
 	quals, err := s.progQualsByID(r)
 	if err != nil {
@@ -397,11 +378,11 @@ func (s *Server) progRead(r *http.Request, p domain.Programme) (domain.Programme
 	}
 	// Dates: the opening date is required, the others optional.
 	var msg string
-	if p.OpensOn, msg = f.Opens.parse("the date applications open"); msg != "" {
-		f.fail("opens-day", msg)
+	if p.OpensOn, msg = f.Opens.Parse("the date applications open"); msg != "" {
+		f.Fail("opens-day", msg)
 	}
 	for _, d := range []struct {
-		field *dateField
+		field *page.DateField
 		into  *domain.Date
 		id    string
 		what  string
@@ -411,18 +392,18 @@ func (s *Server) progRead(r *http.Request, p domain.Programme) (domain.Programme
 		{&f.Ends, &p.EndsOn, "ends-day", "the date training ends"},
 	} {
 		*d.into = domain.Date{}
-		if !d.field.empty() {
-			if *d.into, msg = d.field.parse(d.what); msg != "" {
-				f.fail(d.id, msg)
+		if !d.field.Empty() {
+			if *d.into, msg = d.field.Parse(d.what); msg != "" {
+				f.Fail(d.id, msg)
 			}
 		}
 	}
 	if f.Target == "" {
-		f.fail("target", "Enter the target number of completions")
-	} else if n, ok := progParseCount(f.Target); ok {
+		f.Fail("target", "Enter the target number of completions")
+	} else if n, ok := page.ParseCount(f.Target); ok {
 		p.TargetCompletions = n
 	} else {
-		f.fail("target", "The target must be a whole number, for example 5000")
+		f.Fail("target", "The target must be a whole number, for example 5000")
 	}
 	// Eligibility rules: keep the programme's order for rules still chosen,
 	// then add newly chosen ones in the catalogue's order.
@@ -430,7 +411,7 @@ func (s *Server) progRead(r *http.Request, p domain.Programme) (domain.Programme
 	for _, v := range f.Eligibility {
 		rule := domain.EligibilityRule(v)
 		if !rule.Valid() {
-			f.fail("eligibility", "Choose eligibility rules from the list")
+			f.Fail("eligibility", "Choose eligibility rules from the list")
 			continue
 		}
 		chosen[rule] = true
@@ -448,7 +429,7 @@ func (s *Server) progRead(r *http.Request, p domain.Programme) (domain.Programme
 	}
 	p.Rules.Eligibility = rules
 	if len(rules) == 0 {
-		f.fail("eligibility", "Choose the rules applications are checked against")
+		f.Fail("eligibility", "Choose the rules applications are checked against")
 	}
 	switch f.AllowWorkingTowards {
 	case "yes":
@@ -456,19 +437,19 @@ func (s *Server) progRead(r *http.Request, p domain.Programme) (domain.Programme
 	case "no":
 		p.Rules.AllowWorkingTowards = false
 	default:
-		f.fail("allow_working_towards", "Choose whether practitioners working towards Level 3 may apply")
+		f.Fail("allow_working_towards", "Choose whether practitioners working towards Level 3 may apply")
 	}
 	if f.PlacesPerSetting == "" {
-		f.fail("places_per_setting", "Enter the number of funded places each setting may take, or 0 for no limit")
-	} else if n, ok := progParseCount(f.PlacesPerSetting); ok {
+		f.Fail("places_per_setting", "Enter the number of funded places each setting may take, or 0 for no limit")
+	} else if n, ok := page.ParseCount(f.PlacesPerSetting); ok {
 		p.Rules.PlacesPerSetting = n
 	} else {
-		f.fail("places_per_setting", "Places per setting must be a whole number, 0 or more")
+		f.Fail("places_per_setting", "Places per setting must be a whole number, 0 or more")
 	}
 	if f.AttendanceThreshold == "" {
-		f.fail("attendance_threshold", "Enter the attendance threshold as a percentage, for example 80")
+		f.Fail("attendance_threshold", "Enter the attendance threshold as a percentage, for example 80")
 	} else if pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(f.AttendanceThreshold), "%"), 64); err != nil || math.IsNaN(pct) {
-		f.fail("attendance_threshold", "The attendance threshold must be a number, for example 80")
+		f.Fail("attendance_threshold", "The attendance threshold must be a number, for example 80")
 	} else {
 		p.Rules.AttendanceThreshold = math.Round(pct*10) / 1000
 	}
@@ -478,53 +459,53 @@ func (s *Server) progRead(r *http.Request, p domain.Programme) (domain.Programme
 	}
 	var ok bool
 	if p.Rules.PriorityRegions, ok = areas.validRegions(f.PriorityRegions); !ok {
-		f.fail("priority_regions", "Choose priority regions from the list")
+		f.Fail("priority_regions", "Choose priority regions from the list")
 	}
 	if p.Rules.PriorityLAs, ok = areas.validLAs(f.PriorityLAs); !ok {
-		f.fail("priority_las", "Choose priority local authorities from the list")
+		f.Fail("priority_las", "Choose priority local authorities from the list")
 	}
 	idOf := map[string]string{"opens": "opens-day", "closes": "closes-day", "ends": "ends-day"}
 	for field, m := range p.Validate() {
 		if id, ok := idOf[field]; ok {
 			field = id
 		}
-		f.fail(field, m)
+		f.Fail(field, m)
 	}
-	f.ErrorOrder = orderFields(f.ErrorOrder, progFormOrder...)
+	f.ErrorOrder = page.OrderFields(f.ErrorOrder, progFormOrder...)
 	return p, f, nil
 }
 
 // progSave saves a checked programme, turning a duplicate name into a form
 // error. ok is false when the form must be shown again.
-func (s *Server) progSave(r *http.Request, u domain.User, p domain.Programme, f *progForm) (domain.Programme, bool, error) {
+func (s *Handlers) progSave(r *http.Request, u domain.User, p domain.Programme, f *progForm) (domain.Programme, bool, error) {
 	ctx := r.Context()
-	all, err := s.db.Programmes(ctx)
+	all, err := s.DB.Programmes(ctx)
 	if err != nil {
 		return p, false, err
 	}
 	for _, other := range all {
 		if other.ID != p.ID && strings.EqualFold(other.Name, p.Name) {
-			f.fail("name", "A programme called "+other.Name+" already exists")
+			f.Fail("name", "A programme called "+other.Name+" already exists")
 			return p, false, nil
 		}
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		p, err = tx.SaveProgramme(ctx, domain.ActorOf(u), p)
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {
-		f.fail("name", "A programme called "+p.Name+" already exists")
+		f.Fail("name", "A programme called "+p.Name+" already exists")
 		return p, false, nil
 	}
 	if rule, ok := store.IsRule(err); ok {
-		f.fail(rule.Field, rule.Msg)
+		f.Fail(rule.Field, rule.Msg)
 		return p, false, nil
 	}
 	return p, err == nil, err
 }
 
-func (s *Server) progNew(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) New(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
@@ -533,10 +514,10 @@ func (s *Server) progNew(w http.ResponseWriter, r *http.Request) error {
 	if err := s.progFillForm(r, &f); err != nil {
 		return err
 	}
-	return s.render(w, r, "prog-form", "Create a programme", f)
+	return s.Render(w, r, "prog-form", "Create a programme", f)
 }
 
-func (s *Server) progCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
 	u, err := progTeam(r)
 	if err != nil {
 		return err
@@ -546,29 +527,29 @@ func (s *Server) progCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Heading = "Create a programme"
-	if !f.valid() {
-		return s.renderForm(w, r, "prog-form", "Create a programme", f)
+	if !f.Valid() {
+		return s.RenderForm(w, r, "prog-form", "Create a programme", f)
 	}
 	p, ok, err := s.progSave(r, u, p, &f)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return s.renderForm(w, r, "prog-form", "Create a programme", f)
+		return s.RenderForm(w, r, "prog-form", "Create a programme", f)
 	}
-	s.redirectFlash(w, r, fmt.Sprintf("/programmes/%d", p.ID), p.Name+" created")
+	s.RedirectFlash(w, r, fmt.Sprintf("/programmes/%d", p.ID), p.Name+" created")
 	return nil
 }
 
-func (s *Server) progLoad(r *http.Request) (domain.Programme, error) {
-	id, err := pathID(r, "id")
+func (s *Handlers) progLoad(r *http.Request) (domain.Programme, error) {
+	id, err := page.PathID(r, "id")
 	if err != nil {
 		return domain.Programme{}, err
 	}
-	return s.db.Programme(r.Context(), id)
+	return s.DB.Programme(r.Context(), id)
 }
 
-func (s *Server) progEdit(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Edit(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
@@ -581,10 +562,10 @@ func (s *Server) progEdit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.progFillForm(r, &f); err != nil {
 		return err
 	}
-	return s.render(w, r, "prog-form", f.Heading, f)
+	return s.Render(w, r, "prog-form", f.Heading, f)
 }
 
-func (s *Server) progUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
 	u, err := progTeam(r)
 	if err != nil {
 		return err
@@ -604,19 +585,19 @@ func (s *Server) progUpdate(w http.ResponseWriter, r *http.Request) error {
 		// Someone saved the programme after this form was opened: show the
 		// form again, so the second save is a choice, not an accident.
 		f.UpdatedAt = current
-		f.fail("name", "Someone else changed this programme after you opened this page. Check your changes against the programme's page and save again")
+		f.Fail("name", "Someone else changed this programme after you opened this page. Check your changes against the programme's page and save again")
 	}
-	if !f.valid() {
-		return s.renderForm(w, r, "prog-form", title, f)
+	if !f.Valid() {
+		return s.RenderForm(w, r, "prog-form", title, f)
 	}
 	p, ok, err := s.progSave(r, u, p, &f)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return s.renderForm(w, r, "prog-form", title, f)
+		return s.RenderForm(w, r, "prog-form", title, f)
 	}
-	s.redirectFlash(w, r, fmt.Sprintf("/programmes/%d", p.ID), p.Name+" saved")
+	s.RedirectFlash(w, r, fmt.Sprintf("/programmes/%d", p.ID), p.Name+" saved")
 	return nil
 }
 
@@ -638,7 +619,7 @@ type progShowData struct {
 	Saved         string
 }
 
-func (s *Server) progShow(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
@@ -648,9 +629,9 @@ func (s *Server) progShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := progShowData{Programme: p, Applications: progDateRange(p.OpensOn, p.ClosesOn), Training: progDateRange(p.StartsOn, p.EndsOn),
-		Target: progThousands(p.TargetCompletions), Threshold: progPercent(p.Rules.AttendanceThreshold) + "%", Saved: s.takeFlash(w, r)}
+		Target: page.Count(p.TargetCompletions), Threshold: progPercent(p.Rules.AttendanceThreshold) + "%", Saved: s.TakeFlash(w, r)}
 	d.Tag, d.Colour = progPhase(p, domain.Today())
-	if d.Qualification, err = s.db.Qualification(ctx, p.QualificationID); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if d.Qualification, err = s.DB.Qualification(ctx, p.QualificationID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	for i, rule := range p.Rules.Eligibility {
@@ -666,7 +647,7 @@ func (s *Server) progShow(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range p.Rules.PriorityLAs {
 		d.LAs = append(d.LAs, areas.laName(c))
 	}
-	contracts, err := s.db.Contracts(ctx, policy.Scope{Kind: policy.National}, true)
+	contracts, err := s.DB.Contracts(ctx, policy.Scope{Kind: policy.National}, true)
 	if err != nil {
 		return err
 	}
@@ -675,10 +656,10 @@ func (s *Server) progShow(w http.ResponseWriter, r *http.Request) error {
 			d.Contracts = append(d.Contracts, progContractRowOf(c, areas))
 		}
 	}
-	review, err := s.db.Applications(ctx, policy.Scope{Kind: policy.National}, store.AppFilter{ProgrammeID: p.ID, ManualReview: true, PageSize: 1})
+	review, err := s.DB.Applications(ctx, policy.Scope{Kind: policy.National}, store.AppFilter{ProgrammeID: p.ID, ManualReview: true, PageSize: 1})
 	if err != nil {
 		return err
 	}
 	d.ManualReview = review.Total
-	return s.render(w, r, "prog-show", p.Name, d)
+	return s.Render(w, r, "prog-show", p.Name, d)
 }

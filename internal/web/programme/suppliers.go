@@ -1,4 +1,4 @@
-package web
+package programme
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 var progNational = policy.Scope{Kind: policy.National}
@@ -30,8 +31,8 @@ type progSuppliersData struct {
 }
 
 // progSupplierOrgs lists organisations of kind supplier, by name.
-func (s *Server) progSupplierOrgs(r *http.Request) ([]domain.Organisation, error) {
-	all, err := s.db.Organisations(r.Context())
+func (s *Handlers) progSupplierOrgs(r *http.Request) ([]domain.Organisation, error) {
+	all, err := s.DB.Organisations(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +46,7 @@ func (s *Server) progSupplierOrgs(r *http.Request) ([]domain.Organisation, error
 	return out, nil
 }
 
-func (s *Server) progSuppliers(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Suppliers(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
@@ -54,14 +55,14 @@ func (s *Server) progSuppliers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	contracts, err := s.db.Contracts(ctx, progNational, true)
+	contracts, err := s.DB.Contracts(ctx, progNational, true)
 	if err != nil {
 		return err
 	}
 	var d progSuppliersData
 	for _, o := range orgs {
 		row := progSupplierRow{Org: o}
-		if row.Members, err = s.db.SupplierMembers(ctx, o.ID); err != nil {
+		if row.Members, err = s.DB.SupplierMembers(ctx, o.ID); err != nil {
 			return err
 		}
 		places := 0
@@ -71,17 +72,17 @@ func (s *Server) progSuppliers(w http.ResponseWriter, r *http.Request) error {
 				places += c.AllocatedPlaces
 			}
 		}
-		row.Places = progThousands(places)
+		row.Places = page.Count(places)
 		d.Rows = append(d.Rows, row)
 	}
-	return s.render(w, r, "prog-suppliers", "Suppliers", d)
+	return s.Render(w, r, "prog-suppliers", "Suppliers", d)
 }
 
 type progSupplierForm struct {
 	ID      int64
 	Name    string
 	Members string
-	form
+	page.Form
 }
 
 // progMemberLines splits the members textarea: one organisation a line,
@@ -101,24 +102,24 @@ func (f *progSupplierForm) checkMembers() []string {
 	members := progMemberLines(f.Members)
 	for _, m := range members {
 		if len(m) > 200 {
-			f.fail("members", "Each member's name must be 200 characters or fewer")
+			f.Fail("members", "Each member's name must be 200 characters or fewer")
 			break
 		}
 	}
 	if len(members) > 100 {
-		f.fail("members", "A consortium can list up to 100 members")
+		f.Fail("members", "A consortium can list up to 100 members")
 	}
 	return members
 }
 
-func (s *Server) progSupplierNew(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) SupplierNew(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
-	return s.render(w, r, "prog-supplier-new", "Register a supplier", progSupplierForm{})
+	return s.Render(w, r, "prog-supplier-new", "Register a supplier", progSupplierForm{})
 }
 
-func (s *Server) progSupplierCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) SupplierCreate(w http.ResponseWriter, r *http.Request) error {
 	u, err := progTeam(r)
 	if err != nil {
 		return err
@@ -127,9 +128,9 @@ func (s *Server) progSupplierCreate(w http.ResponseWriter, r *http.Request) erro
 	f := progSupplierForm{Name: strings.Join(strings.Fields(r.PostFormValue("name")), " "), Members: r.PostFormValue("members")}
 	switch {
 	case f.Name == "":
-		f.fail("name", "Enter the supplier's name")
+		f.Fail("name", "Enter the supplier's name")
 	case domain.TooLong("The supplier's name", f.Name, domain.MaxTitleLength) != "":
-		f.fail("name", domain.TooLong("The supplier's name", f.Name, domain.MaxTitleLength))
+		f.Fail("name", domain.TooLong("The supplier's name", f.Name, domain.MaxTitleLength))
 	}
 	members := f.checkMembers()
 	orgs, err := s.progSupplierOrgs(r)
@@ -138,14 +139,14 @@ func (s *Server) progSupplierCreate(w http.ResponseWriter, r *http.Request) erro
 	}
 	for _, o := range orgs {
 		if strings.EqualFold(o.Name, f.Name) {
-			f.fail("name", "A supplier called "+o.Name+" is already registered")
+			f.Fail("name", "A supplier called "+o.Name+" is already registered")
 		}
 	}
-	if !f.valid() {
-		return s.renderForm(w, r, "prog-supplier-new", "Register a supplier", f)
+	if !f.Valid() {
+		return s.RenderForm(w, r, "prog-supplier-new", "Register a supplier", f)
 	}
 	var org domain.Organisation
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		a := domain.ActorOf(u)
 		var err error
 		if org, err = tx.CreateOrganisation(ctx, a, domain.Organisation{Kind: domain.OrgSupplier, Name: f.Name}); err != nil {
@@ -163,22 +164,22 @@ func (s *Server) progSupplierCreate(w http.ResponseWriter, r *http.Request) erro
 	if len(members) > 0 {
 		msg += fmt.Sprintf(" as a consortium of %d members", len(members))
 	}
-	s.redirectFlash(w, r, fmt.Sprintf("/suppliers/%d", org.ID), msg)
+	s.RedirectFlash(w, r, fmt.Sprintf("/suppliers/%d", org.ID), msg)
 	return nil
 }
 
 // progLoadSupplier loads the supplier organisation of the path's id.
-func (s *Server) progLoadSupplier(r *http.Request) (domain.Organisation, error) {
-	id, err := pathID(r, "id")
+func (s *Handlers) progLoadSupplier(r *http.Request) (domain.Organisation, error) {
+	id, err := page.PathID(r, "id")
 	if err != nil {
 		return domain.Organisation{}, err
 	}
-	o, err := s.db.Organisation(r.Context(), id)
+	o, err := s.DB.Organisation(r.Context(), id)
 	if err != nil {
 		return o, err
 	}
 	if o.Kind != domain.OrgSupplier {
-		return o, errNotFound
+		return o, page.ErrNotFound
 	}
 	return o, nil
 }
@@ -204,8 +205,8 @@ type progContractRow struct {
 
 func progContractRowOf(c store.ContractRecord, areas progAreas) progContractRow {
 	row := progContractRow{ID: c.ID, SupplierID: c.SupplierOrgID, Supplier: c.SupplierName, ProgrammeID: c.ProgrammeID, Programme: c.ProgrammeName,
-		Version: c.Version, Places: progThousands(c.AllocatedPlaces), PriceStarted: progPounds(c.PriceStarted),
-		PriceRetained: progPounds(c.PriceRetained), PriceCompleted: progPounds(c.PriceCompleted), Current: c.SupersededBy == 0, Used: c.Used}
+		Version: c.Version, Places: page.Count(c.AllocatedPlaces), PriceStarted: page.Pounds(c.PriceStarted),
+		PriceRetained: page.Pounds(c.PriceRetained), PriceCompleted: page.Pounds(c.PriceCompleted), Current: c.SupersededBy == 0, Used: c.Used}
 	if !c.CreatedAt.IsZero() {
 		row.Created = domain.DateOf(c.CreatedAt).Long()
 	}
@@ -253,7 +254,7 @@ type progSupplierData struct {
 	Added   string
 }
 
-func (s *Server) progSupplierShow(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) SupplierShow(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
@@ -262,11 +263,11 @@ func (s *Server) progSupplierShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	d := progSupplierData{Org: org, Added: s.takeFlash(w, r)}
-	if d.Members, err = s.db.SupplierMembers(ctx, org.ID); err != nil {
+	d := progSupplierData{Org: org, Added: s.TakeFlash(w, r)}
+	if d.Members, err = s.DB.SupplierMembers(ctx, org.ID); err != nil {
 		return err
 	}
-	contracts, err := s.db.Contracts(ctx, progNational, false)
+	contracts, err := s.DB.Contracts(ctx, progNational, false)
 	if err != nil {
 		return err
 	}
@@ -284,10 +285,10 @@ func (s *Server) progSupplierShow(w http.ResponseWriter, r *http.Request) error 
 		g := &d.Groups[len(d.Groups)-1]
 		g.Versions = append(g.Versions, progContractRowOf(c, areas))
 	}
-	return s.render(w, r, "prog-supplier", org.Name, d)
+	return s.Render(w, r, "prog-supplier", org.Name, d)
 }
 
-func (s *Server) progMembersEdit(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) MembersEdit(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
@@ -295,15 +296,15 @@ func (s *Server) progMembersEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	members, err := s.db.SupplierMembers(r.Context(), org.ID)
+	members, err := s.DB.SupplierMembers(r.Context(), org.ID)
 	if err != nil {
 		return err
 	}
 	f := progSupplierForm{ID: org.ID, Name: org.Name, Members: strings.Join(members, "\n")}
-	return s.render(w, r, "prog-supplier-members", "Change the members of "+org.Name, f)
+	return s.Render(w, r, "prog-supplier-members", "Change the members of "+org.Name, f)
 }
 
-func (s *Server) progMembersUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) MembersUpdate(w http.ResponseWriter, r *http.Request) error {
 	u, err := progTeam(r)
 	if err != nil {
 		return err
@@ -315,10 +316,10 @@ func (s *Server) progMembersUpdate(w http.ResponseWriter, r *http.Request) error
 	ctx := r.Context()
 	f := progSupplierForm{ID: org.ID, Name: org.Name, Members: r.PostFormValue("members")}
 	members := f.checkMembers()
-	if !f.valid() {
-		return s.renderForm(w, r, "prog-supplier-members", "Change the members of "+org.Name, f)
+	if !f.Valid() {
+		return s.RenderForm(w, r, "prog-supplier-members", "Change the members of "+org.Name, f)
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error { return tx.SetSupplierMembers(ctx, domain.ActorOf(u), org.ID, members) })
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error { return tx.SetSupplierMembers(ctx, domain.ActorOf(u), org.ID, members) })
 	if err != nil {
 		return err
 	}
@@ -326,7 +327,7 @@ func (s *Server) progMembersUpdate(w http.ResponseWriter, r *http.Request) error
 	if len(members) == 0 {
 		msg = org.Name + " has no members listed: it is no longer shown as a consortium"
 	}
-	s.redirectFlash(w, r, fmt.Sprintf("/suppliers/%d", org.ID), msg)
+	s.RedirectFlash(w, r, fmt.Sprintf("/suppliers/%d", org.ID), msg)
 	return nil
 }
 
@@ -347,13 +348,13 @@ type progContractForm struct {
 	ProgrammeItems []any
 	RegionItems    []any
 	LAGroups       []progLAGroup
-	form
+	page.Form
 }
 
 var progContractOrder = []string{"programme", "regions", "las", "places", "price_started", "price_retained", "price_completed"}
 
-func (s *Server) progFillContract(r *http.Request, f *progContractForm, areas progAreas) error {
-	ps, err := s.db.Programmes(r.Context())
+func (s *Handlers) progFillContract(r *http.Request, f *progContractForm, areas progAreas) error {
+	ps, err := s.DB.Programmes(r.Context())
 	if err != nil {
 		return err
 	}
@@ -368,26 +369,26 @@ func (s *Server) progFillContract(r *http.Request, f *progContractForm, areas pr
 
 // progLoadFrom loads the contract a new version replaces: a version of
 // this supplier's, still in force.
-func (s *Server) progLoadFrom(r *http.Request, org domain.Organisation, raw string, areas progAreas) (store.ContractRecord, *progContractRow, error) {
+func (s *Handlers) progLoadFrom(r *http.Request, org domain.Organisation, raw string, areas progAreas) (store.ContractRecord, *progContractRow, error) {
 	if raw == "" {
 		return store.ContractRecord{}, nil, nil
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil {
-		return store.ContractRecord{}, nil, errNotFound
+		return store.ContractRecord{}, nil, page.ErrNotFound
 	}
-	c, err := s.db.Contract(r.Context(), progNational, id)
+	c, err := s.DB.Contract(r.Context(), progNational, id)
 	if err != nil {
 		return c, nil, err
 	}
 	if c.SupplierOrgID != org.ID {
-		return c, nil, errNotFound
+		return c, nil, page.ErrNotFound
 	}
 	row := progContractRowOf(c, areas)
 	return c, &row, nil
 }
 
-func (s *Server) progContractNew(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) ContractNew(w http.ResponseWriter, r *http.Request) error {
 	if _, err := progTeam(r); err != nil {
 		return err
 	}
@@ -408,21 +409,21 @@ func (s *Server) progContractNew(w http.ResponseWriter, r *http.Request) error {
 	if row != nil {
 		f.NextVersion = row.Version + 1
 		if !row.Current {
-			return errNotFound
+			return page.ErrNotFound
 		}
 		title = "Make a new version of a contract"
 		f.Programme, f.ProgrammeName = strconv.FormatInt(from.ProgrammeID, 10), from.ProgrammeName
 		f.Regions, f.LAs = from.RegionCodes, progDirectLAs(from.Contract, areas)
 		f.Places = strconv.Itoa(from.AllocatedPlaces)
-		f.PriceStarted, f.PriceRetained, f.PriceCompleted = progPoundsInput(from.PriceStarted), progPoundsInput(from.PriceRetained), progPoundsInput(from.PriceCompleted)
+		f.PriceStarted, f.PriceRetained, f.PriceCompleted = page.PoundsInput(from.PriceStarted), page.PoundsInput(from.PriceRetained), page.PoundsInput(from.PriceCompleted)
 	}
 	if err := s.progFillContract(r, &f, areas); err != nil {
 		return err
 	}
-	return s.render(w, r, "prog-contract-form", title, f)
+	return s.Render(w, r, "prog-contract-form", title, f)
 }
 
-func (s *Server) progContractCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) ContractCreate(w http.ResponseWriter, r *http.Request) error {
 	u, err := progTeam(r)
 	if err != nil {
 		return err
@@ -433,7 +434,7 @@ func (s *Server) progContractCreate(w http.ResponseWriter, r *http.Request) erro
 	}
 	ctx := r.Context()
 	if err := r.ParseForm(); err != nil {
-		return errNotFound
+		return page.ErrNotFound
 	}
 	pf := r.PostForm
 	areas, err := s.progLoadAreas(r)
@@ -455,33 +456,33 @@ func (s *Server) progContractCreate(w http.ResponseWriter, r *http.Request) erro
 		// A new version is of the same supplier and programme.
 		f.Programme, f.ProgrammeName = strconv.FormatInt(from.ProgrammeID, 10), from.ProgrammeName
 		if !row.Current {
-			f.fail("programme", fmt.Sprintf("Version %d has already been replaced by a newer version: start again from the supplier's page", row.Version))
+			f.Fail("programme", fmt.Sprintf("Version %d has already been replaced by a newer version: start again from the supplier's page", row.Version))
 		}
 	}
 	if id, err := strconv.ParseInt(f.Programme, 10, 64); err == nil {
-		if p, err := s.db.Programme(ctx, id); err == nil {
+		if p, err := s.DB.Programme(ctx, id); err == nil {
 			c.ProgrammeID, f.ProgrammeName = p.ID, p.Name
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 	}
 	if c.ProgrammeID == 0 {
-		f.fail("programme", "Choose the programme")
+		f.Fail("programme", "Choose the programme")
 	}
 	var ok bool
 	if c.RegionCodes, ok = areas.validRegions(f.Regions); !ok {
-		f.fail("regions", "Choose regions from the list")
+		f.Fail("regions", "Choose regions from the list")
 	}
 	if c.LACodes, ok = areas.validLAs(f.LAs); !ok {
-		f.fail("las", "Choose local authorities from the list")
+		f.Fail("las", "Choose local authorities from the list")
 	}
-	if len(c.RegionCodes) == 0 && len(c.LACodes) == 0 && f.valid() {
-		f.fail("regions", "Choose the regions or local authorities the contract serves")
+	if len(c.RegionCodes) == 0 && len(c.LACodes) == 0 && f.Valid() {
+		f.Fail("regions", "Choose the regions or local authorities the contract serves")
 	}
 	if f.Places == "" {
-		f.fail("places", "Enter the number of allocated places")
-	} else if n, ok := progParseCount(f.Places); !ok || n < 1 {
-		f.fail("places", "Allocated places must be a whole number, 1 or more")
+		f.Fail("places", "Enter the number of allocated places")
+	} else if n, ok := page.ParseCount(f.Places); !ok || n < 1 {
+		f.Fail("places", "Allocated places must be a whole number, 1 or more")
 	} else {
 		c.AllocatedPlaces = n
 	}
@@ -493,21 +494,21 @@ func (s *Server) progContractCreate(w http.ResponseWriter, r *http.Request) erro
 		{"price_retained", f.PriceRetained, "the price for a learner retained", &c.PriceRetained},
 		{"price_completed", f.PriceCompleted, "the price for a learner completing", &c.PriceCompleted},
 	} {
-		p, err := progParsePence(price.value)
+		p, err := page.ParsePence(price.value)
 		if err != nil {
-			f.fail(price.field, progMoneyMessage(price.what, err))
+			f.Fail(price.field, page.MoneyMessage(price.what, err))
 			continue
 		}
 		*price.into = p
 	}
-	f.ErrorOrder = orderFields(f.ErrorOrder, progContractOrder...)
-	if !f.valid() {
+	f.ErrorOrder = page.OrderFields(f.ErrorOrder, progContractOrder...)
+	if !f.Valid() {
 		if err := s.progFillContract(r, &f, areas); err != nil {
 			return err
 		}
-		return s.renderForm(w, r, "prog-contract-form", title, f)
+		return s.RenderForm(w, r, "prog-contract-form", title, f)
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		c, err = tx.CreateContract(ctx, domain.ActorOf(u), c)
 		return err
@@ -519,6 +520,6 @@ func (s *Server) progContractCreate(w http.ResponseWriter, r *http.Request) erro
 	if c.Version > 1 {
 		msg += fmt.Sprintf(" and replaces version %d", c.Version-1)
 	}
-	s.redirectFlash(w, r, fmt.Sprintf("/suppliers/%d", org.ID), msg)
+	s.RedirectFlash(w, r, fmt.Sprintf("/suppliers/%d", org.ID), msg)
 	return nil
 }

@@ -1,15 +1,14 @@
-package web
+package people
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 const settingsPageSize = 50
@@ -23,14 +22,14 @@ type settingsSearchData struct {
 	First      int
 	Last       int
 	Pagination map[string]any
-	form
+	page.Form
 }
 
-func (s *Server) settingsSearch(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) Settings(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	scope := policy.Settings(u)
 	if scope.Kind == policy.Nothing {
-		return errForbidden
+		return page.ErrForbidden
 	}
 	if scope.Kind == policy.Setting {
 		http.Redirect(w, r, "/settings/"+url.PathEscape(scope.SettingURN), http.StatusSeeOther)
@@ -41,7 +40,7 @@ func (s *Server) settingsSearch(w http.ResponseWriter, r *http.Request) error {
 	f := store.SettingFilter{Q: strings.TrimSpace(q.Get("q")), LACode: q.Get("la"), Register: q.Get("register"), PageSize: settingsPageSize}
 	if t := domain.ProviderType(q.Get("type")); t != "" {
 		if !t.Valid() {
-			d.fail("type", "Choose a provider type from the list")
+			d.Fail("type", "Choose a provider type from the list")
 		} else {
 			f.Type = t
 		}
@@ -50,35 +49,32 @@ func (s *Server) settingsSearch(w http.ResponseWriter, r *http.Request) error {
 	case "", domain.Active, domain.Closed:
 		f.Status = st
 	default:
-		d.fail("status", "Choose active or closed")
+		d.Fail("status", "Choose active or closed")
 	}
 	switch f.Register {
 	case "", "eyr", "ccr", "vcr":
 	default:
-		d.fail("register", "Choose a register from the list")
+		d.Fail("register", "Choose a register from the list")
 		f.Register = ""
 	}
-	if p := q.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			return errNotFound
-		}
-		f.Page = n
+	n, err := page.Number(r)
+	if err != nil {
+		return err
 	}
+	f.Page = n
 	f.Page = max(f.Page, 1)
 	if !d.ShowLA {
 		f.LACode = ""
 	}
 	d.Filter = f
-	var err error
-	if d.valid() {
-		d.Page, err = s.db.SearchSettings(r.Context(), scope, f)
+	if d.Valid() {
+		d.Page, err = s.DB.SearchSettings(r.Context(), scope, f)
 		if err != nil {
 			return err
 		}
 	}
 	if d.ShowLA {
-		las, err := s.db.AllLocalAuthorities(r.Context())
+		las, err := s.DB.AllLocalAuthorities(r.Context())
 		if err != nil {
 			return err
 		}
@@ -100,46 +96,12 @@ func (s *Server) settingsSearch(w http.ResponseWriter, r *http.Request) error {
 		d.First = (f.Page-1)*settingsPageSize + 1
 		d.Last = d.First + len(d.Page.Settings) - 1
 	}
-	d.Pagination = pagination(r.URL, f.Page, d.Page.Total, settingsPageSize)
+	d.Pagination = page.Pagination(r.URL, f.Page, d.Page.Total, settingsPageSize)
 	status := http.StatusOK
-	if !d.valid() {
+	if !d.Valid() {
 		status = http.StatusUnprocessableEntity
 	}
-	return s.renderStatus(w, r, status, "settings", "Settings", d)
-}
-
-// pagination builds the GOV.UK pagination component's parameters, keeping
-// the page's other query parameters.
-func pagination(u *url.URL, page, total, size int) map[string]any {
-	pages := (total + size - 1) / size
-	if pages <= 1 {
-		return nil
-	}
-	href := func(n int) string {
-		q := u.Query()
-		q.Set("page", strconv.Itoa(n))
-		return u.Path + "?" + q.Encode()
-	}
-	p := map[string]any{}
-	if page > 1 {
-		p["previousHref"] = href(page - 1)
-	}
-	if page < pages {
-		p["nextHref"] = href(page + 1)
-	}
-	var items []any
-	last := 0
-	for n := 1; n <= pages; n++ {
-		if n == 1 || n == pages || (n >= page-1 && n <= page+1) {
-			if last != 0 && n-last > 1 {
-				items = append(items, map[string]any{"ellipsis": true})
-			}
-			items = append(items, map[string]any{"number": n, "href": href(n), "current": n == page})
-			last = n
-		}
-	}
-	p["items"] = items
-	return p
+	return s.RenderStatus(w, r, status, "settings", "Settings", d)
 }
 
 type settingShowData struct {
@@ -155,20 +117,20 @@ type settingShowData struct {
 	Added       string
 }
 
-func (s *Server) settingShow(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) Setting(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	ctx := r.Context()
-	st, err := s.db.Setting(ctx, policy.Settings(u), r.PathValue("urn"))
+	st, err := s.DB.Setting(ctx, policy.Settings(u), r.PathValue("urn"))
 	if err != nil {
 		return err
 	}
 	d := settingShowData{Setting: st, CanManage: policy.CanManageStaff(u, st.Setting) && u.Role != domain.RoleSupplierAdmin,
-		Today: domain.Today(), Added: s.takeFlash(w, r)}
+		Today: domain.Today(), Added: s.TakeFlash(w, r)}
 	d.Eligible = domain.EligibleSetting(st.Setting, d.Today)
 	people := policy.People(u)
 	if people.Kind != policy.Nothing && people.Kind != policy.Org && people.Kind != policy.Self {
 		d.SeesStaff = true
-		all, err := s.db.Employments(ctx, people, store.PeopleFilter{SettingURN: st.URN, PageSize: 1000})
+		all, err := s.DB.Employments(ctx, people, store.PeopleFilter{SettingURN: st.URN, PageSize: 1000})
 		if err != nil {
 			return err
 		}
@@ -188,21 +150,19 @@ func (s *Server) settingShow(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	return s.render(w, r, "setting", st.DisplayName(), d)
+	return s.Render(w, r, "setting", st.DisplayName(), d)
 }
 
 // loadManagedSetting loads a setting in the user's scope and checks they may
 // manage its staff.
-func (s *Server) loadManagedSetting(r *http.Request, urn string) (store.SettingRecord, error) {
-	u, _ := currentUser(r)
-	st, err := s.db.Setting(r.Context(), policy.Settings(u), urn)
+func (s *Handlers) loadManagedSetting(r *http.Request, urn string) (store.SettingRecord, error) {
+	u, _ := page.CurrentUser(r)
+	st, err := s.DB.Setting(r.Context(), policy.Settings(u), urn)
 	if err != nil {
 		return st, err
 	}
 	if !policy.CanManageStaff(u, st.Setting) {
-		return st, errForbidden
+		return st, page.ErrForbidden
 	}
 	return st, nil
 }
-
-func settingPath(urn string) string { return fmt.Sprintf("/settings/%s", url.PathEscape(urn)) }

@@ -1,4 +1,4 @@
-package web
+package people
 
 import (
 	"encoding/json"
@@ -13,6 +13,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 type auditData struct {
@@ -99,21 +100,21 @@ func auditValue(v any) string {
 	return string(b)
 }
 
-func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) Audit(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanReadAudit(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
 	q := r.URL.Query()
 	f := store.AuditFilter{Entity: q.Get("entity"), EntityID: q.Get("id"), Actor: strings.TrimSpace(q.Get("actor")), Limit: 100}
 	if b := q.Get("before"); b != "" {
 		n, err := strconv.ParseInt(b, 10, 64)
 		if err != nil {
-			return errNotFound
+			return page.ErrNotFound
 		}
 		f.Before = n
 	}
-	entries, err := s.db.ListAudit(r.Context(), f)
+	entries, err := s.DB.ListAudit(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -122,10 +123,10 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 		d.Entries = append(d.Entries, describeAudit(e))
 	}
 	if len(entries) == f.Limit {
-		q.Set("before", itoa(entries[len(entries)-1].ID))
+		q.Set("before", page.Itoa(entries[len(entries)-1].ID))
 		d.Older = "/audit?" + q.Encode()
 	}
-	return s.render(w, r, "audit", "Audit log", d)
+	return s.Render(w, r, "audit", "Audit log", d)
 }
 
 type tokensData struct {
@@ -136,39 +137,39 @@ type tokensData struct {
 	Created *store.APIToken
 	Revoked bool
 	Now     time.Time
-	form
+	page.Form
 }
 
-func (s *Server) tokenList(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) Tokens(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanUseAPI(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
 	return s.renderTokens(w, r, tokensData{Days: "90", Revoked: r.URL.Query().Get("revoked") == "1"}, http.StatusOK)
 }
 
-func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, d tokensData, status int) error {
-	u, _ := currentUser(r)
+func (s *Handlers) renderTokens(w http.ResponseWriter, r *http.Request, d tokensData, status int) error {
+	u, _ := page.CurrentUser(r)
 	var err error
-	d.Tokens, err = s.db.APITokens(r.Context(), u.ID)
+	d.Tokens, err = s.DB.APITokens(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
-	d.Now = s.db.Now()
-	return s.renderStatus(w, r, status, "tokens", "API tokens", d)
+	d.Now = s.DB.Now()
+	return s.RenderStatus(w, r, status, "tokens", "API tokens", d)
 }
 
-func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
-	u, _ := currentUser(r)
+func (s *Handlers) TokenCreate(w http.ResponseWriter, r *http.Request) error {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanUseAPI(u) {
-		return errForbidden
+		return page.ErrForbidden
 	}
 	d := tokensData{Name: strings.TrimSpace(r.PostFormValue("name")), Days: strings.TrimSpace(r.PostFormValue("days"))}
-	d.check(d.Name != "", "name", "Enter a name for the token, such as the system that will use it")
-	d.check(domain.TooLong("Name", d.Name, domain.MaxNameLength) == "", "name", domain.TooLong("Name", d.Name, domain.MaxNameLength))
+	d.Check(d.Name != "", "name", "Enter a name for the token, such as the system that will use it")
+	d.Check(domain.TooLong("Name", d.Name, domain.MaxNameLength) == "", "name", domain.TooLong("Name", d.Name, domain.MaxNameLength))
 	days, err := strconv.Atoi(d.Days)
-	d.check(err == nil && days >= 1 && days <= 365, "days", "Enter a number of days between 1 and 365")
-	if !d.valid() {
+	d.Check(err == nil && days >= 1 && days <= 365, "days", "Enter a number of days between 1 and 365")
+	if !d.Valid() {
 		return s.renderTokens(w, r, d, http.StatusUnprocessableEntity)
 	}
 	secret, hash, err := auth.NewToken("senco_")
@@ -176,7 +177,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var t store.APIToken
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
 		t, err = tx.CreateAPIToken(r.Context(), domain.ActorOf(u), u.ID, d.Name, hash, tx.Now().AddDate(0, 0, days))
 		return err
 	})
@@ -190,16 +191,16 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 
 type revokeData struct{ Token store.APIToken }
 
-func (s *Server) ownToken(r *http.Request) (store.APIToken, error) {
-	u, _ := currentUser(r)
+func (s *Handlers) ownToken(r *http.Request) (store.APIToken, error) {
+	u, _ := page.CurrentUser(r)
 	if !policy.CanUseAPI(u) {
-		return store.APIToken{}, errForbidden
+		return store.APIToken{}, page.ErrForbidden
 	}
-	id, err := pathID(r, "id")
+	id, err := page.PathID(r, "id")
 	if err != nil {
 		return store.APIToken{}, err
 	}
-	tokens, err := s.db.APITokens(r.Context(), u.ID)
+	tokens, err := s.DB.APITokens(r.Context(), u.ID)
 	if err != nil {
 		return store.APIToken{}, err
 	}
@@ -208,24 +209,24 @@ func (s *Server) ownToken(r *http.Request) (store.APIToken, error) {
 			return t, nil
 		}
 	}
-	return store.APIToken{}, errNotFound
+	return store.APIToken{}, page.ErrNotFound
 }
 
-func (s *Server) tokenRevokeForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) TokenRevokeForm(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.ownToken(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "token-revoke", "Revoke API token", revokeData{Token: t})
+	return s.Render(w, r, "token-revoke", "Revoke API token", revokeData{Token: t})
 }
 
-func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) TokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.ownToken(r)
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(r)
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error { return tx.RevokeAPIToken(r.Context(), domain.ActorOf(u), u.ID, t.ID) })
+	u, _ := page.CurrentUser(r)
+	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error { return tx.RevokeAPIToken(r.Context(), domain.ActorOf(u), u.ID, t.ID) })
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package delivery
 
 import (
 	"encoding/csv"
@@ -15,6 +15,7 @@ import (
 	"senco/internal/importer"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 // cohortMaxUpload bounds an attendance CSV: a cohort's register is a few
@@ -28,25 +29,25 @@ type cohortUploadData struct {
 	Problems []importer.Problem
 	More     int
 	File     string
-	form
+	page.Form
 }
 
-func (s *Server) cohortAttendanceUploadForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) UploadForm(w http.ResponseWriter, r *http.Request) error {
 	sess, c, _, err := s.loadSessionForAttendance(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "cohort-attendance-upload", "Upload attendance", cohortUploadData{cohortPage: cohortPage{Today: domain.Today()}, Session: sess, Cohort: c})
+	return s.Render(w, r, "cohort-attendance-upload", "Upload attendance", cohortUploadData{cohortPage: cohortPage{Today: domain.Today()}, Session: sess, Cohort: c})
 }
 
 // cohortAttendanceTemplate downloads the session's register as a CSV to
 // fill in and upload.
-func (s *Server) cohortAttendanceTemplate(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) AttendanceTemplate(w http.ResponseWriter, r *http.Request) error {
 	sess, c, u, err := s.loadSessionForAttendance(r)
 	if err != nil {
 		return err
 	}
-	lines, err := s.db.Register(r.Context(), sess)
+	lines, err := s.DB.Register(r.Context(), sess)
 	if err != nil {
 		return err
 	}
@@ -59,20 +60,20 @@ func (s *Server) cohortAttendanceTemplate(w http.ResponseWriter, r *http.Request
 	cw := csvsafe.NewWriter(w) // names are typed in by people: never formulas
 	cw.Write([]string{"application_id", "email", "name", "mark"})
 	for _, l := range lines {
-		cw.Write([]string{itoa(l.ApplicationID), emails[l.ApplicationID], l.PractitionerName, string(l.Mark)})
+		cw.Write([]string{page.Itoa(l.ApplicationID), emails[l.ApplicationID], l.PractitionerName, string(l.Mark)})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
 // cohortEmails maps the cohort's applications to their learners' emails.
-func (s *Server) cohortEmails(r *http.Request, u domain.User, c store.CohortRecord) (map[int64]string, error) {
-	page, err := s.db.Applications(r.Context(), policy.Delivery(u), store.AppFilter{CohortID: c.ID, PageSize: 5000})
+func (s *Handlers) cohortEmails(r *http.Request, u domain.User, c store.CohortRecord) (map[int64]string, error) {
+	list, err := s.DB.Applications(r.Context(), policy.Delivery(u), store.AppFilter{CohortID: c.ID, PageSize: 5000})
 	if err != nil {
 		return nil, err
 	}
 	out := map[int64]string{}
-	for _, a := range page.Applications {
+	for _, a := range list.Applications {
 		out[a.ID] = strings.ToLower(strings.TrimSpace(a.Email))
 	}
 	return out, nil
@@ -214,7 +215,7 @@ func cohortParseMarks(file string, in io.Reader, lines []store.RegisterLine, ema
 	return marks, probs, total
 }
 
-func (s *Server) cohortAttendanceUpload(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Upload(w http.ResponseWriter, r *http.Request) error {
 	sess, c, u, err := s.loadSessionForAttendance(r)
 	if err != nil {
 		return err
@@ -225,21 +226,21 @@ func (s *Server) cohortAttendanceUpload(w http.ResponseWriter, r *http.Request) 
 	file, hdr, err := r.FormFile("file")
 	switch {
 	case errors.Is(err, http.ErrMissingFile):
-		d.fail("file", "Select a CSV file")
+		d.Fail("file", "Select a CSV file")
 	case err != nil:
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			d.fail("file", "The selected file must be smaller than 1 MB")
+			d.Fail("file", "The selected file must be smaller than 1 MB")
 		} else {
-			d.fail("file", "The selected file could not be read")
+			d.Fail("file", "The selected file could not be read")
 		}
 	}
-	if !d.valid() {
-		return s.renderForm(w, r, "cohort-attendance-upload", "Upload attendance", d)
+	if !d.Valid() {
+		return s.RenderForm(w, r, "cohort-attendance-upload", "Upload attendance", d)
 	}
 	defer file.Close()
 	d.File = filepath.Base(hdr.Filename)
-	lines, err := s.db.Register(ctx, sess)
+	lines, err := s.DB.Register(ctx, sess)
 	if err != nil {
 		return err
 	}
@@ -250,19 +251,19 @@ func (s *Server) cohortAttendanceUpload(w http.ResponseWriter, r *http.Request) 
 	marks, probs, total := cohortParseMarks(d.File, file, lines, emails)
 	if total > 0 {
 		d.Problems, d.More = probs, total-len(probs)
-		d.fail("file", "The selected file has problems: nothing was saved. Correct the rows listed in the table and upload it again")
-		return s.renderForm(w, r, "cohort-attendance-upload", "Upload attendance", d)
+		d.Fail("file", "The selected file has problems: nothing was saved. Correct the rows listed in the table and upload it again")
+		return s.RenderForm(w, r, "cohort-attendance-upload", "Upload attendance", d)
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		return tx.SaveRegister(ctx, domain.ActorOf(u), sess, sess.RegisterVersion, marks)
 	})
 	if rule, ok := store.IsRule(err); ok {
-		d.fail("file", rule.Msg)
-		return s.renderForm(w, r, "cohort-attendance-upload", "Upload attendance", d)
+		d.Fail("file", rule.Msg)
+		return s.RenderForm(w, r, "cohort-attendance-upload", "Upload attendance", d)
 	}
 	if errors.Is(err, store.ErrConflict) {
-		d.fail("file", "Another person saved this register while your file was being checked: nothing was saved. Upload the file again")
-		return s.renderStatus(w, r, http.StatusConflict, "cohort-attendance-upload", "Upload attendance", d)
+		d.Fail("file", "Another person saved this register while your file was being checked: nothing was saved. Upload the file again")
+		return s.RenderStatus(w, r, http.StatusConflict, "cohort-attendance-upload", "Upload attendance", d)
 	}
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package programme
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"senco/internal/catalogue"
 	"senco/internal/domain"
+	"senco/internal/web/page"
 )
 
 // The qualification catalogue is public reference data: every signed-in
@@ -30,8 +31,8 @@ type progQualsData struct {
 	Pathway []progPathwayRow
 }
 
-func (s *Server) progQualifications(w http.ResponseWriter, r *http.Request) error {
-	qs, err := s.db.Qualifications(r.Context())
+func (s *Handlers) Qualifications(w http.ResponseWriter, r *http.Request) error {
+	qs, err := s.DB.Qualifications(r.Context())
 	if err != nil {
 		return err
 	}
@@ -59,7 +60,7 @@ func (s *Server) progQualifications(w http.ResponseWriter, r *http.Request) erro
 		}
 		d.Pathway = append(d.Pathway, row)
 	}
-	return s.render(w, r, "prog-qualifications", "Qualifications", d)
+	return s.Render(w, r, "prog-qualifications", "Qualifications", d)
 }
 
 func progTierNames(names []string) string {
@@ -81,17 +82,17 @@ type progQualData struct {
 	Criteria int
 }
 
-func (s *Server) progQualification(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *Handlers) Qualification(w http.ResponseWriter, r *http.Request) error {
+	id, err := page.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	q, err := s.db.Qualification(ctx, id)
+	q, err := s.DB.Qualification(ctx, id)
 	if err != nil {
 		return err
 	}
-	all, err := s.db.Qualifications(ctx)
+	all, err := s.DB.Qualifications(ctx)
 	if err != nil {
 		return err
 	}
@@ -116,7 +117,7 @@ func (s *Server) progQualification(w http.ResponseWriter, r *http.Request) error
 	if d.Previous.ID != 0 {
 		d.Changes, d.Marks = progQualChanges(d.Previous, q)
 	}
-	return s.render(w, r, "prog-qualification", fmt.Sprintf("%s version %d", q.Title, q.Version), d)
+	return s.Render(w, r, "prog-qualification", fmt.Sprintf("%s version %d", q.Title, q.Version), d)
 }
 
 // progQualChanges lists what changed in the criteria between two versions,

@@ -1,4 +1,4 @@
-package web
+package apply
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 // The awarding organisation registers learners, records certificates and
@@ -18,7 +19,7 @@ import (
 // appRefusal puts a store refusal (a rule, or a save that lost a race) on the
 // form, on the field it names or else the first field. It reports the
 // status to answer with, or false when err is neither.
-func appRefusal(f *form, err error, fields []string) (int, bool) {
+func appRefusal(f *page.Form, err error, fields []string) (int, bool) {
 	if re, ok := store.IsRule(err); ok {
 		field := fields[0]
 		for _, k := range fields {
@@ -26,11 +27,11 @@ func appRefusal(f *form, err error, fields []string) (int, bool) {
 				field = k
 			}
 		}
-		f.fail(field, re.Msg)
+		f.Fail(field, re.Msg)
 		return http.StatusUnprocessableEntity, true
 	}
 	if errors.Is(err, store.ErrConflict) {
-		f.fail(fields[0], "The application changed while you were working on it. Check it and try again")
+		f.Fail(fields[0], "The application changed while you were working on it. Check it and try again")
 		return http.StatusConflict, true
 	}
 	return 0, false
@@ -42,35 +43,35 @@ type appRegisterData struct {
 	App           store.Application
 	LearnerNumber string
 	ULN           string
-	form
+	page.Form
 }
 
-func (s *Server) appRegisterForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) RegisterForm(w http.ResponseWriter, r *http.Request) error {
 	_, app, err := s.appLoad(r, policy.CanCertify)
 	if err != nil {
 		return err
 	}
 	d := appRegisterData{App: app, LearnerNumber: app.LearnerNumber, ULN: app.ULN}
-	return s.render(w, r, "app-register", "Register "+app.PractitionerName, d)
+	return s.Render(w, r, "app-register", "Register "+app.PractitionerName, d)
 }
 
-func (s *Server) appRegister(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Register(w http.ResponseWriter, r *http.Request) error {
 	u, app, err := s.appLoad(r, policy.CanCertify)
 	if err != nil {
 		return err
 	}
 	d := appRegisterData{App: app, LearnerNumber: strings.TrimSpace(r.PostFormValue("learner_number")),
 		ULN: strings.Join(strings.Fields(r.PostFormValue("uln")), "")}
-	d.check(domain.TooLong("The learner number", d.LearnerNumber, domain.MaxCodeLength) == "", "learner_number", domain.TooLong("The learner number", d.LearnerNumber, domain.MaxCodeLength))
-	d.check(domain.TooLong("The ULN", d.ULN, domain.MaxCodeLength) == "", "uln", domain.TooLong("The ULN", d.ULN, domain.MaxCodeLength))
-	if !d.valid() {
-		return s.renderForm(w, r, "app-register", "Register "+app.PractitionerName, d)
+	d.Check(domain.TooLong("The learner number", d.LearnerNumber, domain.MaxCodeLength) == "", "learner_number", domain.TooLong("The learner number", d.LearnerNumber, domain.MaxCodeLength))
+	d.Check(domain.TooLong("The ULN", d.ULN, domain.MaxCodeLength) == "", "uln", domain.TooLong("The ULN", d.ULN, domain.MaxCodeLength))
+	if !d.Valid() {
+		return s.RenderForm(w, r, "app-register", "Register "+app.PractitionerName, d)
 	}
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
 		return tx.RegisterLearner(r.Context(), domain.ActorOf(u), app, d.LearnerNumber, d.ULN)
 	})
-	if status, ok := appRefusal(&d.form, err, []string{"learner_number", "uln"}); ok {
-		return s.renderStatus(w, r, status, "app-register", "Register "+app.PractitionerName, d)
+	if status, ok := appRefusal(&d.Form, err, []string{"learner_number", "uln"}); ok {
+		return s.RenderStatus(w, r, status, "app-register", "Register "+app.PractitionerName, d)
 	}
 	if err != nil {
 		return err
@@ -84,47 +85,47 @@ func (s *Server) appRegister(w http.ResponseWriter, r *http.Request) error {
 type appCertifyData struct {
 	App    store.Application
 	Number string
-	On     dateField
-	form
+	On     page.DateField
+	page.Form
 }
 
-func (s *Server) appCertifyForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) CertifyForm(w http.ResponseWriter, r *http.Request) error {
 	_, app, err := s.appLoad(r, policy.CanCertify)
 	if err != nil {
 		return err
 	}
-	d := appCertifyData{App: app, On: dateFieldOf(domain.Today())}
-	return s.render(w, r, "app-certify", "Record "+app.PractitionerName+"'s certificate", d)
+	d := appCertifyData{App: app, On: page.DateFieldOf(domain.Today())}
+	return s.Render(w, r, "app-certify", "Record "+app.PractitionerName+"'s certificate", d)
 }
 
-func (s *Server) appCertify(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Certify(w http.ResponseWriter, r *http.Request) error {
 	u, app, err := s.appLoad(r, policy.CanCertify)
 	if err != nil {
 		return err
 	}
 	title := "Record " + app.PractitionerName + "'s certificate"
-	d := appCertifyData{App: app, Number: strings.TrimSpace(r.PostFormValue("certificate_number")), On: readDate(r, "certified")}
-	on, msg := d.On.parse("the date of the certificate")
+	d := appCertifyData{App: app, Number: strings.TrimSpace(r.PostFormValue("certificate_number")), On: page.ReadDate(r, "certified")}
+	on, msg := d.On.Parse("the date of the certificate")
 	switch {
 	case msg != "":
-		d.fail("certified-day", msg)
+		d.Fail("certified-day", msg)
 	case domain.Today().Before(on):
-		d.fail("certified-day", "The date of the certificate must be today or in the past")
+		d.Fail("certified-day", "The date of the certificate must be today or in the past")
 	}
 	if d.Number == "" {
-		d.fail("certificate_number", "Enter the certificate number")
+		d.Fail("certificate_number", "Enter the certificate number")
 	} else if msg := domain.TooLong("The certificate number", d.Number, domain.MaxCodeLength); msg != "" {
-		d.fail("certificate_number", msg)
+		d.Fail("certificate_number", msg)
 	}
-	d.ErrorOrder = orderFields(d.ErrorOrder, "certificate_number", "certified-day")
-	if !d.valid() {
-		return s.renderForm(w, r, "app-certify", title, d)
+	d.ErrorOrder = page.OrderFields(d.ErrorOrder, "certificate_number", "certified-day")
+	if !d.Valid() {
+		return s.RenderForm(w, r, "app-certify", title, d)
 	}
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
 		return tx.Certify(r.Context(), domain.ActorOf(u), app, d.Number, on)
 	})
-	if status, ok := appRefusal(&d.form, err, []string{"certificate_number", "certified-day"}); ok {
-		return s.renderStatus(w, r, status, "app-certify", title, d)
+	if status, ok := appRefusal(&d.Form, err, []string{"certificate_number", "certified-day"}); ok {
+		return s.RenderStatus(w, r, status, "app-certify", title, d)
 	}
 	if err != nil {
 		return err
@@ -138,18 +139,18 @@ func (s *Server) appCertify(w http.ResponseWriter, r *http.Request) error {
 type appRevokeData struct {
 	App    store.Application
 	Reason string
-	form
+	page.Form
 }
 
-func (s *Server) appRevokeForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) RevokeForm(w http.ResponseWriter, r *http.Request) error {
 	_, app, err := s.appLoad(r, policy.CanCertify)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "app-revoke", "Revoke "+app.PractitionerName+"'s certificate", appRevokeData{App: app})
+	return s.Render(w, r, "app-revoke", "Revoke "+app.PractitionerName+"'s certificate", appRevokeData{App: app})
 }
 
-func (s *Server) appRevoke(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
 	u, app, err := s.appLoad(r, policy.CanCertify)
 	if err != nil {
 		return err
@@ -157,18 +158,18 @@ func (s *Server) appRevoke(w http.ResponseWriter, r *http.Request) error {
 	title := "Revoke " + app.PractitionerName + "'s certificate"
 	d := appRevokeData{App: app, Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 	if app.Status != domain.StatusCertified {
-		d.fail("reason", app.PractitionerName+" holds no certificate to revoke (status: "+strings.ToLower(app.Status.Label())+")")
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "app-revoke", title, d)
+		d.Fail("reason", app.PractitionerName+" holds no certificate to revoke (status: "+strings.ToLower(app.Status.Label())+")")
+		return s.RenderStatus(w, r, http.StatusUnprocessableEntity, "app-revoke", title, d)
 	}
 	if msg := domain.TooLong("The reason", d.Reason, domain.MaxNoteLength); msg != "" {
-		d.fail("reason", msg)
-		return s.renderForm(w, r, "app-revoke", title, d)
+		d.Fail("reason", msg)
+		return s.RenderForm(w, r, "app-revoke", title, d)
 	}
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
 		return tx.Revoke(r.Context(), domain.ActorOf(u), app, d.Reason, domain.Today())
 	})
-	if status, ok := appRefusal(&d.form, err, []string{"reason"}); ok {
-		return s.renderStatus(w, r, status, "app-revoke", title, d)
+	if status, ok := appRefusal(&d.Form, err, []string{"reason"}); ok {
+		return s.RenderStatus(w, r, status, "app-revoke", title, d)
 	}
 	if err != nil {
 		return err

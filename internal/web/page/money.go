@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"errors"
@@ -6,30 +6,30 @@ import (
 	"strings"
 )
 
-// progMaxPence caps an entered amount at £100,000,000.00: far above any
+// maxPence caps an entered amount at £100,000,000.00: far above any
 // price per learner, far below overflow.
-const progMaxPence = 100_000_000_00
+const maxPence = 100_000_000_00
 
 var (
-	errProgMoneyEmpty    = errors.New("empty")
-	errProgMoneyFormat   = errors.New("not an amount of money")
-	errProgMoneyNegative = errors.New("negative")
-	errProgMoneyPence    = errors.New("more than 2 decimal places")
-	errProgMoneyTooLarge = errors.New("too large")
+	errMoneyEmpty    = errors.New("empty")
+	errMoneyFormat   = errors.New("not an amount of money")
+	errMoneyNegative = errors.New("negative")
+	errMoneyPence    = errors.New("more than 2 decimal places")
+	errMoneyTooLarge = errors.New("too large")
 )
 
-// progParsePence reads an amount in pounds as people type it ("300",
+// ParsePence reads an amount in pounds as people type it ("300",
 // "300.5", "300.50", "£3,000.00") into integer pence, exactly: digits are
 // read as digits, never through a float. Commas must group thousands.
-func progParsePence(s string) (int64, error) {
+func ParsePence(s string) (int64, error) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(s, "£")
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, errProgMoneyEmpty
+		return 0, errMoneyEmpty
 	}
 	if strings.HasPrefix(s, "-") {
-		return 0, errProgMoneyNegative
+		return 0, errMoneyNegative
 	}
 	whole, frac, hasPoint := strings.Cut(s, ".")
 	if whole == "" {
@@ -38,35 +38,35 @@ func progParsePence(s string) (int64, error) {
 	if strings.Contains(whole, ",") {
 		groups := strings.Split(whole, ",")
 		if len(groups[0]) < 1 || len(groups[0]) > 3 {
-			return 0, errProgMoneyFormat
+			return 0, errMoneyFormat
 		}
 		for _, g := range groups[1:] {
 			if len(g) != 3 {
-				return 0, errProgMoneyFormat
+				return 0, errMoneyFormat
 			}
 		}
 		whole = strings.Join(groups, "")
 	}
-	if !progDigits(whole) {
-		return 0, errProgMoneyFormat
+	if !digits(whole) {
+		return 0, errMoneyFormat
 	}
 	if hasPoint {
-		if frac == "" || !progDigits(frac) {
-			return 0, errProgMoneyFormat
+		if frac == "" || !digits(frac) {
+			return 0, errMoneyFormat
 		}
 		if len(frac) > 2 {
-			return 0, errProgMoneyPence
+			return 0, errMoneyPence
 		}
 	}
 	whole = strings.TrimLeft(whole, "0")
 	if len(whole) > 9 {
-		return 0, errProgMoneyTooLarge
+		return 0, errMoneyTooLarge
 	}
 	var pounds int64
 	if whole != "" {
 		var err error
 		if pounds, err = strconv.ParseInt(whole, 10, 64); err != nil {
-			return 0, errProgMoneyFormat
+			return 0, errMoneyFormat
 		}
 	}
 	pence := int64(0)
@@ -77,13 +77,13 @@ func progParsePence(s string) (int64, error) {
 		pence = int64(frac[0]-'0')*10 + int64(frac[1]-'0')
 	}
 	total := pounds*100 + pence
-	if total > progMaxPence {
-		return 0, errProgMoneyTooLarge
+	if total > maxPence {
+		return 0, errMoneyTooLarge
 	}
 	return total, nil
 }
 
-func progDigits(s string) bool {
+func digits(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -95,37 +95,37 @@ func progDigits(s string) bool {
 	return true
 }
 
-// progMoneyMessage is the form error for an amount that did not parse.
-func progMoneyMessage(what string, err error) string {
+// MoneyMessage is the form error for an amount that did not parse.
+func MoneyMessage(what string, err error) string {
 	switch {
-	case errors.Is(err, errProgMoneyEmpty):
+	case errors.Is(err, errMoneyEmpty):
 		return "Enter " + what
-	case errors.Is(err, errProgMoneyNegative):
+	case errors.Is(err, errMoneyNegative):
 		return strings.ToUpper(what[:1]) + what[1:] + " must be £0 or more"
-	case errors.Is(err, errProgMoneyPence):
+	case errors.Is(err, errMoneyPence):
 		return strings.ToUpper(what[:1]) + what[1:] + " must not have more than 2 decimal places, for example 300.50"
-	case errors.Is(err, errProgMoneyTooLarge):
+	case errors.Is(err, errMoneyTooLarge):
 		return strings.ToUpper(what[:1]) + what[1:] + " must be £100,000,000 or less"
 	}
 	return strings.ToUpper(what[:1]) + what[1:] + " must be an amount of money, for example 300 or 300.50"
 }
 
-// progPounds shows pence as pounds: £1,234.56.
-func progPounds(p int64) string {
+// Pounds shows pence as pounds: £1,234.56.
+func Pounds(p int64) string {
 	sign := ""
 	if p < 0 {
 		sign, p = "-", -p
 	}
-	return sign + "£" + progThousands(p/100) + "." + strconv.FormatInt(100+p%100, 10)[1:]
+	return sign + "£" + Count(p/100) + "." + strconv.FormatInt(100+p%100, 10)[1:]
 }
 
-// progPoundsInput shows pence as a form value: 1234.56.
-func progPoundsInput(p int64) string {
+// PoundsInput shows pence as a form value: 1234.56.
+func PoundsInput(p int64) string {
 	return strconv.FormatInt(p/100, 10) + "." + strconv.FormatInt(100+p%100, 10)[1:]
 }
 
-// progThousands writes a whole number with thousands separators: 7,000.
-func progThousands[T ~int | ~int64](n T) string {
+// Count writes a whole number with thousands separators: 7,000.
+func Count[T ~int | ~int64](n T) string {
 	s := strconv.FormatInt(int64(n), 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -142,9 +142,9 @@ func progThousands[T ~int | ~int64](n T) string {
 	return b.String()
 }
 
-// progParseCount reads a whole number of things, allowing thousands
+// ParseCount reads a whole number of things, allowing thousands
 // separators ("7,000").
-func progParseCount(s string) (int, bool) {
+func ParseCount(s string) (int, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false
@@ -161,7 +161,7 @@ func progParseCount(s string) (int, bool) {
 		}
 		s = strings.Join(groups, "")
 	}
-	if !progDigits(s) || len(strings.TrimLeft(s, "0")) > 9 {
+	if !digits(s) || len(strings.TrimLeft(s, "0")) > 9 {
 		return 0, false
 	}
 	n, err := strconv.Atoi(s)
