@@ -28,7 +28,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	ctx := r.Context()
-	d := homeData{Role: u.Role, Today: domain.Today()}
+	d := homeData{Role: u.Role, Today: s.site.Today()}
 	if policy.CanListLAs(u) {
 		las, err := s.db.LocalAuthoritiesWithCounts(ctx, policy.Settings(u), d.Today)
 		if err != nil {

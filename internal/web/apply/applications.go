@@ -44,38 +44,10 @@ func (s *Handlers) appLoad(r *http.Request, permitted func(domain.User) bool) (d
 	return u, app, nil
 }
 
-// appStatusTag is the GOV.UK tag for an application's status. An application
-// the rules could not decide is shown as waiting for a manual review.
-func appStatusTag(a store.Application) map[string]any {
-	if a.Status == domain.StatusApplied && a.Decision == domain.DecisionManual {
-		return map[string]any{"text": "Manual review", "colour": "orange"}
-	}
-	colour := map[domain.Status]string{
-		domain.StatusApplied:     "grey",
-		domain.StatusEligible:    "teal",
-		domain.StatusIneligible:  "red",
-		domain.StatusEnrolled:    "purple",
-		domain.StatusInTraining:  "",
-		domain.StatusCompleted:   "green",
-		domain.StatusCertified:   "green",
-		domain.StatusWithdrawn:   "grey",
-		domain.StatusDeferred:    "yellow",
-		domain.StatusTransferred: "orange",
-	}[a.Status]
-	tag := map[string]any{"text": a.Status.Label()}
-	if colour != "" {
-		tag["colour"] = colour
-	}
-	return tag
-}
-
 // appAwaitsConfirmation: a self-application the setting has not confirmed.
 func appAwaitsConfirmation(a store.Application) bool {
 	return !a.Nominated && !a.SettingConfirmed && a.Status.Live()
 }
-
-// appPercent shows a share as a whole percentage.
-func appPercent(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" }
 
 // appAttendanceOf is a learner's attendance to date by the domain's rule.
 type appAttendanceSummary struct {
@@ -91,12 +63,12 @@ func (s *Handlers) appAttendanceOf(r *http.Request, app store.Application, p dom
 	if app.CohortID == 0 {
 		return a, nil, nil
 	}
-	marks, held, err := s.DB.Attendance(r.Context(), app.ID, app.CohortID, domain.Today())
+	marks, held, err := s.DB.Attendance(r.Context(), app.ID, app.CohortID, s.Today())
 	if err != nil {
 		return a, nil, err
 	}
 	rate := domain.AttendanceRate(marks, held)
-	a = appAttendanceSummary{Known: true, Held: held, Rate: appPercent(rate), Threshold: appPercent(p.Rules.AttendanceThreshold),
+	a = appAttendanceSummary{Known: true, Held: held, Rate: page.Rate(rate), Threshold: page.Rate(p.Rules.AttendanceThreshold),
 		Meets: domain.TrainingComplete(rate, p.Rules.AttendanceThreshold, true)}
 	return a, marks, nil
 }
@@ -194,7 +166,7 @@ func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Total = list.Total
 		for _, a := range list.Applications {
-			d.Rows = append(d.Rows, appRow{Application: a, Tag: appStatusTag(a), CanConfirm: d.CanConfirm && appAwaitsConfirmation(a)})
+			d.Rows = append(d.Rows, appRow{Application: a, Tag: page.StatusTag(a), CanConfirm: d.CanConfirm && appAwaitsConfirmation(a)})
 		}
 		if d.Total > 0 {
 			d.First = (f.Page-1)*appPageSize + 1
@@ -246,7 +218,7 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	d := appShowData{App: app, Tag: appStatusTag(app), Own: policy.Delivery(u).Kind == policy.Self, Awarding: policy.CanCertify(u)}
+	d := appShowData{App: app, Tag: page.StatusTag(app), Own: policy.Delivery(u).Kind == policy.Self, Awarding: policy.CanCertify(u)}
 	d.Programme, err = s.DB.Programme(ctx, app.ProgrammeID)
 	if err != nil {
 		return err
@@ -299,7 +271,7 @@ func appActions(u domain.User, a store.Application) []appAction {
 	can := func(to domain.Status) bool { return domain.CheckTransition(a.Status, to) == nil }
 	placed := a.Status == domain.StatusEnrolled || a.Status == domain.StatusInTraining
 	var out []appAction
-	if policy.CanManageProgrammes(u) && a.Status == domain.StatusApplied && a.Decision == domain.DecisionManual {
+	if policy.CanManageProgrammes(u) && a.AwaitingReview() {
 		out = append(out, appAction{Href: base + "/decide", Text: "Decide eligibility"})
 	}
 	if policy.CanRunCohorts(u) {

@@ -159,7 +159,7 @@ func (s *Handlers) appOpenProgrammes(r *http.Request) ([]domain.Programme, error
 	if err != nil {
 		return nil, err
 	}
-	today := domain.Today()
+	today := s.Today()
 	var open []domain.Programme
 	for _, p := range all {
 		if p.Open(today) {
@@ -302,7 +302,7 @@ type applySettingData struct {
 
 // appWorkplaces are the settings the practitioner works at today.
 func (s *Handlers) appWorkplaces(r *http.Request, u domain.User) ([]store.EmploymentRecord, error) {
-	list, err := s.DB.Employments(r.Context(), policy.People(u), store.PeopleFilter{PractitionerID: u.PractitionerID, CurrentOn: domain.Today(), PageSize: 100})
+	list, err := s.DB.Employments(r.Context(), policy.People(u), store.PeopleFilter{PractitionerID: u.PractitionerID, CurrentOn: s.Today(), PageSize: 100})
 	if err != nil {
 		return nil, err
 	}
@@ -681,7 +681,7 @@ func (s *Handlers) Submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	today := domain.Today()
+	today := s.Today()
 	if !d.Programme.Open(today) {
 		d.Fail("answers", d.Programme.Name+" is not taking applications today. Choose another programme")
 		return s.RenderForm(w, r, "app-check", applyCheckTitle, d)
@@ -739,7 +739,7 @@ func (s *Handlers) Confirmation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := applyDoneData{App: app, Manual: app.Status == domain.StatusApplied && app.Decision == domain.DecisionManual}
+	d := applyDoneData{App: app, Manual: app.AwaitingReview()}
 	if d.Programme, err = s.DB.Programme(r.Context(), app.ProgrammeID); err != nil {
 		return err
 	}

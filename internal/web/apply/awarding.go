@@ -94,7 +94,7 @@ func (s *Handlers) CertifyForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := appCertifyData{App: app, On: page.DateFieldOf(domain.Today())}
+	d := appCertifyData{App: app, On: page.DateFieldOf(s.Today())}
 	return s.Render(w, r, "app-certify", "Record "+app.PractitionerName+"'s certificate", d)
 }
 
@@ -109,7 +109,7 @@ func (s *Handlers) Certify(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case msg != "":
 		d.Fail("certified-day", msg)
-	case domain.Today().Before(on):
+	case s.Today().Before(on):
 		d.Fail("certified-day", "The date of the certificate must be today or in the past")
 	}
 	if d.Number == "" {
@@ -166,7 +166,7 @@ func (s *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
 		return s.RenderForm(w, r, "app-revoke", title, d)
 	}
 	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
-		return tx.Revoke(r.Context(), domain.ActorOf(u), app, d.Reason, domain.Today())
+		return tx.Revoke(r.Context(), domain.ActorOf(u), app, d.Reason, s.Today())
 	})
 	if status, ok := appRefusal(&d.Form, err, []string{"reason"}); ok {
 		return s.RenderStatus(w, r, status, "app-revoke", title, d)

@@ -33,7 +33,7 @@ type appNominateData struct {
 // appCurrentStaff are the people working at the manager's setting today, one
 // line each.
 func (s *Handlers) appCurrentStaff(r *http.Request, u domain.User) ([]store.EmploymentRecord, error) {
-	list, err := s.DB.Employments(r.Context(), policy.People(u), store.PeopleFilter{SettingURN: u.Org.SettingURN, CurrentOn: domain.Today(), PageSize: 1000})
+	list, err := s.DB.Employments(r.Context(), policy.People(u), store.PeopleFilter{SettingURN: u.Org.SettingURN, CurrentOn: s.Today(), PageSize: 1000})
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (s *Handlers) Nominate(w http.ResponseWriter, r *http.Request) error {
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		app, err = tx.Apply(ctx, domain.ActorOf(u), store.ApplyInput{ProgrammeID: d.ChosenProgramme.ID, PractitionerID: p.ID,
-			SettingURN: u.Org.SettingURN, AppliedOn: domain.Today(), Nominated: true, SettingConfirmed: true})
+			SettingURN: u.Org.SettingURN, AppliedOn: s.Today(), Nominated: true, SettingConfirmed: true})
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {
@@ -162,7 +162,7 @@ func (s *Handlers) appConfirmPage(r *http.Request) (domain.User, appConfirmData,
 	if err != nil {
 		return u, appConfirmData{}, err
 	}
-	d := appConfirmData{App: app, Tag: appStatusTag(app), Done: !appAwaitsConfirmation(app)}
+	d := appConfirmData{App: app, Tag: page.StatusTag(app), Done: !appAwaitsConfirmation(app)}
 	if d.Answers, d.HasAnswers, err = s.DB.ApplicationAnswers(r.Context(), app.ID); err != nil {
 		return u, d, err
 	}

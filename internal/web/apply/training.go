@@ -61,7 +61,7 @@ func (s *Handlers) MyTraining(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	d := appMyTrainingData{CanApply: policy.CanApply(u)}
 	for _, app := range apps {
-		t := appTrainingApp{App: app, Tag: appStatusTag(app), Manual: app.Status == domain.StatusApplied && app.Decision == domain.DecisionManual}
+		t := appTrainingApp{App: app, Tag: page.StatusTag(app), Manual: app.AwaitingReview()}
 		if t.Programme, err = s.DB.Programme(ctx, app.ProgrammeID); err != nil {
 			return err
 		}
@@ -83,10 +83,10 @@ func (s *Handlers) MyTraining(w http.ResponseWriter, r *http.Request) error {
 			for _, m := range marks {
 				byID[m.SessionID] = m
 			}
-			today := domain.Today()
+			today := s.Today()
 			for _, se := range sessions {
 				m := byID[se.ID]
-				ts := appTrainingSession{SessionRecord: se, Length: appSessionLength(se.Minutes), Link: appIsLink(se.Venue),
+				ts := appTrainingSession{SessionRecord: se, Length: page.Duration(se.Minutes), Link: appIsLink(se.Venue),
 					CaughtUp: m.CaughtUp, Held: se.Date.OnOrBefore(today)}
 				if m.Mark != "" {
 					ts.Mark = m.Mark.Label()
@@ -105,26 +105,6 @@ func (s *Handlers) MyTraining(w http.ResponseWriter, r *http.Request) error {
 		d.Apps = append(d.Apps, t)
 	}
 	return s.Render(w, r, "app-my-training", "Your training", d)
-}
-
-// appSessionLength shows minutes as hours and minutes.
-func appSessionLength(minutes int) string {
-	h, m := minutes/60, minutes%60
-	var parts []string
-	switch h {
-	case 0:
-	case 1:
-		parts = append(parts, "1 hour")
-	default:
-		parts = append(parts, fmt.Sprintf("%d hours", h))
-	}
-	if m > 0 {
-		parts = append(parts, fmt.Sprintf("%d minutes", m))
-	}
-	if len(parts) == 0 {
-		return "Not set"
-	}
-	return strings.Join(parts, " ")
 }
 
 func appIsLink(venue string) bool {
@@ -188,7 +168,7 @@ func (s *Handlers) MyTrainingCalendar(w http.ResponseWriter, r *http.Request) er
 				location = se.Mode.Label()
 			}
 			c.prop("LOCATION", location)
-			desc := fmt.Sprintf("%s session of %s (%s), %s.", se.Mode.Label(), cohort.Name, cohort.SupplierName, appSessionLength(se.Minutes))
+			desc := fmt.Sprintf("%s session of %s (%s), %s.", se.Mode.Label(), cohort.Name, cohort.SupplierName, page.Duration(se.Minutes))
 			if len(se.Units) > 0 {
 				desc += "\nUnits: " + strings.Join(se.Units, ", ")
 			}

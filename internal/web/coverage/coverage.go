@@ -165,30 +165,6 @@ func (s *Handlers) covDownload(w http.ResponseWriter, r *http.Request, t report.
 	return err
 }
 
-// covInt writes a count with thousands separators.
-func covInt(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-// covPct writes a fraction as a percentage to one decimal place.
-func covPct(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" }
-
-// covNumber writes a decimal to one place.
-func covNumber(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
-
 // covCell is a figure in a table: its text, and the rows behind it.
 type covCell struct {
 	Text, Href string
@@ -366,7 +342,7 @@ func covBarChart(id, title, desc string, items []covChartItem, tick func(float64
 }
 
 var covChartTemplate = template.Must(template.New("chart").Funcs(template.FuncMap{
-	"n": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+	"n": page.Decimal,
 }).Parse(`<svg class="cov-chart" xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-labelledby="{{.ID}}-title {{.ID}}-desc" focusable="false">
 <title id="{{.ID}}-title">{{.Title}}</title>
 <desc id="{{.ID}}-desc">{{.Desc}}</desc>

@@ -219,10 +219,10 @@ func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 	d.LostCount = len(lost)
 	d.LostHref = covHref(path, d.Query, "settings", "show", "lost", "type", "")
 	d.Key = []covKeyFigure{
-		{Label: "Eligible settings", Value: covInt(all.Eligible), Detail: covInt(row.Group.Eligible) + " group settings and " + covInt(row.Childminder.Eligible) + " childminders", Href: covHref(path, d.Query, "settings", "show", "all", "type", "")},
-		{Label: "With a qualified SENCO", Value: covInt(all.Qualified), Detail: covPct(all.Coverage()) + " coverage", Href: covHref(path, d.Query, "settings", "show", "qualified", "type", "")},
-		{Label: "With someone in training", Value: covInt(all.InTraining), Detail: covPct(all.TrainingCoverage()) + " of eligible settings", Href: covHref(path, d.Query, "settings", "show", "training", "type", "")},
-		{Label: "Gap", Value: covInt(all.Gap), Detail: "no qualified SENCO and no one in training", Href: covHref(path, d.Query, "settings", "show", "gap", "type", "")},
+		{Label: "Eligible settings", Value: page.Count(all.Eligible), Detail: page.Count(row.Group.Eligible) + " group settings and " + page.Count(row.Childminder.Eligible) + " childminders", Href: covHref(path, d.Query, "settings", "show", "all", "type", "")},
+		{Label: "With a qualified SENCO", Value: page.Count(all.Qualified), Detail: page.Percent(all.Coverage()) + " coverage", Href: covHref(path, d.Query, "settings", "show", "qualified", "type", "")},
+		{Label: "With someone in training", Value: page.Count(all.InTraining), Detail: page.Percent(all.TrainingCoverage()) + " of eligible settings", Href: covHref(path, d.Query, "settings", "show", "training", "type", "")},
+		{Label: "Gap", Value: page.Count(all.Gap), Detail: "no qualified SENCO and no one in training", Href: covHref(path, d.Query, "settings", "show", "gap", "type", "")},
 	}
 	d.Total = len(rows)
 	if from := (pageNo - 1) * covSettingsPageSize; from < len(rows) || pageNo == 1 {
@@ -233,7 +233,7 @@ func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 				name = st.Type.Label() + " " + st.URN
 			}
 			d.Settings = append(d.Settings, covSettingRow{URN: st.URN, Name: name, Withheld: st.Name == "", Href: page.SettingPath(st.URN), Type: st.Type.Label(),
-				Places: covInt(st.Places), Outcome: st.Outcome.String(), Qualified: st.Qualified, Designated: st.Designated,
+				Places: page.Count(st.Places), Outcome: st.Outcome.String(), Qualified: st.Qualified, Designated: st.Designated,
 				InTraining: st.InTraining, Lost: lost[st.URN]})
 		}
 		if d.Total > 0 {

@@ -32,7 +32,7 @@ func covKindRows(a domain.AreaCoverage, link func(kind, what string) string) []c
 		c          domain.Counts
 	}{{"Group settings", "group", a.Group}, {"Childminders", "childminder", a.Childminder}, {"All settings", "", a.All()}} {
 		cell := func(n int, what string) covCell {
-			c := covCell{Text: covInt(n), Numeric: true}
+			c := covCell{Text: page.Count(n), Numeric: true}
 			if link != nil {
 				c.Href, c.Hidden = link(k.kind, what), " "+strings.ToLower(k.name)+" "+covWhat[what]
 			}
@@ -45,8 +45,8 @@ func covKindRows(a domain.AreaCoverage, link func(kind, what string) string) []c
 		out = append(out, covKindRow{ID: "figures-" + id, Kind: k.name,
 			Eligible: cell(k.c.Eligible, "all"), Qualified: cell(k.c.Qualified, "qualified"),
 			InTraining: cell(k.c.InTraining, "training"), Gap: cell(k.c.Gap, "gap"),
-			Coverage: covPct(k.c.Coverage()), TrainingCoverage: covPct(k.c.TrainingCoverage()),
-			DesignatedOf: covInt(k.c.Designated)})
+			Coverage: page.Percent(k.c.Coverage()), TrainingCoverage: page.Percent(k.c.TrainingCoverage()),
+			DesignatedOf: page.Count(k.c.Designated)})
 	}
 	return out
 }
@@ -212,9 +212,9 @@ func (s *Handlers) National(w http.ResponseWriter, r *http.Request) error {
 	}
 	all := cov.England.All()
 	d.Key = []covKeyFigure{
-		{Label: "Eligible settings", Value: covInt(all.Eligible), Detail: covInt(cov.England.Group.Eligible) + " group settings and " + covInt(cov.England.Childminder.Eligible) + " childminders", Href: "#by-la"},
-		{Label: "With a qualified SENCO", Value: covInt(all.Qualified), Detail: covPct(all.Coverage()) + " coverage", Href: covHref(path, q, "by-la", "sort", "coverage", "dir", "asc")},
-		{Label: "With someone in training", Value: covInt(all.InTraining), Detail: covPct(all.TrainingCoverage()) + " of eligible settings", Href: covHref(path, q, "by-la", "sort", "training", "dir", "desc")},
+		{Label: "Eligible settings", Value: page.Count(all.Eligible), Detail: page.Count(cov.England.Group.Eligible) + " group settings and " + page.Count(cov.England.Childminder.Eligible) + " childminders", Href: "#by-la"},
+		{Label: "With a qualified SENCO", Value: page.Count(all.Qualified), Detail: page.Percent(all.Coverage()) + " coverage", Href: covHref(path, q, "by-la", "sort", "coverage", "dir", "asc")},
+		{Label: "With someone in training", Value: page.Count(all.InTraining), Detail: page.Percent(all.TrainingCoverage()) + " of eligible settings", Href: covHref(path, q, "by-la", "sort", "training", "dir", "desc")},
 	}
 	// England's figures stand on the authorities' rows: each links to the
 	// table of authorities, sorted by it.
@@ -233,14 +233,14 @@ func (s *Handlers) National(w http.ResponseWriter, r *http.Request) error {
 		row := covAreaRowOf(reg, asAt, func(string) string { return covHref(path, q, "by-la", "region", reg.Code, "decile", "") })
 		d.Regions = append(d.Regions, row)
 		cv := reg.All().Coverage()
-		chartItems = append(chartItems, covChartItem{Label: reg.Name, Value: covPct(cv), Fraction: cv})
-		descs = append(descs, fmt.Sprintf("%s %s (%s of %s eligible settings)", reg.Name, covPct(cv), covInt(reg.All().Qualified), covInt(reg.All().Eligible)))
+		chartItems = append(chartItems, covChartItem{Label: reg.Name, Value: page.Percent(cv), Fraction: cv})
+		descs = append(descs, fmt.Sprintf("%s %s (%s of %s eligible settings)", reg.Name, page.Percent(cv), page.Count(reg.All().Qualified), page.Count(reg.All().Eligible)))
 	}
 	covSortRows(d.Regions, rDesc, covSortValue(rKey), func(r covAreaRow) string { return r.Name })
 	if len(chartItems) > 0 {
 		title := "Coverage of qualified SENCOs by region, all eligible settings, as at " + asAt.Long()
-		chart := covBarChart("region-chart", title, "Bar chart. "+strings.Join(descs, "; ")+". England "+covPct(all.Coverage())+".",
-			chartItems, func(f float64) string { return strconv.Itoa(int(f*100)) + "%" }, 70, false)
+		chart := covBarChart("region-chart", title, "Bar chart. "+strings.Join(descs, "; ")+". England "+page.Percent(all.Coverage())+".",
+			chartItems, page.Rate, 70, false)
 		if d.Chart, err = chart.HTML(); err != nil {
 			return err
 		}
@@ -304,13 +304,13 @@ func (s *Handlers) National(w http.ResponseWriter, r *http.Request) error {
 		href := covHref(path, q, "by-la", "decile", strconv.Itoa(e.Decile), "region", "")
 		a := e.All()
 		row := covEquityRow{Decile: label, Href: href,
-			LAs:      covCell{Text: covInt(e.LAs), Href: href, Numeric: true},
-			Eligible: covCell{Text: covInt(a.Eligible), Numeric: true}, Qualified: covCell{Text: covInt(a.Qualified), Numeric: true},
-			Gap:      covCell{Text: covInt(a.Gap), Numeric: true},
-			Coverage: covPct(a.Coverage()), TrainingCoverage: covPct(a.TrainingCoverage()),
-			Applications: covInt(e.Applications), Certified: covInt(e.Certified)}
+			LAs:      covCell{Text: page.Count(e.LAs), Href: href, Numeric: true},
+			Eligible: covCell{Text: page.Count(a.Eligible), Numeric: true}, Qualified: covCell{Text: page.Count(a.Qualified), Numeric: true},
+			Gap:      covCell{Text: page.Count(a.Gap), Numeric: true},
+			Coverage: page.Percent(a.Coverage()), TrainingCoverage: page.Percent(a.TrainingCoverage()),
+			Applications: page.Count(e.Applications), Certified: page.Count(e.Certified)}
 		if a.Eligible > 0 {
-			row.UptakeRate = covNumber(float64(e.Applications) * 100 / float64(a.Eligible))
+			row.UptakeRate = page.Decimal(float64(e.Applications) * 100 / float64(a.Eligible))
 		} else {
 			row.UptakeRate = "0.0"
 		}
@@ -331,12 +331,12 @@ func covAreaRowOf(r report.CoverageRow, asAt domain.Date, link func(what string)
 		id = "none"
 	}
 	out := covAreaRow{ID: r.Level + "-" + id, Name: r.Name, Region: r.RegionName, Note: covEnded(r.EndedOn), IMD: covIMD(r.IMD), row: r,
-		CovGroup: covPct(r.Group.Coverage()), CovChildminder: covPct(r.Childminder.Coverage()), CovAll: covPct(a.Coverage())}
+		CovGroup: page.Percent(r.Group.Coverage()), CovChildminder: page.Percent(r.Childminder.Coverage()), CovAll: page.Percent(a.Coverage())}
 	if r.Level == report.LevelNotRecorded {
 		out.Region, out.IMD = "Not recorded", "Not known"
 	}
 	cell := func(n int, what string) covCell {
-		c := covCell{Text: covInt(n), Numeric: true}
+		c := covCell{Text: page.Count(n), Numeric: true}
 		if link != nil {
 			c.Href, c.Hidden = link(what), " "+covWhat[what]+", "+r.Name
 		}
@@ -354,7 +354,7 @@ func covSpreadSentence(sp report.Spread) string {
 	}
 	worst, best := sp.Worst.All().Coverage(), sp.Best.All().Coverage()
 	return fmt.Sprintf("Coverage ranges from %s in %s to %s in %s, a gap of %s percentage points (among the authorities with %d or more eligible settings).",
-		covPct(worst), sp.Worst.Name, covPct(best), sp.Best.Name, strconv.FormatFloat(sp.Points, 'f', 1, 64), report.SpreadMinEligible)
+		page.Percent(worst), sp.Worst.Name, page.Percent(best), sp.Best.Name, page.Decimal(sp.Points), report.SpreadMinEligible)
 }
 
 // covProgrammeLinks lists the programmes whose progress the user may see.

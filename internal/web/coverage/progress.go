@@ -130,15 +130,15 @@ func (s *Handlers) Progress(w http.ResponseWriter, r *http.Request) error {
 	d.TargetSentence = covTargetSentence(rep, d.National)
 	if p.Target > 0 && d.National {
 		chart := covBarChart("target-chart", "Completions against the target, as at "+asAt.Long(),
-			fmt.Sprintf("%s of the target of %s completions: %s.", covInt(p.Certified), covInt(p.Target), covPct(p.TargetShare())),
-			[]covChartItem{{Label: "Completions", Value: covInt(p.Certified) + " of " + covInt(p.Target) + " (" + covPct(p.TargetShare()) + ")", Fraction: p.TargetShare()}},
-			func(f float64) string { return covInt(int(f * float64(p.Target))) }, 200, true)
+			fmt.Sprintf("%s of the target of %s completions: %s.", page.Count(p.Certified), page.Count(p.Target), page.Percent(p.TargetShare())),
+			[]covChartItem{{Label: "Completions", Value: page.Count(p.Certified) + " of " + page.Count(p.Target) + " (" + page.Percent(p.TargetShare()) + ")", Fraction: p.TargetShare()}},
+			func(f float64) string { return page.Count(int(f * float64(p.Target))) }, 200, true)
 		if d.ProgressChart, err = chart.HTML(); err != nil {
 			return err
 		}
 	}
 	cell := func(n int, status string) covCell {
-		c := covCell{Text: covInt(n), Numeric: true}
+		c := covCell{Text: page.Count(n), Numeric: true}
 		if status != "-" {
 			c.Href = apps(status)
 		}
@@ -157,9 +157,9 @@ func (s *Handlers) Progress(w http.ResponseWriter, r *http.Request) error {
 		{"Deferred", "", cell(p.Deferred, string(domain.StatusDeferred))},
 	}
 	for _, reason := range domain.WithdrawalReasons {
-		d.Reasons = append(d.Reasons, covReasonRow{Reason: reason.Label(), Count: covInt(p.WithdrawnBy[reason])})
+		d.Reasons = append(d.Reasons, covReasonRow{Reason: reason.Label(), Count: page.Count(p.WithdrawnBy[reason])})
 	}
-	d.Retention, d.Completion = covPct(rep.Retention), covPct(rep.Completion)
+	d.Retention, d.Completion = page.Percent(rep.Retention), page.Percent(rep.Completion)
 
 	// The forecast, its rate stated as what was observed.
 	var total float64
@@ -171,26 +171,26 @@ func (s *Handlers) Progress(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, m := range rep.Forecast {
 		month := m.Month.Time().Format("January 2006")
-		d.Forecast = append(d.Forecast, covForecastRow{Month: month, Expected: covNumber(m.Expected)})
+		d.Forecast = append(d.Forecast, covForecastRow{Month: month, Expected: page.Decimal(m.Expected)})
 		total += m.Expected
 		f := 0.0
 		if peak > 0 {
 			f = m.Expected / peak
 		}
-		items = append(items, covChartItem{Label: month, Value: covNumber(m.Expected), Fraction: f})
-		descs = append(descs, month+" "+covNumber(m.Expected))
+		items = append(items, covChartItem{Label: month, Value: page.Decimal(m.Expected), Fraction: f})
+		descs = append(descs, month+" "+page.Decimal(m.Expected))
 	}
-	d.ForecastTotal = covNumber(total)
+	d.ForecastTotal = page.Decimal(total)
 	if rep.ForecastRateObserved {
 		d.ForecastSentence = fmt.Sprintf("Based on the completion rate observed so far: %s (%s completed of %s who finished).",
-			covPct(rep.ForecastRate), covInt(completed), covInt(finished))
+			page.Percent(rep.ForecastRate), page.Count(completed), page.Count(finished))
 	} else {
 		d.ForecastSentence = "No learner has finished yet, so the forecast takes the completion rate as 100%: every learner now in training is expected to complete."
 	}
 	if len(items) > 0 {
 		chart := covBarChart("forecast-chart", "Expected completions by month, as at "+asAt.Long(),
 			"Bar chart. "+strings.Join(descs, "; ")+". "+d.ForecastSentence, items,
-			func(f float64) string { return covNumber(f * peak) }, 70, false)
+			func(f float64) string { return page.Decimal(f * peak) }, 70, false)
 		if d.ForecastChart, err = chart.HTML(); err != nil {
 			return err
 		}
@@ -201,10 +201,10 @@ func (s *Handlers) Progress(w http.ResponseWriter, r *http.Request) error {
 		d.SupplierCaption = "Your cohorts"
 	}
 	for _, sp := range rep.Suppliers {
-		d.Suppliers = append(d.Suppliers, covSupplierRow{Name: sp.Name, Allocated: covInt(sp.Allocated), Filled: covInt(sp.Filled),
-			Retention: covPct(sp.Retention), Completion: covPct(sp.Completion), InTraining: covInt(sp.InTraining),
-			Completed: covInt(sp.CompletedTraining), Certified: covInt(sp.Certified), Withdrawn: covInt(sp.Withdrawn),
-			Deferred: covInt(sp.Deferred)})
+		d.Suppliers = append(d.Suppliers, covSupplierRow{Name: sp.Name, Allocated: page.Count(sp.Allocated), Filled: page.Count(sp.Filled),
+			Retention: page.Percent(sp.Retention), Completion: page.Percent(sp.Completion), InTraining: page.Count(sp.InTraining),
+			Completed: page.Count(sp.CompletedTraining), Certified: page.Count(sp.Certified), Withdrawn: page.Count(sp.Withdrawn),
+			Deferred: page.Count(sp.Deferred)})
 	}
 	return s.Render(w, r, "coverage-progress", title, d)
 }
@@ -212,7 +212,7 @@ func (s *Handlers) Progress(w http.ResponseWriter, r *http.Request) error {
 // covTargetSentence states completions against the target.
 func covTargetSentence(rep report.ProgressReport, national bool) string {
 	p := rep.Progress
-	who := covInt(p.Certified) + " practitioners have"
+	who := page.Count(p.Certified) + " practitioners have"
 	if p.Certified == 1 {
 		who = "1 practitioner has"
 	}
@@ -220,11 +220,11 @@ func covTargetSentence(rep report.ProgressReport, national bool) string {
 		return who + " been certified under this programme. It has no target for completions."
 	}
 	if !national {
-		return fmt.Sprintf("Of the learners you can see, %s been certified under this programme, against its national target of %s completions.", who, covInt(p.Target))
+		return fmt.Sprintf("Of the learners you can see, %s been certified under this programme, against its national target of %s completions.", who, page.Count(p.Target))
 	}
-	s := fmt.Sprintf("%s been certified: %s of the target of %s completions.", who, covPct(p.TargetShare()), covInt(p.Target))
+	s := fmt.Sprintf("%s been certified: %s of the target of %s completions.", who, page.Percent(p.TargetShare()), page.Count(p.Target))
 	if left := p.Target - p.Certified; left > 0 {
-		s += " " + covInt(left) + " more are needed to meet it."
+		s += " " + page.Count(left) + " more are needed to meet it."
 	} else {
 		s += " The target has been met."
 	}

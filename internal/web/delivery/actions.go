@@ -71,7 +71,7 @@ func (d cohortActionData) AppPath() string { return fmt.Sprintf("/applications/%
 // found otherwise) and checks the action is theirs to take.
 func (s *Handlers) loadAppAction(r *http.Request, a AppAction) (cohortActionData, domain.User, error) {
 	u, _ := page.CurrentUser(r)
-	d := cohortActionData{cohortPage: cohortPage{Today: domain.Today()}, Action: a.path, Title: a.title}
+	d := cohortActionData{cohortPage: cohortPage{Today: s.Today()}, Action: a.path, Title: a.title}
 	id, err := page.PathID(r, "id")
 	if err != nil {
 		return d, u, err
@@ -363,7 +363,7 @@ func (s *Handlers) cohortAssessmentPrepare(r *http.Request, d *cohortActionData)
 		return err
 	}
 	threshold := p.Rules.AttendanceThreshold
-	d.Threshold = cohortPercent(threshold)
+	d.Threshold = page.Rate(threshold)
 	at := d.Today
 	done := r.Method == http.MethodGet && r.URL.Query().Get("done") == "1" && !d.App.AssessmentCompleteOn.IsZero()
 	if done {
@@ -375,7 +375,7 @@ func (s *Handlers) cohortAssessmentPrepare(r *http.Request, d *cohortActionData)
 			return err
 		}
 		rate := domain.AttendanceRate(marks, held)
-		d.Held, d.Rate = held, cohortPercent(rate)
+		d.Held, d.Rate = held, page.Rate(rate)
 		if done {
 			o := &cohortAssessmentOutcome{On: at}
 			name := d.App.PractitionerName

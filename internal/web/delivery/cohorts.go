@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"slices"
 	"sort"
@@ -96,28 +95,6 @@ func cohortNamesOf(codes []string, names map[string]string) []string {
 	return out
 }
 
-// cohortHours shows a session's length: "6 hours", "3.5 hours".
-func cohortHours(minutes int) string {
-	h := strconv.FormatFloat(float64(minutes)/60, 'f', -1, 64)
-	if minutes == 60 {
-		return "1 hour"
-	}
-	if len(h) > 5 {
-		h = strconv.FormatFloat(float64(minutes)/60, 'f', 2, 64)
-	}
-	return h + " hours"
-}
-
-// cohortPercent shows a share as a percentage, with a decimal only where
-// rounding would hide which side of a threshold it falls.
-func cohortPercent(x float64) string {
-	p := x * 100
-	if math.Abs(p-math.Round(p)) < 0.05 {
-		return fmt.Sprintf("%.0f%%", p)
-	}
-	return fmt.Sprintf("%.1f%%", p)
-}
-
 func cohortPhaseColour(phase string) string {
 	switch phase {
 	case "recruiting":
@@ -128,31 +105,13 @@ func cohortPhaseColour(phase string) string {
 	return "grey"
 }
 
-func cohortStatusColour(st domain.Status) string {
-	switch st {
-	case domain.StatusEligible:
-		return "teal"
-	case domain.StatusIneligible:
-		return "red"
-	case domain.StatusEnrolled:
-		return "purple"
-	case domain.StatusInTraining:
-		return ""
-	case domain.StatusCompleted, domain.StatusCertified:
-		return "green"
-	case domain.StatusDeferred:
-		return "yellow"
-	}
-	return "grey"
-}
-
 // cohortPage is what every cohort template can ask of its data.
 type cohortPage struct{ Today domain.Date }
 
-func (cohortPage) Hours(minutes int) string             { return cohortHours(minutes) }
-func (cohortPage) Percent(x float64) string             { return cohortPercent(x) }
+func (cohortPage) Hours(minutes int) string             { return page.Hours(minutes) }
+func (cohortPage) Percent(x float64) string             { return page.Rate(x) }
 func (cohortPage) PhaseColour(phase string) string      { return cohortPhaseColour(phase) }
-func (cohortPage) StatusColour(st domain.Status) string { return cohortStatusColour(st) }
+func (cohortPage) StatusColour(st domain.Status) string { return page.StatusColour(st) }
 
 // --- List -------------------------------------------------------------
 
@@ -178,7 +137,7 @@ func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	scope := policy.Delivery(u)
-	d := cohortListData{cohortPage: cohortPage{Today: domain.Today()}, CanCreate: policy.CanRunCohorts(u),
+	d := cohortListData{cohortPage: cohortPage{Today: s.Today()}, CanCreate: policy.CanRunCohorts(u),
 		ShowSupplier: scope.Kind != policy.Org && scope.Kind != policy.Staffed}
 	switch scope.Kind {
 	case policy.Staffed:
@@ -294,7 +253,7 @@ func (s *Handlers) New(w http.ResponseWriter, r *http.Request) error {
 		return page.ErrForbidden
 	}
 	q := r.URL.Query()
-	f := cohortForm{cohortPage: cohortPage{Today: domain.Today()}, ContractID: q.Get("contract"), Mode: string(domain.Blended)}
+	f := cohortForm{cohortPage: cohortPage{Today: s.Today()}, ContractID: q.Get("contract"), Mode: string(domain.Blended)}
 	if err := s.cohortPrepare(r.Context(), u, &f); err != nil {
 		return err
 	}
@@ -327,7 +286,7 @@ func (s *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	f := cohortForm{cohortPage: cohortPage{Today: domain.Today()}, ContractID: r.PostFormValue("contract"),
+	f := cohortForm{cohortPage: cohortPage{Today: s.Today()}, ContractID: r.PostFormValue("contract"),
 		Name: strings.TrimSpace(r.PostFormValue("name")), Mode: r.PostFormValue("mode"), LAs: r.PostForm["las"],
 		Starts: page.ReadDate(r, "starts"), Ends: page.ReadDate(r, "ends"), Capacity: strings.TrimSpace(r.PostFormValue("capacity")),
 		Trainers: r.PostForm["trainers"], Assessors: r.PostForm["assessors"]}
@@ -448,7 +407,7 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	scope := policy.Delivery(u)
-	d := cohortShowData{cohortPage: cohortPage{Today: domain.Today()}, Cohort: c}
+	d := cohortShowData{cohortPage: cohortPage{Today: s.Today()}, Cohort: c}
 	d.Phase = c.Phase(d.Today)
 	names, err := s.cohortLANames(ctx)
 	if err != nil {
@@ -473,7 +432,7 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 		}
 		if held > 0 {
 			l.Held = held
-			l.Rate = cohortPercent(domain.AttendanceRate(marks, held))
+			l.Rate = page.Rate(domain.AttendanceRate(marks, held))
 		}
 		d.Learners = append(d.Learners, l)
 	}

@@ -52,7 +52,7 @@ func (s *Handlers) SessionNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := cohortSessionForm{cohortPage: cohortPage{Today: domain.Today()}, Cohort: c, Mode: string(c.Mode), ModeItems: cohortModeItems()}
+	f := cohortSessionForm{cohortPage: cohortPage{Today: s.Today()}, Cohort: c, Mode: string(c.Mode), ModeItems: cohortModeItems()}
 	return s.Render(w, r, "cohort-session-new", "Add a session", f)
 }
 
@@ -74,7 +74,7 @@ func (s *Handlers) SessionCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	f := cohortSessionForm{cohortPage: cohortPage{Today: domain.Today()}, Cohort: c, ModeItems: cohortModeItems(),
+	f := cohortSessionForm{cohortPage: cohortPage{Today: s.Today()}, Cohort: c, ModeItems: cohortModeItems(),
 		Date: page.ReadDate(r, "date"), Hours: strings.TrimSpace(r.PostFormValue("hours")), Mode: r.PostFormValue("mode"),
 		Topic: strings.TrimSpace(r.PostFormValue("topic")), Venue: strings.TrimSpace(r.PostFormValue("venue")),
 		Units: strings.TrimSpace(r.PostFormValue("units"))}
@@ -190,7 +190,7 @@ func cohortMarkItems() []any {
 }
 
 func (s *Handlers) cohortAttendanceData(r *http.Request, sess store.SessionRecord, c store.CohortRecord, chosen map[int64]domain.Mark) (cohortAttendanceData, error) {
-	d := cohortAttendanceData{cohortPage: cohortPage{Today: domain.Today()}, Session: sess, Cohort: c, Version: sess.RegisterVersion,
+	d := cohortAttendanceData{cohortPage: cohortPage{Today: s.Today()}, Session: sess, Cohort: c, Version: sess.RegisterVersion,
 		MarkItems: cohortMarkItems()}
 	lines, err := s.DB.Register(r.Context(), sess)
 	if err != nil {
@@ -357,7 +357,7 @@ type cohortCatchUpForm struct {
 }
 
 func (s *Handlers) cohortCatchUpData(r *http.Request, sess store.SessionRecord, c store.CohortRecord) (cohortCatchUpForm, error) {
-	f := cohortCatchUpForm{cohortPage: cohortPage{Today: domain.Today()}, Session: sess, Cohort: c}
+	f := cohortCatchUpForm{cohortPage: cohortPage{Today: s.Today()}, Session: sess, Cohort: c}
 	lines, err := s.DB.Register(r.Context(), sess)
 	if err != nil {
 		return f, err
@@ -387,7 +387,7 @@ func (s *Handlers) CatchUpForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Learner = r.URL.Query().Get("learner")
-	f.On = page.DateFieldOf(domain.Today())
+	f.On = page.DateFieldOf(s.Today())
 	return s.Render(w, r, "cohort-catch-up", "Record a catch-up", f)
 }
 

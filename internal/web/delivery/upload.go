@@ -37,7 +37,7 @@ func (s *Handlers) UploadForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "cohort-attendance-upload", "Upload attendance", cohortUploadData{cohortPage: cohortPage{Today: domain.Today()}, Session: sess, Cohort: c})
+	return s.Render(w, r, "cohort-attendance-upload", "Upload attendance", cohortUploadData{cohortPage: cohortPage{Today: s.Today()}, Session: sess, Cohort: c})
 }
 
 // cohortAttendanceTemplate downloads the session's register as a CSV to
@@ -221,7 +221,7 @@ func (s *Handlers) Upload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	d := cohortUploadData{cohortPage: cohortPage{Today: domain.Today()}, Session: sess, Cohort: c}
+	d := cohortUploadData{cohortPage: cohortPage{Today: s.Today()}, Session: sess, Cohort: c}
 	r.Body = http.MaxBytesReader(w, r.Body, cohortMaxUpload)
 	file, hdr, err := r.FormFile("file")
 	switch {

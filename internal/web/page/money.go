@@ -110,38 +110,6 @@ func MoneyMessage(what string, err error) string {
 	return strings.ToUpper(what[:1]) + what[1:] + " must be an amount of money, for example 300 or 300.50"
 }
 
-// Pounds shows pence as pounds: £1,234.56.
-func Pounds(p int64) string {
-	sign := ""
-	if p < 0 {
-		sign, p = "-", -p
-	}
-	return sign + "£" + Count(p/100) + "." + strconv.FormatInt(100+p%100, 10)[1:]
-}
-
-// PoundsInput shows pence as a form value: 1234.56.
-func PoundsInput(p int64) string {
-	return strconv.FormatInt(p/100, 10) + "." + strconv.FormatInt(100+p%100, 10)[1:]
-}
-
-// Count writes a whole number with thousands separators: 7,000.
-func Count[T ~int | ~int64](n T) string {
-	s := strconv.FormatInt(int64(n), 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 // ParseCount reads a whole number of things, allowing thousands
 // separators ("7,000").
 func ParseCount(s string) (int, bool) {

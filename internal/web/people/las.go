@@ -30,7 +30,7 @@ func (s *Handlers) LAs(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/local-authorities/"+scope.LACode, http.StatusSeeOther)
 		return nil
 	}
-	d := laListData{Today: domain.Today()}
+	d := laListData{Today: s.Today()}
 	las, err := s.DB.LocalAuthoritiesWithCounts(r.Context(), scope, d.Today)
 	if err != nil {
 		return err
@@ -66,7 +66,7 @@ func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := laShowData{LA: la, Today: domain.Today()}
+	d := laShowData{LA: la, Today: s.Today()}
 	d.Ended = la.Ended(d.Today)
 	d.Counts, err = s.DB.SettingCountsByType(r.Context(), scope, la.Code, d.Today)
 	if err != nil {

@@ -52,7 +52,7 @@ func (s *Handlers) StaffNew(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := staffForm{Setting: st, Role: string(domain.RolePractitioner), RoleItems: page.RoleItems(), LevelItems: levelItems(),
-		Started: page.DateFieldOf(domain.Today())}
+		Started: page.DateFieldOf(s.Today())}
 	return s.Render(w, r, "staff-new", "Add a member of staff", f)
 }
 
@@ -81,7 +81,7 @@ func (s *Handlers) StaffCreate(w http.ResponseWriter, r *http.Request) error {
 		case msg != "":
 			f.Fail("dob-day", msg)
 			f.ErrorOrder = page.OrderFields(f.ErrorOrder, "given_name", "family_name", "email", "dob-day", "qualification_level", "role", "started-day")
-		case !dob.Before(domain.Today().AddMonths(-12 * 16)):
+		case !dob.Before(s.Today().AddMonths(-12 * 16)):
 			f.Fail("dob-day", "Date of birth must be at least 16 years ago")
 		default:
 			p.DateOfBirth = dob
@@ -170,7 +170,7 @@ func (s *Handlers) Person(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := personData{Person: p, Employments: emps.Employments, Today: domain.Today(),
+	d := personData{Person: p, Employments: emps.Employments, Today: s.Today(),
 		CanAdd: u.Role == domain.RoleProgrammeTeam || u.Role == domain.RoleLAOfficer || u.Role == domain.RoleSettingManager || u.Role == domain.RoleSupplierAdmin}
 	return s.Render(w, r, "person", p.FullName(), d)
 }
@@ -196,7 +196,7 @@ func (s *Handlers) EmploymentNew(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := employmentForm{Person: p, URN: q.Get("setting"), Role: q.Get("role"), Started: page.DateFieldOf(domain.Today()), RoleItems: page.RoleItems()}
+	f := employmentForm{Person: p, URN: q.Get("setting"), Role: q.Get("role"), Started: page.DateFieldOf(s.Today()), RoleItems: page.RoleItems()}
 	if u.Role == domain.RoleSettingManager {
 		f.URN, f.FixedURN = u.Org.SettingURN, true
 	}
@@ -291,7 +291,7 @@ func (s *Handlers) EmploymentEndForm(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "employment-end", "End an employment", endForm{Employment: e, Ended: page.DateFieldOf(domain.Today())})
+	return s.Render(w, r, "employment-end", "End an employment", endForm{Employment: e, Ended: page.DateFieldOf(s.Today())})
 }
 
 func (s *Handlers) EmploymentEnd(w http.ResponseWriter, r *http.Request) error {

@@ -125,7 +125,7 @@ func (s *Handlers) Setting(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := settingShowData{Setting: st, CanManage: policy.CanManageStaff(u, st.Setting) && u.Role != domain.RoleSupplierAdmin,
-		Today: domain.Today(), Added: s.TakeFlash(w, r)}
+		Today: s.Today(), Added: s.TakeFlash(w, r)}
 	d.Eligible = domain.EligibleSetting(st.Setting, d.Today)
 	people := policy.People(u)
 	if people.Kind != policy.Nothing && people.Kind != policy.Org && people.Kind != policy.Self {

@@ -45,18 +45,6 @@ func progPhase(p domain.Programme, d domain.Date) (text, colour string) {
 	return "Closed", "grey"
 }
 
-func progDateRange(from, to domain.Date) string {
-	switch {
-	case from.IsZero() && to.IsZero():
-		return "Not set"
-	case to.IsZero():
-		return "From " + from.Long()
-	case from.IsZero():
-		return "Until " + to.Long()
-	}
-	return from.Long() + " to " + to.Long()
-}
-
 func progQualName(q domain.Qualification) string {
 	return fmt.Sprintf("%s version %d: %s", q.Code, q.Version, q.Title)
 }
@@ -91,11 +79,11 @@ func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	today := domain.Today()
+	today := s.Today()
 	d := progListData{Added: s.TakeFlash(w, r)}
 	for _, p := range ps {
-		row := progListRow{Programme: p, QualID: p.QualificationID, Applications: progDateRange(p.OpensOn, p.ClosesOn),
-			Training: progDateRange(p.StartsOn, p.EndsOn), Target: page.Count(p.TargetCompletions)}
+		row := progListRow{Programme: p, QualID: p.QualificationID, Applications: page.DateRange(p.OpensOn, p.ClosesOn),
+			Training: page.DateRange(p.StartsOn, p.EndsOn), Target: page.Count(p.TargetCompletions)}
 		if q, ok := quals[p.QualificationID]; ok {
 			row.Qualification = fmt.Sprintf("%s version %d", q.Code, q.Version)
 		}
@@ -272,7 +260,7 @@ var progFormOrder = []string{"name", "qualification", "opens-day", "closes-day",
 func progFormOf(p domain.Programme) progForm {
 	f := progForm{ID: p.ID, Name: p.Name, Opens: page.DateFieldOf(p.OpensOn), Closes: page.DateFieldOf(p.ClosesOn), Starts: page.DateFieldOf(p.StartsOn),
 		Ends: page.DateFieldOf(p.EndsOn), Target: strconv.Itoa(p.TargetCompletions), AllowWorkingTowards: "no",
-		PlacesPerSetting: strconv.Itoa(p.Rules.PlacesPerSetting), AttendanceThreshold: progPercent(p.Rules.AttendanceThreshold),
+		PlacesPerSetting: strconv.Itoa(p.Rules.PlacesPerSetting), AttendanceThreshold: page.PercentInput(p.Rules.AttendanceThreshold),
 		PriorityRegions: p.Rules.PriorityRegions, PriorityLAs: p.Rules.PriorityLAs}
 	if p.QualificationID != 0 {
 		f.Qualification = strconv.FormatInt(p.QualificationID, 10)
@@ -287,11 +275,6 @@ func progFormOf(p domain.Programme) progForm {
 		f.UpdatedAt = p.UpdatedAt.UTC().Format(time.RFC3339Nano)
 	}
 	return f
-}
-
-// progPercent shows a share as a percentage: 0.8 → "80", 0.825 → "82.5".
-func progPercent(share float64) string {
-	return strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64)
 }
 
 func (s *Handlers) progFillForm(r *http.Request, f *progForm) error {
@@ -628,9 +611,9 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := progShowData{Programme: p, Applications: progDateRange(p.OpensOn, p.ClosesOn), Training: progDateRange(p.StartsOn, p.EndsOn),
-		Target: page.Count(p.TargetCompletions), Threshold: progPercent(p.Rules.AttendanceThreshold) + "%", Saved: s.TakeFlash(w, r)}
-	d.Tag, d.Colour = progPhase(p, domain.Today())
+	d := progShowData{Programme: p, Applications: page.DateRange(p.OpensOn, p.ClosesOn), Training: page.DateRange(p.StartsOn, p.EndsOn),
+		Target: page.Count(p.TargetCompletions), Threshold: page.Rate(p.Rules.AttendanceThreshold), Saved: s.TakeFlash(w, r)}
+	d.Tag, d.Colour = progPhase(p, s.Today())
 	if d.Qualification, err = s.DB.Qualification(ctx, p.QualificationID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}

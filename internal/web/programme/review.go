@@ -86,7 +86,7 @@ func (s *Handlers) progLoadDecide(r *http.Request) (progDecideForm, error) {
 	if err != nil {
 		return f, err
 	}
-	f.Awaiting = f.App.Decision == domain.DecisionManual && f.App.Status == domain.StatusApplied
+	f.Awaiting = f.App.AwaitingReview()
 	f.ShowExtra = f.App.ReasonCode == string(domain.RuleSettingPlaces) || f.App.ExtraSettingPlace
 	if rule := domain.EligibilityRule(f.App.ReasonCode); rule.Valid() {
 		f.RuleTitle = progRuleTitle(rule)
