@@ -105,12 +105,12 @@ type appListData struct {
 func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
 	scope := policy.Delivery(u)
-	switch scope.Kind {
-	case policy.Nothing:
-		return page.ErrForbidden
-	case policy.Self:
+	if policy.OwnApplicationsOnly(u) {
 		http.Redirect(w, r, "/my-training", http.StatusSeeOther)
 		return nil
+	}
+	if scope.Kind == policy.Nothing {
+		return page.ErrForbidden
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -218,7 +218,7 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	d := appShowData{App: app, Tag: page.StatusTag(app), Own: policy.Delivery(u).Kind == policy.Self, Awarding: policy.CanCertify(u)}
+	d := appShowData{App: app, Tag: page.StatusTag(app), Own: policy.OwnApplicationsOnly(u), Awarding: policy.CanCertify(u)}
 	d.Programme, err = s.DB.Programme(ctx, app.ProgrammeID)
 	if err != nil {
 		return err

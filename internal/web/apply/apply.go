@@ -417,9 +417,12 @@ type applySearchData struct {
 	page.Form
 }
 
-// appRegisterScope is the whole Ofsted register: it is public, and a
-// practitioner must be able to find the setting they work at.
-var appRegisterScope = policy.Scope{Kind: policy.National}
+// registerScope is the part of the Ofsted register the applicant searches
+// for the setting they work at (policy.Register).
+func registerScope(r *http.Request) policy.Scope {
+	u, _ := page.CurrentUser(r)
+	return policy.Register(u)
+}
 
 func (s *Handlers) applySearchSettings(r *http.Request, d *applySearchData) error {
 	d.Searched = true
@@ -427,7 +430,7 @@ func (s *Handlers) applySearchSettings(r *http.Request, d *applySearchData) erro
 		d.Fail("q", "Enter your setting's Ofsted URN or name")
 		return nil
 	}
-	list, err := s.DB.SearchSettings(r.Context(), appRegisterScope, store.SettingFilter{Q: d.Q, PageSize: appSearchLimit, Page: 1})
+	list, err := s.DB.SearchSettings(r.Context(), registerScope(r), store.SettingFilter{Q: d.Q, PageSize: appSearchLimit, Page: 1})
 	if err != nil {
 		return err
 	}
@@ -496,7 +499,7 @@ func (s *Handlers) Search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Value != "" {
-		_, err := s.DB.Setting(r.Context(), appRegisterScope, d.Value)
+		_, err := s.DB.Setting(r.Context(), registerScope(r), d.Value)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 		case err != nil:
@@ -526,7 +529,7 @@ type applyRoleData struct {
 }
 
 func (s *Handlers) applySettingName(r *http.Request, urn string) (string, error) {
-	st, err := s.DB.Setting(r.Context(), appRegisterScope, urn)
+	st, err := s.DB.Setting(r.Context(), registerScope(r), urn)
 	if err != nil {
 		return "", err
 	}
@@ -646,7 +649,7 @@ func (s *Handlers) applyCheckData(r *http.Request, st applyState) (applyCheckDat
 	if d.Programme, err = s.DB.Programme(r.Context(), st.Draft.ProgrammeID); err != nil {
 		return d, err
 	}
-	if d.Setting, err = s.DB.Setting(r.Context(), appRegisterScope, st.Draft.SettingURN); err != nil {
+	if d.Setting, err = s.DB.Setting(r.Context(), registerScope(r), st.Draft.SettingURN); err != nil {
 		return d, err
 	}
 	p, err := s.DB.Practitioner(r.Context(), policy.People(st.User), st.User.PractitionerID)

@@ -46,7 +46,7 @@ type appMyTrainingData struct {
 func (s *Handlers) appOwnApplications(r *http.Request) (domain.User, []store.Application, error) {
 	u, _ := page.CurrentUser(r)
 	scope := policy.Delivery(u)
-	if scope.Kind != policy.Self {
+	if !policy.OwnApplicationsOnly(u) {
 		return u, nil, page.ErrForbidden
 	}
 	list, err := s.DB.Applications(r.Context(), scope, store.AppFilter{PageSize: 100})

@@ -25,18 +25,6 @@ type Handlers struct {
 	*page.Site
 }
 
-// cohortPagesAllowed reports whether u may open cohort pages at all: those
-// who run, staff, fund or oversee cohorts. A setting's people and learners
-// follow their own applications instead; the cohort pages list other
-// learners.
-func cohortPagesAllowed(u domain.User) bool {
-	switch policy.Delivery(u).Kind {
-	case policy.National, policy.Org, policy.Staffed, policy.LA, policy.Awarding:
-		return true
-	}
-	return false
-}
-
 // loadCohort loads the cohort named in the path in the user's scope:
 // out of scope is not found; a user who may not open cohort pages is
 // forbidden.
@@ -46,7 +34,7 @@ func (s *Handlers) loadCohort(r *http.Request) (store.CohortRecord, domain.User,
 	if err != nil {
 		return store.CohortRecord{}, u, err
 	}
-	if !cohortPagesAllowed(u) {
+	if !policy.CanOpenCohorts(u) {
 		return store.CohortRecord{}, u, page.ErrForbidden
 	}
 	c, err := s.DB.Cohort(r.Context(), policy.Delivery(u), id)
@@ -58,7 +46,7 @@ func (s *Handlers) loadCohort(r *http.Request) (store.CohortRecord, domain.User,
 func (s *Handlers) cohortTrainerOf(ctx context.Context, u domain.User, c store.CohortRecord) (bool, error) {
 	switch u.Role {
 	case domain.RoleSupplierAdmin:
-		return policy.CanRunCohorts(u) && c.SupplierOrgID == u.Org.ID, nil
+		return policy.CanRunCohort(u, c.SupplierOrgID), nil
 	case domain.RoleTrainer:
 		if !policy.CanTakeAttendance(u) {
 			return false, nil
@@ -129,7 +117,7 @@ type cohortListData struct {
 
 func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
-	if !cohortPagesAllowed(u) {
+	if !policy.CanOpenCohorts(u) {
 		return page.ErrForbidden
 	}
 	pageNo, err := page.Number(r)
@@ -414,12 +402,12 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.LANames = cohortNamesOf(c.LACodes, names)
-	d.CanRun = policy.CanRunCohorts(u) && c.SupplierOrgID == u.Org.ID
+	d.CanRun = policy.CanRunCohort(u, c.SupplierOrgID)
 	if d.CanAddSession, err = s.cohortTrainerOf(ctx, u, c); err != nil {
 		return err
 	}
 	d.CanAttendance = d.CanAddSession
-	d.CanAssess = policy.CanAssess(u) && (u.Role != domain.RoleSupplierAdmin || d.CanRun)
+	d.CanAssess = policy.CanAssessCohort(u, c.SupplierOrgID)
 	learners, err := s.DB.Applications(ctx, scope, store.AppFilter{CohortID: c.ID, PageSize: 1000})
 	if err != nil {
 		return err

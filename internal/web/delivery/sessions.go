@@ -161,7 +161,7 @@ func (s *Handlers) loadSessionForAttendance(r *http.Request) (store.SessionRecor
 	if err != nil {
 		return store.SessionRecord{}, store.CohortRecord{}, u, err
 	}
-	if !cohortPagesAllowed(u) {
+	if !policy.CanOpenCohorts(u) {
 		return store.SessionRecord{}, store.CohortRecord{}, u, page.ErrForbidden
 	}
 	sess, c, err := s.DB.Session(r.Context(), policy.Delivery(u), id)

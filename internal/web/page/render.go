@@ -110,18 +110,19 @@ type View struct {
 	APITokens  bool // the user may create API tokens: linked beside their name
 }
 
+// nav is the service navigation: what package policy says u is offered,
+// with the current page marked.
 func nav(u *domain.User, path string) []map[string]any {
 	if u == nil {
 		return nil
 	}
 	var items []navItem
 	items = append(items, navItem{Href: "/", Text: "Home"})
-	if policy.Settings(*u).Kind != policy.Nothing {
-		text := "Settings"
-		if policy.Settings(*u).Kind == policy.Setting {
-			text = "Your setting"
-		}
-		items = append(items, navItem{Href: "/settings", Text: text})
+	switch {
+	case policy.CanSearchSettings(*u):
+		items = append(items, navItem{Href: "/settings", Text: "Settings"})
+	case policy.HasOwnSetting(*u):
+		items = append(items, navItem{Href: "/settings", Text: "Your setting"})
 	}
 	if policy.CanListLAs(*u) {
 		// Local authorities are reached from the coverage and home pages.
@@ -132,18 +133,16 @@ func nav(u *domain.User, path string) []map[string]any {
 		// so the bar stays on one line.
 		items = append(items, navItem{Href: "/programmes", Text: "Programmes"})
 	}
-	switch policy.Delivery(*u).Kind {
-	case policy.National, policy.Org, policy.LA, policy.Setting, policy.Awarding:
+	if policy.NavApplications(*u) {
 		items = append(items, navItem{Href: "/applications", Text: "Applications"})
 	}
-	switch policy.Delivery(*u).Kind {
-	case policy.National, policy.Org, policy.Staffed, policy.LA:
+	if policy.NavCohorts(*u) {
 		items = append(items, navItem{Href: "/cohorts", Text: "Cohorts"})
 	}
-	if u.Role == domain.RoleLearner {
+	if policy.NavOwnTraining(*u) {
 		items = append(items, navItem{Href: "/my-training", Text: "Your training"})
 	}
-	if policy.CanSeeStaff(*u) && u.Role != domain.RoleLearner {
+	if policy.NavPeople(*u) {
 		items = append(items, navItem{Href: "/people", Text: "People"})
 	}
 	if policy.CanReadAudit(*u) {

@@ -171,7 +171,7 @@ func (s *Handlers) Person(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := personData{Person: p, Employments: emps.Employments, Today: s.Today(),
-		CanAdd: u.Role == domain.RoleProgrammeTeam || u.Role == domain.RoleLAOfficer || u.Role == domain.RoleSettingManager || u.Role == domain.RoleSupplierAdmin}
+		CanAdd: policy.CanRecordEmployment(u)}
 	return s.Render(w, r, "person", p.FullName(), d)
 }
 

@@ -28,12 +28,12 @@ type settingsSearchData struct {
 func (s *Handlers) Settings(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
 	scope := policy.Settings(u)
-	if scope.Kind == policy.Nothing {
-		return page.ErrForbidden
-	}
-	if scope.Kind == policy.Setting {
+	if policy.HasOwnSetting(u) {
 		http.Redirect(w, r, "/settings/"+url.PathEscape(scope.SettingURN), http.StatusSeeOther)
 		return nil
+	}
+	if !policy.CanSearchSettings(u) {
+		return page.ErrForbidden
 	}
 	q := r.URL.Query()
 	d := settingsSearchData{ShowLA: scope.Kind == policy.National}
@@ -124,11 +124,11 @@ func (s *Handlers) Setting(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := settingShowData{Setting: st, CanManage: policy.CanManageStaff(u, st.Setting) && u.Role != domain.RoleSupplierAdmin,
+	d := settingShowData{Setting: st, CanManage: policy.CanManageSettingStaff(u, st.Setting),
 		Today: s.Today(), Added: s.TakeFlash(w, r)}
 	d.Eligible = domain.EligibleSetting(st.Setting, d.Today)
 	people := policy.People(u)
-	if people.Kind != policy.Nothing && people.Kind != policy.Org && people.Kind != policy.Self {
+	if policy.CanSeeSettingStaff(u) {
 		d.SeesStaff = true
 		all, err := s.DB.Employments(ctx, people, store.PeopleFilter{SettingURN: st.URN, PageSize: 1000})
 		if err != nil {

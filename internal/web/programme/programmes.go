@@ -630,7 +630,7 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range p.Rules.PriorityLAs {
 		d.LAs = append(d.LAs, areas.laName(c))
 	}
-	contracts, err := s.DB.Contracts(ctx, policy.Scope{Kind: policy.National}, true)
+	contracts, err := s.DB.Contracts(ctx, teamScope(r), true)
 	if err != nil {
 		return err
 	}
@@ -639,7 +639,7 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 			d.Contracts = append(d.Contracts, progContractRowOf(c, areas))
 		}
 	}
-	review, err := s.DB.Applications(ctx, policy.Scope{Kind: policy.National}, store.AppFilter{ProgrammeID: p.ID, ManualReview: true, PageSize: 1})
+	review, err := s.DB.Applications(ctx, teamScope(r), store.AppFilter{ProgrammeID: p.ID, ManualReview: true, PageSize: 1})
 	if err != nil {
 		return err
 	}

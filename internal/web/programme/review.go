@@ -53,7 +53,7 @@ func (s *Handlers) Review(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range domain.EligibilityRules {
 		d.RuleTitles[string(k.Rule)] = progRuleTitle(k.Rule)
 	}
-	d.Page, err = s.DB.Applications(ctx, progNational, store.AppFilter{ManualReview: true, ProgrammeID: d.Programme, Page: pageNo, PageSize: progReviewPageSize})
+	d.Page, err = s.DB.Applications(ctx, teamScope(r), store.AppFilter{ManualReview: true, ProgrammeID: d.Programme, Page: pageNo, PageSize: progReviewPageSize})
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *Handlers) progLoadDecide(r *http.Request) (progDecideForm, error) {
 	if err != nil {
 		return f, err
 	}
-	f.App, err = s.DB.Application(r.Context(), progNational, id)
+	f.App, err = s.DB.Application(r.Context(), teamScope(r), id)
 	if err != nil {
 		return f, err
 	}

@@ -15,7 +15,12 @@ import (
 	"senco/internal/web/page"
 )
 
-var progNational = policy.Scope{Kind: policy.National}
+// teamScope is the scope of the programme team's own pages
+// (policy.ProgrammeTeam).
+func teamScope(r *http.Request) policy.Scope {
+	u, _ := page.CurrentUser(r)
+	return policy.ProgrammeTeam(u)
+}
 
 // ---- suppliers
 
@@ -55,7 +60,7 @@ func (s *Handlers) Suppliers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	contracts, err := s.DB.Contracts(ctx, progNational, true)
+	contracts, err := s.DB.Contracts(ctx, teamScope(r), true)
 	if err != nil {
 		return err
 	}
@@ -267,7 +272,7 @@ func (s *Handlers) SupplierShow(w http.ResponseWriter, r *http.Request) error {
 	if d.Members, err = s.DB.SupplierMembers(ctx, org.ID); err != nil {
 		return err
 	}
-	contracts, err := s.DB.Contracts(ctx, progNational, false)
+	contracts, err := s.DB.Contracts(ctx, teamScope(r), false)
 	if err != nil {
 		return err
 	}
@@ -377,7 +382,7 @@ func (s *Handlers) progLoadFrom(r *http.Request, org domain.Organisation, raw st
 	if err != nil {
 		return store.ContractRecord{}, nil, page.ErrNotFound
 	}
-	c, err := s.DB.Contract(r.Context(), progNational, id)
+	c, err := s.DB.Contract(r.Context(), teamScope(r), id)
 	if err != nil {
 		return c, nil, err
 	}
