@@ -4,9 +4,22 @@ import (
 	"fmt"
 	"net/http"
 
+	"senco/internal/domain"
+	"senco/internal/policy"
 	"senco/internal/web/delivery"
 	"senco/internal/web/page"
 )
+
+// requirePermission answers forbidden to a user the policy decision does
+// not allow, before h runs.
+func requirePermission(allowed func(domain.User) bool, h page.Handler) page.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if u, ok := page.CurrentUser(r); !ok || !allowed(u) {
+			return page.ErrForbidden
+		}
+		return h(w, r)
+	}
+}
 
 // route is one line of the service's table of pages.
 type route struct {
@@ -43,13 +56,19 @@ func (s *Server) routes() http.Handler {
 }
 
 // pageRoutes is the table of pages, one line per route. Public pages take
-// the session if there is one; signed-in pages require it. Each route's
-// protection is visible at its line; the handlers ask package policy about
-// the record in hand. The web scope matrix test walks this table, so a
+// the session if there is one; signed-in pages require it; pages for one
+// kind of user name the policy decision that admits them (can). Each
+// route's protection is visible at its line; the handlers ask package
+// policy about the record in hand. The web scope matrix test walks this table, so a
 // route added here is checked for every role without anyone listing it.
 func (s *Server) pageRoutes() []route {
 	public := func(h page.Handler) http.Handler { return s.withSession(s.handle(h)) }
 	signedIn := func(h page.Handler) http.Handler { return s.withSession(s.requireUser(s.handle(h))) }
+	// can admits only the signed-in users a policy decision allows; it
+	// comes before the handler loads anything.
+	can := func(allowed func(domain.User) bool, h page.Handler) http.Handler {
+		return signedIn(requirePermission(allowed, h))
+	}
 	// cached keeps a signed-in page between changes to the coverage data.
 	cached := func(h page.Handler) http.Handler { return signedIn(s.cachedByCoverage(h)) }
 
@@ -68,8 +87,8 @@ func (s *Server) pageRoutes() []route {
 		{"GET /local-authorities", signedIn(s.people.LAs)},
 		{"GET /local-authorities/{code}", signedIn(s.people.LA)},
 		{"GET /people", signedIn(s.people.List)},
-		{"GET /people/import", signedIn(s.people.ImportForm)},
-		{"POST /people/import", signedIn(s.people.Import)},
+		{"GET /people/import", can(policy.CanImportPractitioners, s.people.ImportForm)},
+		{"POST /people/import", can(policy.CanImportPractitioners, s.people.Import)},
 		{"GET /people/import/template.csv", signedIn(s.people.ImportTemplate)},
 		{"GET /people/{id}", signedIn(s.people.Person)},
 		{"GET /people/{id}/employments/new", signedIn(s.people.EmploymentNew)},
@@ -78,31 +97,31 @@ func (s *Server) pageRoutes() []route {
 		{"POST /employments/{id}/end", signedIn(s.people.EmploymentEnd)},
 
 		// The audit log and API tokens (people/admin.go).
-		{"GET /audit", signedIn(s.people.Audit)},
-		{"GET /api-tokens", signedIn(s.people.Tokens)},
-		{"POST /api-tokens", signedIn(s.people.TokenCreate)},
-		{"GET /api-tokens/{id}/revoke", signedIn(s.people.TokenRevokeForm)},
-		{"POST /api-tokens/{id}/revoke", signedIn(s.people.TokenRevoke)},
+		{"GET /audit", can(policy.CanReadAudit, s.people.Audit)},
+		{"GET /api-tokens", can(policy.CanUseAPI, s.people.Tokens)},
+		{"POST /api-tokens", can(policy.CanUseAPI, s.people.TokenCreate)},
+		{"GET /api-tokens/{id}/revoke", can(policy.CanUseAPI, s.people.TokenRevokeForm)},
+		{"POST /api-tokens/{id}/revoke", can(policy.CanUseAPI, s.people.TokenRevoke)},
 
 		// Programmes, suppliers and their contracts, the review queue and
 		// the qualifications catalogue (programme/).
-		{"GET /programmes", signedIn(s.programme.List)},
-		{"GET /programmes/new", signedIn(s.programme.New)},
-		{"POST /programmes", signedIn(s.programme.Create)},
-		{"GET /programmes/{id}", signedIn(s.programme.Show)},
-		{"GET /programmes/{id}/edit", signedIn(s.programme.Edit)},
-		{"POST /programmes/{id}/edit", signedIn(s.programme.Update)},
-		{"GET /suppliers", signedIn(s.programme.Suppliers)},
-		{"GET /suppliers/new", signedIn(s.programme.SupplierNew)},
-		{"POST /suppliers", signedIn(s.programme.SupplierCreate)},
-		{"GET /suppliers/{id}", signedIn(s.programme.SupplierShow)},
-		{"GET /suppliers/{id}/members", signedIn(s.programme.MembersEdit)},
-		{"POST /suppliers/{id}/members", signedIn(s.programme.MembersUpdate)},
-		{"GET /suppliers/{id}/contracts/new", signedIn(s.programme.ContractNew)},
-		{"POST /suppliers/{id}/contracts", signedIn(s.programme.ContractCreate)},
-		{"GET /review", signedIn(s.programme.Review)},
-		{"GET /applications/{id}/decide", signedIn(s.programme.DecideForm)},
-		{"POST /applications/{id}/decide", signedIn(s.programme.Decide)},
+		{"GET /programmes", can(policy.CanManageProgrammes, s.programme.List)},
+		{"GET /programmes/new", can(policy.CanManageProgrammes, s.programme.New)},
+		{"POST /programmes", can(policy.CanManageProgrammes, s.programme.Create)},
+		{"GET /programmes/{id}", can(policy.CanManageProgrammes, s.programme.Show)},
+		{"GET /programmes/{id}/edit", can(policy.CanManageProgrammes, s.programme.Edit)},
+		{"POST /programmes/{id}/edit", can(policy.CanManageProgrammes, s.programme.Update)},
+		{"GET /suppliers", can(policy.CanManageProgrammes, s.programme.Suppliers)},
+		{"GET /suppliers/new", can(policy.CanManageProgrammes, s.programme.SupplierNew)},
+		{"POST /suppliers", can(policy.CanManageProgrammes, s.programme.SupplierCreate)},
+		{"GET /suppliers/{id}", can(policy.CanManageProgrammes, s.programme.SupplierShow)},
+		{"GET /suppliers/{id}/members", can(policy.CanManageProgrammes, s.programme.MembersEdit)},
+		{"POST /suppliers/{id}/members", can(policy.CanManageProgrammes, s.programme.MembersUpdate)},
+		{"GET /suppliers/{id}/contracts/new", can(policy.CanManageProgrammes, s.programme.ContractNew)},
+		{"POST /suppliers/{id}/contracts", can(policy.CanManageProgrammes, s.programme.ContractCreate)},
+		{"GET /review", can(policy.CanManageProgrammes, s.programme.Review)},
+		{"GET /applications/{id}/decide", can(policy.CanManageProgrammes, s.programme.DecideForm)},
+		{"POST /applications/{id}/decide", can(policy.CanManageProgrammes, s.programme.Decide)},
 		{"GET /qualifications", signedIn(s.programme.Qualifications)},
 		{"GET /qualifications/{id}", signedIn(s.programme.Qualification)},
 

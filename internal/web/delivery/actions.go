@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -220,7 +221,10 @@ func (s *Handlers) cohortChosen(r *http.Request, d *cohortActionData) (store.Coh
 
 // --- Place ------------------------------------------------------------
 
-func (s *Handlers) cohortPlacePrepare(r *http.Request, d *cohortActionData) error {
+// cohortOffer fills the cohorts an action offers: those of the
+// application's programme that the user runs, that have not finished, and
+// that fit.
+func (s *Handlers) cohortOffer(r *http.Request, d *cohortActionData, fits func(store.CohortRecord) bool) error {
 	u, _ := page.CurrentUser(r)
 	list, err := s.DB.Cohorts(r.Context(), policy.Delivery(u), store.CohortFilter{ProgrammeID: d.App.ProgrammeID, PageSize: 1000})
 	if err != nil {
@@ -228,16 +232,17 @@ func (s *Handlers) cohortPlacePrepare(r *http.Request, d *cohortActionData) erro
 	}
 	d.Choices = nil
 	for _, c := range list.Cohorts {
-		serves := false
-		for _, code := range c.LACodes {
-			serves = serves || code == d.App.LACode
-		}
-		if serves && c.SupplierOrgID == u.Org.ID && c.Phase(d.Today) != "finished" {
+		if policy.CanRunCohort(u, c.SupplierOrgID) && c.Phase(d.Today) != "finished" && fits(c) {
 			d.Choices = append(d.Choices, c)
 		}
 	}
 	d.CohortItems = cohortChoiceItems(d.Choices, d.Today)
 	return nil
+}
+
+// cohortPlacePrepare offers the cohorts serving the applicant's authority.
+func (s *Handlers) cohortPlacePrepare(r *http.Request, d *cohortActionData) error {
+	return s.cohortOffer(r, d, func(c store.CohortRecord) bool { return slices.Contains(c.LACodes, d.App.LACode) })
 }
 
 func (s *Handlers) cohortPlace(r *http.Request, d *cohortActionData) (string, error) {
@@ -264,20 +269,9 @@ func (s *Handlers) cohortPlace(r *http.Request, d *cohortActionData) (string, er
 
 // --- Transfer ---------------------------------------------------------
 
+// cohortTransferPrepare offers the learner's other cohorts.
 func (s *Handlers) cohortTransferPrepare(r *http.Request, d *cohortActionData) error {
-	u, _ := page.CurrentUser(r)
-	list, err := s.DB.Cohorts(r.Context(), policy.Delivery(u), store.CohortFilter{ProgrammeID: d.App.ProgrammeID, PageSize: 1000})
-	if err != nil {
-		return err
-	}
-	d.Choices = nil
-	for _, c := range list.Cohorts {
-		if c.ID != d.App.CohortID && c.SupplierOrgID == u.Org.ID && c.Phase(d.Today) != "finished" {
-			d.Choices = append(d.Choices, c)
-		}
-	}
-	d.CohortItems = cohortChoiceItems(d.Choices, d.Today)
-	return nil
+	return s.cohortOffer(r, d, func(c store.CohortRecord) bool { return c.ID != d.App.CohortID })
 }
 
 func (s *Handlers) cohortTransfer(r *http.Request, d *cohortActionData) (string, error) {

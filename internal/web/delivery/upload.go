@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 
 	"senco/internal/csvsafe"
@@ -83,24 +82,12 @@ func (s *Handlers) Upload(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	d := cohortUploadData{cohortPage: cohortPage{Today: s.Today()}, Session: sess, Cohort: c}
-	r.Body = http.MaxBytesReader(w, r.Body, cohortMaxUpload)
-	file, hdr, err := r.FormFile("file")
-	switch {
-	case errors.Is(err, http.ErrMissingFile):
-		d.Fail("file", "Select a CSV file")
-	case err != nil:
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			d.Fail("file", "The selected file must be smaller than 1 MB")
-		} else {
-			d.Fail("file", "The selected file could not be read")
-		}
-	}
-	if !d.Valid() {
+	file, name := d.Upload(w, r, "file", cohortMaxUpload, "1 MB")
+	if file == nil {
 		return s.RenderForm(w, r, "cohort-attendance-upload", "Upload attendance", d)
 	}
 	defer file.Close()
-	d.File = filepath.Base(hdr.Filename)
+	d.File = name
 	lines, err := s.DB.Register(ctx, sess)
 	if err != nil {
 		return err

@@ -1,9 +1,12 @@
 package page
 
 import (
+	"errors"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -139,4 +142,25 @@ func Number(r *http.Request) (int, error) {
 		return 0, ErrNotFound
 	}
 	return n, nil
+}
+
+// Upload reads the CSV file sent in field, at most limit bytes (size says
+// how much that is, "1 MB"), failing the field with the GOV.UK file upload
+// pattern's messages. The file is nil when the field failed; the name is
+// the file's base name. The caller closes the file.
+func (f *Form) Upload(w http.ResponseWriter, r *http.Request, field string, limit int64, size string) (multipart.File, string) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	file, hdr, err := r.FormFile(field)
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return file, filepath.Base(hdr.Filename)
+	case errors.Is(err, http.ErrMissingFile):
+		f.Fail(field, "Select a CSV file")
+	case errors.As(err, &tooBig):
+		f.Fail(field, "The selected file must be smaller than "+size)
+	default:
+		f.Fail(field, "The selected file could not be read")
+	}
+	return nil, ""
 }

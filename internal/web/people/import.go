@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
-	"path/filepath"
 
 	"senco/internal/domain"
 	"senco/internal/importer"
@@ -50,24 +49,12 @@ func (s *Handlers) Import(w http.ResponseWriter, r *http.Request) error {
 		return page.ErrForbidden
 	}
 	var d importData
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-	file, hdr, err := r.FormFile("file")
-	switch {
-	case errors.Is(err, http.ErrMissingFile):
-		d.Fail("file", "Select a CSV file")
-	case err != nil:
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			d.Fail("file", "The selected file must be smaller than 10 MB")
-		} else {
-			d.Fail("file", "The selected file could not be read")
-		}
-	}
-	if !d.Valid() {
+	file, name := d.Upload(w, r, "file", maxUpload, "10 MB")
+	if file == nil {
 		return s.RenderForm(w, r, "people-import", "Import practitioners", d)
 	}
 	defer file.Close()
-	d.File = filepath.Base(hdr.Filename)
+	d.File = name
 	sum, err := register.ImportPractitioners(r.Context(), s.DB, domain.ActorOf(u), u, d.File, file)
 	var probs *importer.Problems
 	if errors.As(err, &probs) {

@@ -52,9 +52,6 @@ func (s *Handlers) progSupplierOrgs(r *http.Request) ([]domain.Organisation, err
 }
 
 func (s *Handlers) Suppliers(w http.ResponseWriter, r *http.Request) error {
-	if _, err := progTeam(r); err != nil {
-		return err
-	}
 	ctx := r.Context()
 	orgs, err := s.progSupplierOrgs(r)
 	if err != nil {
@@ -118,17 +115,11 @@ func (f *progSupplierForm) checkMembers() []string {
 }
 
 func (s *Handlers) SupplierNew(w http.ResponseWriter, r *http.Request) error {
-	if _, err := progTeam(r); err != nil {
-		return err
-	}
 	return s.Render(w, r, "prog-supplier-new", "Register a supplier", progSupplierForm{})
 }
 
 func (s *Handlers) SupplierCreate(w http.ResponseWriter, r *http.Request) error {
-	u, err := progTeam(r)
-	if err != nil {
-		return err
-	}
+	u, _ := page.CurrentUser(r)
 	ctx := r.Context()
 	f := progSupplierForm{Name: strings.Join(strings.Fields(r.PostFormValue("name")), " "), Members: r.PostFormValue("members")}
 	switch {
@@ -260,9 +251,6 @@ type progSupplierData struct {
 }
 
 func (s *Handlers) SupplierShow(w http.ResponseWriter, r *http.Request) error {
-	if _, err := progTeam(r); err != nil {
-		return err
-	}
 	ctx := r.Context()
 	org, err := s.progLoadSupplier(r)
 	if err != nil {
@@ -294,9 +282,6 @@ func (s *Handlers) SupplierShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Handlers) MembersEdit(w http.ResponseWriter, r *http.Request) error {
-	if _, err := progTeam(r); err != nil {
-		return err
-	}
 	org, err := s.progLoadSupplier(r)
 	if err != nil {
 		return err
@@ -310,10 +295,7 @@ func (s *Handlers) MembersEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Handlers) MembersUpdate(w http.ResponseWriter, r *http.Request) error {
-	u, err := progTeam(r)
-	if err != nil {
-		return err
-	}
+	u, _ := page.CurrentUser(r)
 	org, err := s.progLoadSupplier(r)
 	if err != nil {
 		return err
@@ -394,9 +376,6 @@ func (s *Handlers) progLoadFrom(r *http.Request, org domain.Organisation, raw st
 }
 
 func (s *Handlers) ContractNew(w http.ResponseWriter, r *http.Request) error {
-	if _, err := progTeam(r); err != nil {
-		return err
-	}
 	org, err := s.progLoadSupplier(r)
 	if err != nil {
 		return err
@@ -429,10 +408,7 @@ func (s *Handlers) ContractNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Handlers) ContractCreate(w http.ResponseWriter, r *http.Request) error {
-	u, err := progTeam(r)
-	if err != nil {
-		return err
-	}
+	u, _ := page.CurrentUser(r)
 	org, err := s.progLoadSupplier(r)
 	if err != nil {
 		return err
