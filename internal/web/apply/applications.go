@@ -84,18 +84,16 @@ type appRow struct {
 }
 
 type appListData struct {
-	Heading     string
-	Noun        string // "applications" or "learners"
-	Programme   string
-	Status      string
-	Q           string
-	Programmes  []any
-	Statuses    []any
-	Rows        []appRow
-	Total       int
-	First       int
-	Last        int
-	Pagination  map[string]any
+	Heading    string
+	Noun       string // "applications" or "learners"
+	Programme  string
+	Status     string
+	Q          string
+	Programmes []any
+	Statuses   []any
+	Rows       []appRow
+	Total      int
+	page.Span
 	CanConfirm  bool
 	CanNominate bool
 	Filtered    bool
@@ -168,11 +166,7 @@ func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 		for _, a := range list.Applications {
 			d.Rows = append(d.Rows, appRow{Application: a, Tag: page.StatusTag(a), CanConfirm: d.CanConfirm && appAwaitsConfirmation(a)})
 		}
-		if d.Total > 0 {
-			d.First = (f.Page-1)*appPageSize + 1
-			d.Last = d.First + len(d.Rows) - 1
-		}
-		d.Pagination = page.Pagination(r.URL, f.Page, d.Total, appPageSize)
+		d.Span = page.SpanOf(r.URL, f.Page, appPageSize, d.Total, len(d.Rows))
 	}
 	status := http.StatusOK
 	if !d.Valid() {

@@ -172,11 +172,7 @@ func (s *Handlers) ActionPost(a AppAction) page.Handler {
 
 // onDate reads the action's date into the form, failing the field.
 func (d *cohortActionData) onDate(what string) domain.Date {
-	on, msg := d.On.Parse(what)
-	if msg != "" {
-		d.Fail("on-day", msg)
-	}
-	return on
+	return d.ParseDate(d.On, "on-day", what)
 }
 
 // cohortDone is where a finished action goes: the cohort page with a

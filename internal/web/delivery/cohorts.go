@@ -110,9 +110,8 @@ type cohortListData struct {
 	Page         store.CohortPage
 	CanCreate    bool
 	ShowSupplier bool
-	First, Last  int
-	Pagination   map[string]any
-	Caption      string
+	page.Span
+	Caption string
 }
 
 func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
@@ -141,11 +140,7 @@ func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if d.Page.Total > 0 {
-		d.First = (pageNo-1)*cohortsPageSize + 1
-		d.Last = d.First + len(d.Page.Cohorts) - 1
-	}
-	d.Pagination = page.Pagination(r.URL, pageNo, d.Page.Total, cohortsPageSize)
+	d.Span = page.SpanOf(r.URL, pageNo, cohortsPageSize, d.Page.Total, len(d.Page.Cohorts))
 	return s.Render(w, r, "cohort-list", "Cohorts", d)
 }
 

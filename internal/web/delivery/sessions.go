@@ -411,10 +411,7 @@ func (s *Handlers) CatchUp(w http.ResponseWriter, r *http.Request) error {
 	if line == nil {
 		f.Fail("learner", "Choose a learner who was absent or attended half of this session")
 	}
-	on, msg := f.On.Parse("the date of the catch-up")
-	if msg != "" {
-		f.Fail("on-day", msg)
-	}
+	on := f.ParseDate(f.On, "on-day", "the date of the catch-up")
 	if msg := domain.TooLong("The note", f.Note, domain.MaxNoteLength); msg != "" {
 		f.Fail("note", msg)
 	}

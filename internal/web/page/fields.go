@@ -164,3 +164,32 @@ func (f *Form) Upload(w http.ResponseWriter, r *http.Request, field string, limi
 	}
 	return nil, ""
 }
+
+// Span is where one page of a list sits in the whole: rows First to Last
+// of the total, and the pagination component's parameters.
+type Span struct {
+	First, Last int
+	Pagination  map[string]any
+}
+
+// SpanOf is the span of page n of a list of total rows, size to a page,
+// when the page shows shown rows.
+func SpanOf(u *url.URL, n, size, total, shown int) Span {
+	sp := Span{Pagination: Pagination(u, n, total, size)}
+	if total > 0 {
+		sp.First = (n-1)*size + 1
+		sp.Last = sp.First + shown - 1
+	}
+	return sp
+}
+
+// ParseDate reads date input d, failing field (its day input, which the error
+// summary links to) with the GOV.UK pattern's message about what. It
+// returns the zero date when the field failed.
+func (f *Form) ParseDate(d DateField, field, what string) domain.Date {
+	date, msg := d.Parse(what)
+	if msg != "" {
+		f.Fail(field, msg)
+	}
+	return date
+}

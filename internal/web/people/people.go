@@ -89,10 +89,7 @@ func (s *Handlers) StaffCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	role, ok := domain.ParseEmploymentRole(f.Role)
 	f.Check(ok, "role", "Select the role at this setting")
-	started, msg := f.Started.Parse("the start date")
-	if msg != "" {
-		f.Fail("started-day", msg)
-	}
+	started := f.ParseDate(f.Started, "started-day", "the start date")
 	f.ErrorOrder = page.OrderFields(f.ErrorOrder, "given_name", "family_name", "email", "dob-day", "qualification_level", "role", "started-day")
 	if !f.Valid() {
 		return s.RenderForm(w, r, "staff-new", "Add a member of staff", f)
@@ -114,12 +111,10 @@ func (s *Handlers) StaffCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 type peopleListData struct {
-	Q          string
-	Page       store.PractitionerPage
-	CanImport  bool
-	First      int
-	Last       int
-	Pagination map[string]any
+	Q         string
+	Page      store.PractitionerPage
+	CanImport bool
+	page.Span
 }
 
 func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
@@ -141,11 +136,7 @@ func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if d.Page.Total > 0 {
-		d.First = (pageNo-1)*50 + 1
-		d.Last = d.First + len(d.Page.Practitioners) - 1
-	}
-	d.Pagination = page.Pagination(r.URL, pageNo, d.Page.Total, 50)
+	d.Span = page.SpanOf(r.URL, pageNo, 50, d.Page.Total, len(d.Page.Practitioners))
 	return s.Render(w, r, "people", "People", d)
 }
 
@@ -156,17 +147,24 @@ type personData struct {
 	Today       domain.Date
 }
 
-func (s *Handlers) Person(w http.ResponseWriter, r *http.Request) error {
+// pathPractitioner loads the practitioner of the path's id in the user's
+// scope: out of scope is not found.
+func (s *Handlers) pathPractitioner(r *http.Request) (domain.User, store.PractitionerRecord, error) {
 	u, _ := page.CurrentUser(r)
 	id, err := page.PathID(r, "id")
 	if err != nil {
-		return err
+		return u, store.PractitionerRecord{}, err
 	}
 	p, err := s.DB.Practitioner(r.Context(), policy.People(u), id)
+	return u, p, err
+}
+
+func (s *Handlers) Person(w http.ResponseWriter, r *http.Request) error {
+	u, p, err := s.pathPractitioner(r)
 	if err != nil {
 		return err
 	}
-	emps, err := s.DB.Employments(r.Context(), policy.People(u), store.PeopleFilter{PractitionerID: id, PageSize: 1000})
+	emps, err := s.DB.Employments(r.Context(), policy.People(u), store.PeopleFilter{PractitionerID: p.ID, PageSize: 1000})
 	if err != nil {
 		return err
 	}
@@ -186,12 +184,7 @@ type employmentForm struct {
 }
 
 func (s *Handlers) EmploymentNew(w http.ResponseWriter, r *http.Request) error {
-	u, _ := page.CurrentUser(r)
-	id, err := page.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.DB.Practitioner(r.Context(), policy.People(u), id)
+	u, p, err := s.pathPractitioner(r)
 	if err != nil {
 		return err
 	}
@@ -238,10 +231,7 @@ func (s *Handlers) EmploymentCreate(w http.ResponseWriter, r *http.Request) erro
 	}
 	role, ok := domain.ParseEmploymentRole(f.Role)
 	f.Check(ok, "role", "Select the role at this setting")
-	started, msg := f.Started.Parse("the start date")
-	if msg != "" {
-		f.Fail("started-day", msg)
-	}
+	started := f.ParseDate(f.Started, "started-day", "the start date")
 	if !f.Valid() {
 		return s.RenderForm(w, r, "employment-new", "Record an employment", f)
 	}

@@ -14,14 +14,12 @@ import (
 const settingsPageSize = 50
 
 type settingsSearchData struct {
-	Filter     store.SettingFilter
-	Page       store.SettingPage
-	LAOptions  []any
-	TypeItems  []any
-	ShowLA     bool
-	First      int
-	Last       int
-	Pagination map[string]any
+	Filter    store.SettingFilter
+	Page      store.SettingPage
+	LAOptions []any
+	TypeItems []any
+	ShowLA    bool
+	page.Span
 	page.Form
 }
 
@@ -92,11 +90,7 @@ func (s *Handlers) Settings(w http.ResponseWriter, r *http.Request) error {
 	for _, t := range domain.ProviderTypes {
 		d.TypeItems = append(d.TypeItems, map[string]any{"value": string(t), "text": t.Label()})
 	}
-	if d.Page.Total > 0 {
-		d.First = (f.Page-1)*settingsPageSize + 1
-		d.Last = d.First + len(d.Page.Settings) - 1
-	}
-	d.Pagination = page.Pagination(r.URL, f.Page, d.Page.Total, settingsPageSize)
+	d.Span = page.SpanOf(r.URL, f.Page, settingsPageSize, d.Page.Total, len(d.Page.Settings))
 	status := http.StatusOK
 	if !d.Valid() {
 		status = http.StatusUnprocessableEntity

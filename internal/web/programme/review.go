@@ -14,13 +14,12 @@ import (
 const progReviewPageSize = 50
 
 type progReviewData struct {
-	Page        store.AppPage
-	Programme   int64
-	Programmes  []any
-	RuleTitles  map[string]string
-	First, Last int
-	Pagination  map[string]any
-	Decided     string
+	Page       store.AppPage
+	Programme  int64
+	Programmes []any
+	RuleTitles map[string]string
+	page.Span
+	Decided string
 }
 
 // progReview is the queue of applications the rules could not decide.
@@ -54,11 +53,7 @@ func (s *Handlers) Review(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if d.Page.Total > 0 {
-		d.First = (pageNo-1)*progReviewPageSize + 1
-		d.Last = d.First + len(d.Page.Applications) - 1
-	}
-	d.Pagination = page.Pagination(r.URL, pageNo, d.Page.Total, progReviewPageSize)
+	d.Span = page.SpanOf(r.URL, pageNo, progReviewPageSize, d.Page.Total, len(d.Page.Applications))
 	return s.Render(w, r, "prog-review", "Applications for manual review", d)
 }
 
