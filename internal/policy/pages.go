@@ -130,3 +130,34 @@ func NavPeople(u domain.User) bool { return CanSeeStaff(u) && u.Role != domain.R
 // NavOwnTraining reports whether the navigation offers u their own
 // training: a practitioner's.
 func NavOwnTraining(u domain.User) bool { return u.Role == domain.RoleLearner }
+
+// LACoverage is the scope of the coverage dashboard of authority code for
+// u: a national user's is narrowed to that authority (the figures are the
+// same and only its settings are counted; "none" is the settings with no
+// authority, counted nationally), an LA officer's is their own authority
+// and no other. ok is false when u may not see that authority's
+// dashboard; CanListLAs says whether u sees any.
+func LACoverage(u domain.User, code string) (scope Scope, ok bool) {
+	scope = Settings(u)
+	switch scope.Kind {
+	case National:
+		if code != "none" {
+			scope = Scope{Kind: LA, LACode: code}
+		}
+		return scope, true
+	case LA:
+		return scope, code == scope.LACode
+	}
+	return Scope{Kind: Nothing}, false
+}
+
+// CanSeeProgress reports whether u sees a programme's progress page: those
+// who deliver, fund, oversee or award it, each counting what is in their
+// own delivery scope. A practitioner follows their own training instead.
+func CanSeeProgress(u domain.User) bool {
+	switch Delivery(u).Kind {
+	case Nothing, Self:
+		return false
+	}
+	return true
+}

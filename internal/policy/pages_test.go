@@ -39,21 +39,23 @@ func TestPageDecisions(t *testing.T) {
 		openCohorts, runOwn, runOther        bool
 		assessOwn, assessOther, ownApps      bool
 		navApps, navCohorts, navPeople, navT bool
+		laOwn, laOther                       ScopeKind // LACoverage's scope, Nothing when refused
+		progress                             bool
 	}
 	cases := map[domain.Role]want{
-		domain.RoleProgrammeTeam: {register: Nothing, team: National, search: true, settingStaff: true, manageOwn: true, manageOther: true, record: true,
+		domain.RoleProgrammeTeam: {laOwn: LA, laOther: LA, progress: true, register: Nothing, team: National, search: true, settingStaff: true, manageOwn: true, manageOther: true, record: true,
 			openCohorts: true, navApps: true, navCohorts: true, navPeople: true},
-		domain.RoleSupplierAdmin: {register: Nothing, team: Nothing, search: true, record: true,
+		domain.RoleSupplierAdmin: {laOwn: LA, laOther: LA, progress: true, register: Nothing, team: Nothing, search: true, record: true,
 			openCohorts: true, runOwn: true, assessOwn: true, navApps: true, navCohorts: true, navPeople: true},
-		domain.RoleTrainer:   {register: Nothing, team: Nothing, search: true, openCohorts: true, navCohorts: true},
-		domain.RoleAssessor:  {register: Nothing, team: Nothing, search: true, openCohorts: true, assessOwn: true, assessOther: true, navCohorts: true},
-		domain.RoleIQA:       {register: Nothing, team: Nothing, search: true, openCohorts: true, navApps: true, navCohorts: true},
-		domain.RoleAOOfficer: {register: Nothing, team: Nothing, search: true, openCohorts: true, navApps: true},
-		domain.RoleLAOfficer: {register: Nothing, team: Nothing, search: true, settingStaff: true, manageOwn: true, record: true,
+		domain.RoleTrainer:   {laOwn: LA, laOther: LA, progress: true, register: Nothing, team: Nothing, search: true, openCohorts: true, navCohorts: true},
+		domain.RoleAssessor:  {laOwn: LA, laOther: LA, progress: true, register: Nothing, team: Nothing, search: true, openCohorts: true, assessOwn: true, assessOther: true, navCohorts: true},
+		domain.RoleIQA:       {laOwn: LA, laOther: LA, progress: true, register: Nothing, team: Nothing, search: true, openCohorts: true, navApps: true, navCohorts: true},
+		domain.RoleAOOfficer: {laOwn: LA, laOther: LA, progress: true, register: Nothing, team: Nothing, search: true, openCohorts: true, navApps: true},
+		domain.RoleLAOfficer: {laOwn: LA, laOther: Nothing, progress: true, register: Nothing, team: Nothing, search: true, settingStaff: true, manageOwn: true, record: true,
 			openCohorts: true, navApps: true, navCohorts: true, navPeople: true},
-		domain.RoleSettingManager: {register: Nothing, team: Nothing, ownSetting: true, settingStaff: true, manageOwn: true, record: true,
+		domain.RoleSettingManager: {laOwn: Nothing, laOther: Nothing, progress: true, register: Nothing, team: Nothing, ownSetting: true, settingStaff: true, manageOwn: true, record: true,
 			navApps: true, navPeople: true},
-		domain.RoleLearner: {register: National, team: Nothing, ownSetting: true, ownApps: true, navT: true},
+		domain.RoleLearner: {laOwn: Nothing, laOther: Nothing, register: National, team: Nothing, ownSetting: true, ownApps: true, navT: true},
 	}
 	if len(cases) != len(domain.Roles) {
 		t.Fatalf("%d roles have cases, want all %d", len(cases), len(domain.Roles))
@@ -72,6 +74,7 @@ func TestPageDecisions(t *testing.T) {
 			openCohorts: CanOpenCohorts(u), runOwn: CanRunCohort(u, 10), runOther: CanRunCohort(u, 11),
 			assessOwn: CanAssessCohort(u, 10), assessOther: CanAssessCohort(u, 11), ownApps: OwnApplicationsOnly(u),
 			navApps: NavApplications(u), navCohorts: NavCohorts(u), navPeople: NavPeople(u), navT: NavOwnTraining(u),
+			laOwn: laCoverage(u, "E1"), laOther: laCoverage(u, "E9"), progress: CanSeeProgress(u),
 		}
 		if got != w {
 			t.Errorf("%s:\n got %+v\nwant %+v", r, got, w)
@@ -89,5 +92,26 @@ func TestPageDecisionsWithoutOrganisation(t *testing.T) {
 			CanManageSettingStaff(u, s) || CanOpenCohorts(u) || OwnApplicationsOnly(u) || NavApplications(u) || NavCohorts(u) || NavPeople(u) {
 			t.Errorf("%s without an organisation is offered something", r)
 		}
+	}
+}
+
+// laCoverage is LACoverage's scope kind, Nothing when it refuses.
+func laCoverage(u domain.User, code string) ScopeKind {
+	sc, ok := LACoverage(u, code)
+	if !ok {
+		return Nothing
+	}
+	if sc.Kind == LA && sc.LACode != code {
+		return Nothing // the scope must be the authority asked for
+	}
+	return sc.Kind
+}
+
+func TestLACoverageNone(t *testing.T) {
+	if sc, ok := LACoverage(pageUser(domain.RoleProgrammeTeam), "none"); !ok || sc.Kind != National {
+		t.Errorf("national user, settings with no authority: %+v %v, want national", sc, ok)
+	}
+	if _, ok := LACoverage(pageUser(domain.RoleLAOfficer), "none"); ok {
+		t.Error("an LA officer sees the settings with no authority")
 	}
 }

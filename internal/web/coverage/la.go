@@ -82,21 +82,13 @@ type covLAData struct {
 
 func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
-	scope := policy.Settings(u)
 	code := r.PathValue("code")
-	switch scope.Kind {
-	case policy.National:
-		// Narrow to the authority asked for: the figures are the same
-		// and only its settings are counted.
-		if code != "none" {
-			scope = policy.Scope{Kind: policy.LA, LACode: code}
-		}
-	case policy.LA:
-		if code != scope.LACode {
-			return page.ErrNotFound
-		}
-	default:
+	scope, ok := policy.LACoverage(u, code)
+	switch {
+	case !policy.CanListLAs(u):
 		return page.ErrForbidden
+	case !ok:
+		return page.ErrNotFound
 	}
 	ctx := r.Context()
 	q := r.URL.Query()

@@ -62,11 +62,10 @@ type covProgressData struct {
 
 func (s *Handlers) Progress(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
-	scope := policy.Delivery(u)
-	switch scope.Kind {
-	case policy.Nothing, policy.Self:
+	if !policy.CanSeeProgress(u) {
 		return page.ErrForbidden
 	}
+	scope := policy.Delivery(u)
 	id, err := page.PathID(r, "id")
 	if err != nil {
 		return err
