@@ -74,9 +74,7 @@ func Pounds(p int64) string {
 }
 
 // PoundsInput shows pence as a form's value: 1234.56.
-func PoundsInput(p int64) string {
-	return strconv.FormatInt(p/100, 10) + "." + strconv.FormatInt(100+p%100, 10)[1:]
-}
+func PoundsInput(p int64) string { return domain.Money(p).Plain() }
 
 // Hours shows a session's length as the supplier entered it: "1 hour",
 // "6 hours", "3.5 hours".
