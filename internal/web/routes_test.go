@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -256,4 +257,19 @@ func lastAuditID(t *testing.T, db *store.DB) int64 {
 		t.Fatalf("audit: %v", err)
 	}
 	return entries[0].ID
+}
+
+// TestPagesTakeTodayFromTheStore: a test that sets the store's clock sets
+// every page's today, here the start date a new employment is offered.
+// Late evening in UTC is already the next day in London in summer.
+func TestPagesTakeTodayFromTheStore(t *testing.T) {
+	db := storetest.SQLite(t)
+	f := newFixture(t, db)
+	db.SetClock(func() time.Time { return time.Date(2031, time.July, 14, 23, 30, 0, 0, time.UTC) })
+	_, body := get(t, f.client(t, "programme"), fmt.Sprintf("%s/people/%d/employments/new", f.srv.URL, f.p1))
+	for _, want := range []string{`name="started-day" type="text" value="15"`, `name="started-month" type="text" value="7"`, `name="started-year" type="text" value="2031"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form does not offer 15 July 2031 as the start date: no %s", want)
+		}
+	}
 }
