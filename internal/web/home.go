@@ -41,13 +41,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			d.Totals.Closed += la.Closed
 		}
 	}
-	if sc := policy.Settings(u); sc.Kind == policy.Setting {
+	if sc := policy.Settings(u); policy.HasOwnSetting(u) {
 		st, err := s.db.Setting(ctx, sc, sc.SettingURN)
 		if err != nil {
 			return err
 		}
 		d.Setting = &st
-		if policy.People(u).Kind != policy.Nothing && u.Role == domain.RoleSettingManager {
+		if policy.CanSeeSettingStaff(u) {
 			staff, err := s.db.Employments(ctx, policy.People(u), store.PeopleFilter{SettingURN: st.URN, CurrentOn: d.Today})
 			if err != nil {
 				return err
