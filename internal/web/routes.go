@@ -84,7 +84,7 @@ func (s *Server) pageRoutes() []route {
 		{"GET /settings/{urn}", signedIn(s.people.Setting)},
 		{"GET /settings/{urn}/staff/new", signedIn(s.people.StaffNew)},
 		{"POST /settings/{urn}/staff", signedIn(s.people.StaffCreate)},
-		{"GET /local-authorities", signedIn(s.people.LAs)},
+		{"GET /local-authorities", can(policy.CanListLAs, s.people.LAs)},
 		{"GET /local-authorities/{code}", signedIn(s.people.LA)},
 		{"GET /people", signedIn(s.people.List)},
 		{"GET /people/import", can(policy.CanImportPractitioners, s.people.ImportForm)},
@@ -126,9 +126,9 @@ func (s *Server) pageRoutes() []route {
 		{"GET /qualifications/{id}", signedIn(s.programme.Qualification)},
 
 		// Cohorts, their sessions and attendance (delivery/).
-		{"GET /cohorts", signedIn(s.delivery.List)},
-		{"GET /cohorts/new", signedIn(s.delivery.New)},
-		{"POST /cohorts", signedIn(s.delivery.Create)},
+		{"GET /cohorts", can(policy.CanOpenCohorts, s.delivery.List)},
+		{"GET /cohorts/new", can(policy.CanRunCohorts, s.delivery.New)},
+		{"POST /cohorts", can(policy.CanRunCohorts, s.delivery.Create)},
 		{"GET /cohorts/{id}", signedIn(s.delivery.Show)},
 		{"GET /cohorts/{id}/sessions/new", signedIn(s.delivery.SessionNew)},
 		{"POST /cohorts/{id}/sessions", signedIn(s.delivery.SessionCreate)},
@@ -160,8 +160,8 @@ func (s *Server) pageRoutes() []route {
 		{"GET /my-training", signedIn(s.apply.MyTraining)},
 		{"GET /my-training/sessions.ics", signedIn(s.apply.MyTrainingCalendar)},
 		// The setting manager (apply/setting.go).
-		{"GET /nominate", signedIn(s.apply.NominateForm)},
-		{"POST /nominate", signedIn(s.apply.Nominate)},
+		{"GET /nominate", can(policy.CanNominate, s.apply.NominateForm)},
+		{"POST /nominate", can(policy.CanNominate, s.apply.Nominate)},
 		{"GET /applications/{id}/confirm", signedIn(s.apply.ConfirmForm)},
 		{"POST /applications/{id}/confirm", signedIn(s.apply.Confirm)},
 		// Everyone's list and the application page.
@@ -178,7 +178,7 @@ func (s *Server) pageRoutes() []route {
 		// Coverage dashboards (coverage/).
 		{"GET /coverage", cached(s.coverage.National)},
 		{"GET /coverage/la/{code}", cached(s.coverage.LA)},
-		{"GET /coverage/programmes/{id}", signedIn(s.coverage.Progress)},
+		{"GET /coverage/programmes/{id}", can(policy.CanSeeProgress, s.coverage.Progress)},
 	}
 	// A supplier's (or assessor's) actions on one application: each its own
 	// form and confirmation (delivery/actions.go).

@@ -69,9 +69,6 @@ func (s *Handlers) appNominateBase(r *http.Request, u domain.User) (appNominateD
 
 func (s *Handlers) NominateForm(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
-	if !policy.CanNominate(u) {
-		return page.ErrForbidden
-	}
 	d, _, open, err := s.appNominateBase(r, u)
 	if err != nil {
 		return err
@@ -85,9 +82,6 @@ func (s *Handlers) NominateForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Handlers) Nominate(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
-	if !policy.CanNominate(u) {
-		return page.ErrForbidden
-	}
 	ctx := r.Context()
 	d, staff, open, err := s.appNominateBase(r, u)
 	if err != nil {

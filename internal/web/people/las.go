@@ -22,9 +22,6 @@ type laRegion struct {
 
 func (s *Handlers) LAs(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
-	if !policy.CanListLAs(u) {
-		return page.ErrForbidden
-	}
 	scope := policy.Settings(u)
 	if scope.Kind == policy.LA {
 		http.Redirect(w, r, "/local-authorities/"+scope.LACode, http.StatusSeeOther)

@@ -18,6 +18,8 @@ import (
 )
 
 // Handlers are the pages of this area; each method is one route's handler.
+// A page for one kind of user is admitted by the policy decision its line in
+// internal/web/routes.go names; the handler checks the record in hand.
 type Handlers struct {
 	*page.Site
 	// Static holds static/practitioners-template.csv, the import's template.
