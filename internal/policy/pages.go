@@ -161,3 +161,13 @@ func CanSeeProgress(u domain.User) bool {
 	}
 	return true
 }
+
+// StaffSetting is the one setting u records employments at, when there is
+// only one: a setting manager's own. only is false for everyone else, who
+// name the setting (CanManageStaff decides whether they may).
+func StaffSetting(u domain.User) (urn string, only bool) {
+	if u.Role == domain.RoleSettingManager {
+		return u.Org.SettingURN, true
+	}
+	return "", false
+}

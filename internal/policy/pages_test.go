@@ -79,6 +79,10 @@ func TestPageDecisions(t *testing.T) {
 		if got != w {
 			t.Errorf("%s:\n got %+v\nwant %+v", r, got, w)
 		}
+		urn, only := StaffSetting(u)
+		if wantOnly := r == domain.RoleSettingManager; only != wantOnly || (only && urn != "EY1") || (!only && urn != "") {
+			t.Errorf("%s: StaffSetting = %q, %v; want only %v", r, urn, only, wantOnly)
+		}
 	}
 }
 

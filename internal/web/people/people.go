@@ -192,8 +192,8 @@ func (s *Handlers) EmploymentNew(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	f := employmentForm{Person: p, URN: q.Get("setting"), Role: q.Get("role"), Started: page.DateFieldOf(s.Today()), RoleItems: page.RoleItems()}
-	if u.Role == domain.RoleSettingManager {
-		f.URN, f.FixedURN = u.Org.SettingURN, true
+	if urn, only := policy.StaffSetting(u); only {
+		f.URN, f.FixedURN = urn, true
 	}
 	if f.Role == "" {
 		f.Role = string(domain.RolePractitioner)
@@ -214,8 +214,8 @@ func (s *Handlers) EmploymentCreate(w http.ResponseWriter, r *http.Request) erro
 	}
 	f := employmentForm{Person: p, URN: strings.ToUpper(strings.TrimSpace(r.PostFormValue("setting"))), Role: r.PostFormValue("role"),
 		Started: page.ReadDate(r, "started"), RoleItems: page.RoleItems()}
-	if u.Role == domain.RoleSettingManager {
-		f.URN, f.FixedURN = u.Org.SettingURN, true
+	if urn, only := policy.StaffSetting(u); only {
+		f.URN, f.FixedURN = urn, true
 	}
 	var st store.SettingRecord
 	if f.URN == "" {
