@@ -59,7 +59,7 @@ func (s *Server) routes() http.Handler {
 // the session if there is one; signed-in pages require it; pages for one
 // kind of user name the policy decision that admits them (can). Each
 // route's protection is visible at its line; the handlers ask package
-// policy about the record in hand. The web scope matrix test walks this table, so a
+// policy about the record in hand. TestRouteMatrix walks this table, so a
 // route added here is checked for every role without anyone listing it.
 func (s *Server) pageRoutes() []route {
 	public := func(h page.Handler) http.Handler { return s.withSession(s.handle(h)) }
