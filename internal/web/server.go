@@ -1,6 +1,10 @@
 // Package web serves senco's pages: server-rendered HTML with GOV.UK
-// Frontend, working without JavaScript. Handlers load through the store with
-// the caller's scope from package policy, validate, then render or redirect.
+// Frontend, working without JavaScript. It holds the server, its middleware,
+// sign-in, the home page and the table of every route (routes.go); the
+// pages themselves live in a package per area (apply, delivery, coverage,
+// programme, people) over the shared package page. Handlers load through
+// the store with the caller's scope from package policy, validate, then
+// render or redirect.
 package web
 
 import (
