@@ -6,6 +6,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 type homeData struct {
@@ -21,13 +22,13 @@ type homeData struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	u, ok := currentUser(r)
+	u, ok := page.CurrentUser(r)
 	if !ok {
 		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 		return nil
 	}
 	ctx := r.Context()
-	d := homeData{Role: u.Role, Today: domain.Today()}
+	d := homeData{Role: u.Role, Today: s.site.Today()}
 	if policy.CanListLAs(u) {
 		las, err := s.db.LocalAuthoritiesWithCounts(ctx, policy.Settings(u), d.Today)
 		if err != nil {
@@ -40,13 +41,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			d.Totals.Closed += la.Closed
 		}
 	}
-	if sc := policy.Settings(u); sc.Kind == policy.Setting {
+	if sc := policy.Settings(u); policy.HasOwnSetting(u) {
 		st, err := s.db.Setting(ctx, sc, sc.SettingURN)
 		if err != nil {
 			return err
 		}
 		d.Setting = &st
-		if policy.People(u).Kind != policy.Nothing && u.Role == domain.RoleSettingManager {
+		if policy.CanSeeSettingStaff(u) {
 			staff, err := s.db.Employments(ctx, policy.People(u), store.PeopleFilter{SettingURN: st.URN, CurrentOn: d.Today})
 			if err != nil {
 				return err
@@ -71,9 +72,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Employments = emps.Employments
 	}
-	return s.render(w, r, "home", "Home", d)
+	return s.site.Render(w, r, "home", "Home", d)
 }
 
 func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "accessibility", "Accessibility statement", nil)
+	return s.site.Render(w, r, "accessibility", "Accessibility statement", nil)
 }

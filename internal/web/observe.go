@@ -53,7 +53,6 @@ type ctxKey int
 
 const (
 	keyRequestID ctxKey = iota
-	keyUser
 	keySession
 )
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"senco/internal/domain"
+	"senco/internal/web/page"
 )
 
 // The coverage dashboards count every eligible setting's staff and
@@ -99,9 +100,9 @@ func (c *capture) WriteHeader(status int) {
 // organisation, which decide scope, the navigation and the signed-in
 // line), the whole address with its query, and today's date (the default
 // as-at date).
-func (s *Server) cachedByCoverage(h appHandler) appHandler {
+func (s *Server) cachedByCoverage(h page.Handler) page.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, ok := currentUser(r)
+		u, ok := page.CurrentUser(r)
 		if !ok {
 			return h(w, r)
 		}

@@ -15,6 +15,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/store"
 	"senco/internal/store/storetest"
+	"senco/internal/web/page"
 )
 
 // TestCachedByCoverage checks the page cache: a page is computed once per
@@ -29,7 +30,7 @@ func TestCachedByCoverage(t *testing.T) {
 		n := computed.Add(1)
 		time.Sleep(20 * time.Millisecond) // long enough for the others to arrive
 		if r.URL.Query().Get("fail") != "" {
-			return errNotFound
+			return page.ErrNotFound
 		}
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprintf(w, "page %d for %s", n, r.URL.RequestURI())
@@ -37,7 +38,7 @@ func TestCachedByCoverage(t *testing.T) {
 	})
 	ask := func(user int64, path string) (string, error) {
 		r := httptest.NewRequest(http.MethodGet, path, nil)
-		r = r.WithContext(context.WithValue(r.Context(), keyUser, domain.User{ID: user, Role: domain.RoleLAOfficer}))
+		r = r.WithContext(page.WithUser(r.Context(), domain.User{ID: user, Role: domain.RoleLAOfficer}))
 		w := httptest.NewRecorder()
 		err := h(w, r)
 		return w.Body.String(), err
@@ -67,10 +68,10 @@ func TestCachedByCoverage(t *testing.T) {
 	if b, _ := ask(2, "/coverage/la/E08000035"); b != "page 2 for /coverage/la/E08000035" {
 		t.Errorf("another user got %q, want a page of their own", b)
 	}
-	if _, err := ask(1, "/coverage/la/E08000035?fail=1"); err != errNotFound {
+	if _, err := ask(1, "/coverage/la/E08000035?fail=1"); err != page.ErrNotFound {
 		t.Errorf("a failing page: %v, want its error", err)
 	}
-	if _, err := ask(1, "/coverage/la/E08000035?fail=1"); err != errNotFound || computed.Load() != 4 {
+	if _, err := ask(1, "/coverage/la/E08000035?fail=1"); err != page.ErrNotFound || computed.Load() != 4 {
 		t.Errorf("a failing page was kept: %v after %d computations", err, computed.Load())
 	}
 

@@ -15,7 +15,7 @@ import (
 	"senco/internal/policy"
 	"senco/internal/store"
 	"senco/internal/store/storetest"
-	"senco/internal/web"
+	"senco/internal/web/page"
 )
 
 var progNational = policy.Scope{Kind: policy.National}
@@ -117,7 +117,7 @@ func TestProgMoneyParser(t *testing.T) {
 		{"99999999999999999999", 0, false},
 		{"٣٠٠", 0, false},
 	} {
-		got, err := web.ProgParsePence(c.in)
+		got, err := page.ParsePence(c.in)
 		if (err == nil) != c.ok || got != c.pence {
 			t.Errorf("parse %q = %d, %v; want %d, ok %v", c.in, got, err, c.pence, c.ok)
 		}
@@ -128,7 +128,7 @@ func TestProgMoneyParser(t *testing.T) {
 	}{
 		{0, "£0.00"}, {5, "£0.05"}, {30050, "£300.50"}, {123456, "£1,234.56"}, {100000000, "£1,000,000.00"}, {-2550, "-£25.50"},
 	} {
-		if got := web.ProgPounds(c.pence); got != c.want {
+		if got := page.Pounds(c.pence); got != c.want {
 			t.Errorf("format %d = %q, want %q", c.pence, got, c.want)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"senco/internal/auth"
 	"senco/internal/domain"
 	"senco/internal/store"
+	"senco/internal/web/page"
 )
 
 const sessionCookie = "senco_session"
@@ -20,12 +21,6 @@ const sessionCookie = "senco_session"
 type session struct {
 	hash string
 	user domain.User
-}
-
-// currentUser is the signed-in user, if any.
-func currentUser(r *http.Request) (domain.User, bool) {
-	u, ok := r.Context().Value(keyUser).(domain.User)
-	return u, ok
 }
 
 // withSession loads the user of the session cookie, if it is live, and
@@ -53,7 +48,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 				s.log.ErrorContext(r.Context(), "touch session", "err", err)
 			}
 		}
-		ctx := context.WithValue(r.Context(), keyUser, u)
+		ctx := page.WithUser(r.Context(), u)
 		ctx = context.WithValue(ctx, keySession, session{hash: hash, user: u})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -63,7 +58,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 // where they were going.
 func (s *Server) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := currentUser(r); !ok {
+		if _, ok := page.CurrentUser(r); !ok {
 			to := "/sign-in"
 			if r.Method == http.MethodGet {
 				to += "?next=" + url.QueryEscape(r.URL.RequestURI())
@@ -95,15 +90,15 @@ func (s *Server) clearCookie(w http.ResponseWriter) {
 type signInForm struct {
 	Email string
 	Next  string
-	form
+	page.Form
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
-	if _, ok := currentUser(r); ok {
+	if _, ok := page.CurrentUser(r); ok {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, r, "sign-in", "Sign in", signInForm{Next: auth.SafeNext(r.URL.Query().Get("next"))})
+	return s.site.Render(w, r, "sign-in", "Sign in", signInForm{Next: auth.SafeNext(r.URL.Query().Get("next"))})
 }
 
 // clientAddress is where the request came from, believing
@@ -116,10 +111,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	f := signInForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: auth.SafeNext(r.PostFormValue("next"))}
 	password := r.PostFormValue("password")
-	f.check(f.Email != "", "email", "Enter your email address")
-	f.check(password != "", "password", "Enter your password")
-	if !f.valid() {
-		return s.renderForm(w, r, "sign-in", "Sign in", f)
+	f.Check(f.Email != "", "email", "Enter your email address")
+	f.Check(password != "", "password", "Enter your password")
+	if !f.Valid() {
+		return s.site.RenderForm(w, r, "sign-in", "Sign in", f)
 	}
 	emailKey := "email:" + strings.ToLower(f.Email)
 	addrKey := "addr:" + auth.SourceKey(s.clientAddress(r))
@@ -129,9 +124,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	if wait > 0 {
 		s.log.WarnContext(ctx, "sign-in throttled", "reason", why, "address", s.clientAddress(r).String(), "email", strings.ToLower(f.Email), "wait", wait)
-		f.fail("email", auth.WaitMessage(wait))
+		f.Fail("email", auth.WaitMessage(wait))
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		return s.renderStatus(w, r, http.StatusTooManyRequests, "sign-in", "Sign in", f)
+		return s.site.RenderStatus(w, r, http.StatusTooManyRequests, "sign-in", "Sign in", f)
 	}
 	u, hash, err := s.db.UserByEmail(ctx, f.Email)
 	ok := false
@@ -153,8 +148,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		f.fail("email", "Enter a correct email address and password")
-		return s.renderForm(w, r, "sign-in", "Sign in", f)
+		f.Fail("email", "Enter a correct email address and password")
+		return s.site.RenderForm(w, r, "sign-in", "Sign in", f)
 	}
 	if err := s.db.ClearSignInFailures(ctx, emailKey); err != nil {
 		return err
@@ -167,7 +162,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		if err := tx.CreateSession(ctx, tokenHash, u.ID, s.sessionLimits()); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, domain.ActorOf(u), "sign_in", "user", itoa(u.ID), nil, nil)
+		return tx.Audit(ctx, domain.ActorOf(u), "sign_in", "user", page.Itoa(u.ID), nil, nil)
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,160 @@
+package page
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"senco/internal/domain"
+)
+
+// One formatter per kind of figure, so that two pages never show one number
+// two ways. Percentages follow one rounding rule: to one decimal place,
+// half away from zero (tenths).
+
+// Count writes a whole number with thousands separators: 7,000.
+func Count[T ~int | ~int64](n T) string {
+	s := strconv.FormatInt(int64(n), 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// tenths is a share (0.825) as tenths of a percent (825), rounded half away
+// from zero: the one rounding rule for percentages.
+func tenths(share float64) int64 { return int64(math.Round(share * 1000)) }
+
+// tenthsText writes tenths of a percent, keeping the decimal ("82.5",
+// "20.0") or, with short, dropping a ".0" ("80").
+func tenthsText(t int64, short bool) string {
+	sign := ""
+	if t < 0 {
+		sign, t = "-", -t
+	}
+	if short && t%10 == 0 {
+		return sign + strconv.FormatInt(t/10, 10)
+	}
+	return sign + strconv.FormatInt(t/10, 10) + "." + strconv.FormatInt(t%10, 10)
+}
+
+// Percent writes a share as a statistic, always to one decimal place so a
+// column of them lines up: 0.2 → "20.0%".
+func Percent(share float64) string { return tenthsText(tenths(share), false) + "%" }
+
+// Rate writes a share that is compared with a rule (an attendance rate, a
+// programme's threshold), by the same rounding as Percent but without a
+// ".0" a reader would take for precision: 0.8 → "80%", 1/3 → "33.3%".
+func Rate(share float64) string { return tenthsText(tenths(share), true) + "%" }
+
+// PercentInput is a share as a form's value, without the sign: 0.825 → "82.5".
+func PercentInput(share float64) string { return tenthsText(tenths(share), true) }
+
+// Decimal writes a figure that is not a count (an expected number of
+// completions, applications per hundred settings) to one decimal place.
+func Decimal(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// Pounds shows integer pence as pounds: £1,234.56.
+func Pounds(p int64) string {
+	sign := ""
+	if p < 0 {
+		sign, p = "-", -p
+	}
+	return sign + "£" + Count(p/100) + "." + strconv.FormatInt(100+p%100, 10)[1:]
+}
+
+// PoundsInput shows pence as a form's value: 1234.56.
+func PoundsInput(p int64) string { return domain.Money(p).Plain() }
+
+// Hours shows a session's length as the supplier entered it: "1 hour",
+// "6 hours", "3.5 hours".
+func Hours(minutes int) string {
+	if minutes == 60 {
+		return "1 hour"
+	}
+	h := strconv.FormatFloat(float64(minutes)/60, 'f', -1, 64)
+	if len(h) > 5 {
+		h = strconv.FormatFloat(float64(minutes)/60, 'f', 2, 64)
+	}
+	return h + " hours"
+}
+
+// Duration shows a session's length in words for the learner: "3 hours 30
+// minutes".
+func Duration(minutes int) string {
+	h, m := minutes/60, minutes%60
+	var parts []string
+	switch h {
+	case 0:
+	case 1:
+		parts = append(parts, "1 hour")
+	default:
+		parts = append(parts, fmt.Sprintf("%d hours", h))
+	}
+	if m > 0 {
+		parts = append(parts, fmt.Sprintf("%d minutes", m))
+	}
+	if len(parts) == 0 {
+		return "Not set"
+	}
+	return strings.Join(parts, " ")
+}
+
+// DateRange writes a period that may be open at either end.
+func DateRange(from, to domain.Date) string {
+	switch {
+	case from.IsZero() && to.IsZero():
+		return "Not set"
+	case to.IsZero():
+		return "From " + from.Long()
+	case from.IsZero():
+		return "Until " + to.Long()
+	}
+	return from.Long() + " to " + to.Long()
+}
+
+// statusColours are the GOV.UK tag colours of the application statuses;
+// in training is the default (blue) tag.
+var statusColours = map[domain.Status]string{
+	domain.StatusApplied:     "grey",
+	domain.StatusEligible:    "teal",
+	domain.StatusIneligible:  "red",
+	domain.StatusEnrolled:    "purple",
+	domain.StatusInTraining:  "",
+	domain.StatusCompleted:   "green",
+	domain.StatusCertified:   "green",
+	domain.StatusWithdrawn:   "grey",
+	domain.StatusDeferred:    "yellow",
+	domain.StatusTransferred: "orange",
+}
+
+// StatusColour is the tag colour of a status ("" for the default tag).
+func StatusColour(st domain.Status) string {
+	if c, ok := statusColours[st]; ok {
+		return c
+	}
+	return "grey"
+}
+
+// StatusTag is the tag component's parameters for an application: its
+// status, or that it awaits a person's review.
+func StatusTag(a domain.Application) map[string]any {
+	if a.AwaitingReview() {
+		return map[string]any{"text": "Manual review", "colour": "orange"}
+	}
+	tag := map[string]any{"text": a.Status.Label()}
+	if c := StatusColour(a.Status); c != "" {
+		tag["colour"] = c
+	}
+	return tag
+}

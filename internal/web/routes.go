@@ -1,0 +1,191 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"senco/internal/domain"
+	"senco/internal/policy"
+	"senco/internal/web/delivery"
+	"senco/internal/web/page"
+)
+
+// requirePermission answers forbidden to a user the policy decision does
+// not allow, before h runs.
+func requirePermission(allowed func(domain.User) bool, h page.Handler) page.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if u, ok := page.CurrentUser(r); !ok || !allowed(u) {
+			return page.ErrForbidden
+		}
+		return h(w, r)
+	}
+}
+
+// route is one line of the service's table of pages.
+type route struct {
+	pattern string
+	handler http.Handler
+}
+
+// routes builds the whole service: operations and static files, the API,
+// and the pages of pageRoutes, behind one small middleware chain.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	// Operations and static files need no session.
+	mux.Handle("GET /static/", StaticHandler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", s.readyz)
+	if !s.cfg.MetricsElsewhere {
+		mux.Handle("GET /metrics", s.metricsHandler())
+	}
+	if s.cfg.API != nil {
+		mux.Handle("/api/v1/", s.cfg.API)
+	}
+	for _, rt := range s.pageRoutes() {
+		mux.Handle(rt.pattern, rt.handler)
+	}
+
+	// Every state-changing request must come from our own pages: browsers
+	// send Sec-Fetch-Site / Origin, which CrossOriginProtection checks. API
+	// clients authenticate with bearer tokens and send neither.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.site.RenderStatus(w, r, http.StatusForbidden, "forbidden", "You cannot do that", nil)
+	}))
+	return s.observe(cop.Handler(securityHeaders(mux)))
+}
+
+// pageRoutes is the table of pages, one line per route. Public pages take
+// the session if there is one; signed-in pages require it; pages for one
+// kind of user name the policy decision that admits them (can). Each
+// route's protection is visible at its line; the handlers ask package
+// policy about the record in hand. TestRouteMatrix walks this table, so a
+// route added here is checked for every role without anyone listing it.
+func (s *Server) pageRoutes() []route {
+	public := func(h page.Handler) http.Handler { return s.withSession(s.handle(h)) }
+	signedIn := func(h page.Handler) http.Handler { return s.withSession(s.requireUser(s.handle(h))) }
+	// can admits only the signed-in users a policy decision allows; it
+	// comes before the handler loads anything.
+	can := func(allowed func(domain.User) bool, h page.Handler) http.Handler {
+		return signedIn(requirePermission(allowed, h))
+	}
+	// cached keeps a signed-in page between changes to the coverage data.
+	cached := func(h page.Handler) http.Handler { return signedIn(s.cachedByCoverage(h)) }
+
+	rs := []route{
+		{"GET /{$}", public(s.home)},
+		{"GET /sign-in", public(s.signInForm)},
+		{"POST /sign-in", public(s.signIn)},
+		{"POST /sign-out", public(s.signOut)},
+		{"GET /accessibility", public(s.accessibility)},
+
+		// Settings, people and local authorities (people/).
+		{"GET /settings", signedIn(s.people.Settings)},
+		{"GET /settings/{urn}", signedIn(s.people.Setting)},
+		{"GET /settings/{urn}/staff/new", signedIn(s.people.StaffNew)},
+		{"POST /settings/{urn}/staff", signedIn(s.people.StaffCreate)},
+		{"GET /local-authorities", can(policy.CanListLAs, s.people.LAs)},
+		{"GET /local-authorities/{code}", signedIn(s.people.LA)},
+		{"GET /people", signedIn(s.people.List)},
+		{"GET /people/import", can(policy.CanImportPractitioners, s.people.ImportForm)},
+		{"POST /people/import", can(policy.CanImportPractitioners, s.people.Import)},
+		{"GET /people/import/template.csv", signedIn(s.people.ImportTemplate)},
+		{"GET /people/{id}", signedIn(s.people.Person)},
+		{"GET /people/{id}/employments/new", signedIn(s.people.EmploymentNew)},
+		{"POST /people/{id}/employments", signedIn(s.people.EmploymentCreate)},
+		{"GET /employments/{id}/end", signedIn(s.people.EmploymentEndForm)},
+		{"POST /employments/{id}/end", signedIn(s.people.EmploymentEnd)},
+
+		// The audit log and API tokens (people/admin.go).
+		{"GET /audit", can(policy.CanReadAudit, s.people.Audit)},
+		{"GET /api-tokens", can(policy.CanUseAPI, s.people.Tokens)},
+		{"POST /api-tokens", can(policy.CanUseAPI, s.people.TokenCreate)},
+		{"GET /api-tokens/{id}/revoke", can(policy.CanUseAPI, s.people.TokenRevokeForm)},
+		{"POST /api-tokens/{id}/revoke", can(policy.CanUseAPI, s.people.TokenRevoke)},
+
+		// Programmes, suppliers and their contracts, the review queue and
+		// the qualifications catalogue (programme/).
+		{"GET /programmes", can(policy.CanManageProgrammes, s.programme.List)},
+		{"GET /programmes/new", can(policy.CanManageProgrammes, s.programme.New)},
+		{"POST /programmes", can(policy.CanManageProgrammes, s.programme.Create)},
+		{"GET /programmes/{id}", can(policy.CanManageProgrammes, s.programme.Show)},
+		{"GET /programmes/{id}/edit", can(policy.CanManageProgrammes, s.programme.Edit)},
+		{"POST /programmes/{id}/edit", can(policy.CanManageProgrammes, s.programme.Update)},
+		{"GET /suppliers", can(policy.CanManageProgrammes, s.programme.Suppliers)},
+		{"GET /suppliers/new", can(policy.CanManageProgrammes, s.programme.SupplierNew)},
+		{"POST /suppliers", can(policy.CanManageProgrammes, s.programme.SupplierCreate)},
+		{"GET /suppliers/{id}", can(policy.CanManageProgrammes, s.programme.SupplierShow)},
+		{"GET /suppliers/{id}/members", can(policy.CanManageProgrammes, s.programme.MembersEdit)},
+		{"POST /suppliers/{id}/members", can(policy.CanManageProgrammes, s.programme.MembersUpdate)},
+		{"GET /suppliers/{id}/contracts/new", can(policy.CanManageProgrammes, s.programme.ContractNew)},
+		{"POST /suppliers/{id}/contracts", can(policy.CanManageProgrammes, s.programme.ContractCreate)},
+		{"GET /review", can(policy.CanManageProgrammes, s.programme.Review)},
+		{"GET /applications/{id}/decide", can(policy.CanManageProgrammes, s.programme.DecideForm)},
+		{"POST /applications/{id}/decide", can(policy.CanManageProgrammes, s.programme.Decide)},
+		{"GET /qualifications", signedIn(s.programme.Qualifications)},
+		{"GET /qualifications/{id}", signedIn(s.programme.Qualification)},
+
+		// Cohorts, their sessions and attendance (delivery/).
+		{"GET /cohorts", can(policy.CanOpenCohorts, s.delivery.List)},
+		{"GET /cohorts/new", can(policy.CanRunCohorts, s.delivery.New)},
+		{"POST /cohorts", can(policy.CanRunCohorts, s.delivery.Create)},
+		{"GET /cohorts/{id}", signedIn(s.delivery.Show)},
+		{"GET /cohorts/{id}/sessions/new", signedIn(s.delivery.SessionNew)},
+		{"POST /cohorts/{id}/sessions", signedIn(s.delivery.SessionCreate)},
+		{"GET /sessions/{id}/attendance", signedIn(s.delivery.AttendanceForm)},
+		{"POST /sessions/{id}/attendance", signedIn(s.delivery.AttendanceSave)},
+		{"GET /sessions/{id}/attendance/upload", signedIn(s.delivery.UploadForm)},
+		{"POST /sessions/{id}/attendance/upload", signedIn(s.delivery.Upload)},
+		{"GET /sessions/{id}/attendance.csv", signedIn(s.delivery.AttendanceTemplate)},
+		{"GET /sessions/{id}/catch-up", signedIn(s.delivery.CatchUpForm)},
+		{"POST /sessions/{id}/catch-up", signedIn(s.delivery.CatchUp)},
+
+		// The practitioner's journey: one question per page, answers kept
+		// in a server-side draft (apply/apply.go).
+		{"GET /apply", signedIn(s.apply.Start)},
+		{"GET /apply/programme", signedIn(s.apply.ProgrammeForm)},
+		{"POST /apply/programme", signedIn(s.apply.Programme)},
+		{"GET /apply/setting", signedIn(s.apply.SettingForm)},
+		{"POST /apply/setting", signedIn(s.apply.Setting)},
+		{"GET /apply/setting/search", signedIn(s.apply.SearchForm)},
+		{"POST /apply/setting/search", signedIn(s.apply.Search)},
+		{"GET /apply/role", signedIn(s.apply.RoleForm)},
+		{"POST /apply/role", signedIn(s.apply.Role)},
+		{"GET /apply/qualification", signedIn(s.apply.QualificationForm)},
+		{"POST /apply/qualification", signedIn(s.apply.Qualification)},
+		{"GET /apply/check", signedIn(s.apply.Check)},
+		{"POST /apply/check", signedIn(s.apply.Submit)},
+		{"GET /apply/confirmation/{id}", signedIn(s.apply.Confirmation)},
+		// The practitioner's own training and its calendar (apply/training.go).
+		{"GET /my-training", signedIn(s.apply.MyTraining)},
+		{"GET /my-training/sessions.ics", signedIn(s.apply.MyTrainingCalendar)},
+		// The setting manager (apply/setting.go).
+		{"GET /nominate", can(policy.CanNominate, s.apply.NominateForm)},
+		{"POST /nominate", can(policy.CanNominate, s.apply.Nominate)},
+		{"GET /applications/{id}/confirm", signedIn(s.apply.ConfirmForm)},
+		{"POST /applications/{id}/confirm", signedIn(s.apply.Confirm)},
+		// Everyone's list and the application page.
+		{"GET /applications", signedIn(s.apply.List)},
+		{"GET /applications/{id}", signedIn(s.apply.Show)},
+		// The awarding organisation (apply/awarding.go).
+		{"GET /applications/{id}/register", signedIn(s.apply.RegisterForm)},
+		{"POST /applications/{id}/register", signedIn(s.apply.Register)},
+		{"GET /applications/{id}/certify", signedIn(s.apply.CertifyForm)},
+		{"POST /applications/{id}/certify", signedIn(s.apply.Certify)},
+		{"GET /applications/{id}/revoke", signedIn(s.apply.RevokeForm)},
+		{"POST /applications/{id}/revoke", signedIn(s.apply.Revoke)},
+
+		// Coverage dashboards (coverage/).
+		{"GET /coverage", cached(s.coverage.National)},
+		{"GET /coverage/la/{code}", cached(s.coverage.LA)},
+		{"GET /coverage/programmes/{id}", can(policy.CanSeeProgress, s.coverage.Progress)},
+	}
+	// A supplier's (or assessor's) actions on one application: each its own
+	// form and confirmation (delivery/actions.go).
+	for _, a := range delivery.AppActions {
+		rs = append(rs,
+			route{"GET /applications/{id}/" + a.Path(), signedIn(s.delivery.ActionForm(a))},
+			route{"POST /applications/{id}/" + a.Path(), signedIn(s.delivery.ActionPost(a))})
+	}
+	return append(rs, route{"/", public(func(w http.ResponseWriter, r *http.Request) error { return page.ErrNotFound })})
+}
