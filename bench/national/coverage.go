@@ -67,7 +67,7 @@ func runCoverage(ctx context.Context, c config, page bool) error {
 	fmt.Printf("England: %d eligible settings, %d with a qualified SENCO (%.1f%%), %d with someone in training, gap %d; %d rows (authorities and not recorded)\n\n",
 		all.Eligible, all.Qualified, 100*all.Coverage(), all.InTraining, all.Gap, len(rows))
 
-	if err := timeReport(ctx, db, bare, asAt, c.reps); err != nil {
+	if err := timeReport(ctx, db, bare, asAt, c.reps, c.la); err != nil {
 		return err
 	}
 	if !page {
@@ -81,6 +81,12 @@ func runCoverage(ctx context.Context, c config, page bool) error {
 // rows.
 func bareCoverage(ctx context.Context, db *store.DB, bare *sql.DB, national policy.Scope, asAt domain.Date) (map[string]domain.AreaCoverage, error) {
 	st, _ := db.CoverageByLAStatement(national, asAt)
+	return bareStatement(ctx, bare, st)
+}
+
+// bareStatement runs a CoverageByLA statement on the bare pool and reads
+// its rows.
+func bareStatement(ctx context.Context, bare *sql.DB, st store.Statement) (map[string]domain.AreaCoverage, error) {
 	rows, err := bare.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return nil, err
@@ -106,16 +112,51 @@ func bareCoverage(ctx context.Context, db *store.DB, bare *sql.DB, national poli
 }
 
 // timeReport times, one at a time and in rotating order, the bare SQL,
-// store.CoverageByLA and report.BuildCoverage for England.
-func timeReport(ctx context.Context, db *store.DB, bare *sql.DB, asAt domain.Date, reps int) error {
+// the same counts written as one correlated EXISTS per setting (the form
+// before the set-based one, so each run carries its own reference),
+// store.CoverageByLA and report.BuildCoverage for England; and, with la,
+// the two forms over that one authority. Both forms must agree.
+func timeReport(ctx context.Context, db *store.DB, bare *sql.DB, asAt domain.Date, reps int, la string) error {
 	national := policy.Scope{Kind: policy.National}
-	kinds := []struct {
+	set, _ := db.CoverageByLAStatementForm(national, asAt, true)
+	corr, _ := db.CoverageByLAStatementForm(national, asAt, false)
+	type kind struct {
 		name string
 		run  func() error
-	}{
+	}
+	bareRun := func(st store.Statement) func() error {
+		return func() error { _, err := bareStatement(ctx, bare, st); return err }
+	}
+	kinds := []kind{
 		{"bare SQL (CoverageByLA's statement, all rows read)", func() error { _, err := bareCoverage(ctx, db, bare, national, asAt); return err }},
+		{"bare SQL, set-based form", bareRun(set)},
+		{"bare SQL, correlated EXISTS form", bareRun(corr)},
 		{"store.CoverageByLA", func() error { _, err := db.CoverageByLA(ctx, national, asAt); return err }},
 		{"report.BuildCoverage (England, regions, LAs, spread)", func() error { _, err := report.BuildCoverage(ctx, db, national, asAt); return err }},
+	}
+	pairs := [][2]store.Statement{{set, corr}}
+	if la != "" {
+		scope := policy.Scope{Kind: policy.LA, LACode: la}
+		lset, _ := db.CoverageByLAStatementForm(scope, asAt, true)
+		lcorr, _ := db.CoverageByLAStatementForm(scope, asAt, false)
+		pairs = append(pairs, [2]store.Statement{lset, lcorr})
+		kinds = append(kinds,
+			kind{"bare SQL, " + la + ", set-based form", bareRun(lset)},
+			kind{"bare SQL, " + la + ", correlated form", bareRun(lcorr)},
+			kind{"store.CoverageByLA, " + la, func() error { _, err := db.CoverageByLA(ctx, scope, asAt); return err }})
+	}
+	for _, p := range pairs {
+		a, err := bareStatement(ctx, bare, p[0])
+		if err != nil {
+			return fmt.Errorf("set-based form: %w", err)
+		}
+		b, err := bareStatement(ctx, bare, p[1])
+		if err != nil {
+			return fmt.Errorf("correlated form: %w", err)
+		}
+		if !maps.Equal(a, b) {
+			return fmt.Errorf("the set-based and correlated forms count differently")
+		}
 	}
 	// One unmeasured run of each, to warm the caches alike.
 	for _, k := range kinds {
@@ -124,25 +165,29 @@ func timeReport(ctx context.Context, db *store.DB, bare *sql.DB, asAt domain.Dat
 		}
 	}
 	times := make([][]time.Duration, len(kinds))
+	cpu := make([]time.Duration, len(kinds))
 	load0 := loadAverage()
 	for rep := range reps {
 		for j := range kinds {
 			i := (j + rep) % len(kinds)
-			start := time.Now()
+			start, cpu0 := time.Now(), cpuTime()
 			if err := kinds[i].run(); err != nil {
 				return fmt.Errorf("%s: %w", kinds[i].name, err)
 			}
 			times[i] = append(times[i], time.Since(start))
+			cpu[i] += cpuTime() - cpu0
 		}
 	}
-	fmt.Printf("England coverage report by LA, as at %s: %d runs of each, one at a time, order rotating; load average %s → %s\n\n", asAt, reps, load0, loadAverage())
-	fmt.Println("| what | median ms | min ms | max ms | median ÷ bare median | min ÷ bare min |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	fmt.Printf("England coverage report by LA, as at %s: %d runs of each, one at a time, order rotating; load average %s → %s\n", asAt, reps, load0, loadAverage())
+	fmt.Println("(CPU is this process's: all the work on SQLite, the client's share on PostgreSQL)")
+	fmt.Println()
+	fmt.Println("| what | median ms | min ms | max ms | CPU ms a run | median ÷ bare median | min ÷ bare min |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
 	b := summarise(times[0])
 	bmin := slices.Min(times[0])
 	for i, k := range kinds {
 		s := summarise(times[i])
-		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", k.name, ms(s.median), ms(slices.Min(times[i])), ms(s.max), ratio(s.median, b.median), ratio(slices.Min(times[i]), bmin))
+		fmt.Printf("| %s | %s | %s | %s | %s | %s | %s |\n", k.name, ms(s.median), ms(slices.Min(times[i])), ms(s.max), ms(cpu[i]/time.Duration(reps)), ratio(s.median, b.median), ratio(slices.Min(times[i]), bmin))
 	}
 	fmt.Println()
 	return nil

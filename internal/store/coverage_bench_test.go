@@ -32,7 +32,7 @@ func BenchmarkCoverageByLANational(b *testing.B) {
 	national := policy.Scope{Kind: policy.National}
 	d := domain.DateOf(db.Now())
 	var a args
-	flags, _ := settingFlagsSQL(&a, national, d, false)
+	flags, _ := settingFlagsSQL(&a, national, d, db.coveragePlan(national))
 	q := `SELECT x.la_code, x.grp, COUNT(*), SUM(x.q), SUM(x.t), SUM(x.dg), SUM(CASE WHEN x.q = 0 AND x.t = 0 THEN 1 ELSE 0 END)
 		FROM (` + flags + `) x GROUP BY x.la_code, x.grp`
 	b.Logf("%s\nargs %v", q, []any(a))

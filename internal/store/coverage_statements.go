@@ -16,8 +16,24 @@ type Statement struct {
 // CoverageByLAStatement is the one statement CoverageByLA runs for its
 // counts; false when the scope sees no settings.
 func (db *DB) CoverageByLAStatement(scope policy.Scope, d domain.Date) (Statement, bool) {
+	return db.coverageByLAStatement(scope, d, db.coveragePlan(scope))
+}
+
+// CoverageByLAStatementForm is CoverageByLA's statement written in the
+// set-based form (setBased) or the correlated one, whichever the store
+// would pick for the scope: for tools that time one form against the other
+// to check the store's choice.
+func (db *DB) CoverageByLAStatementForm(scope policy.Scope, d domain.Date, setBased bool) (Statement, bool) {
+	plan := coveragePlan{set: setBased}
+	if !setBased {
+		plan.probe = probe(db.Dialect == Postgres && scope.Kind != policy.National)
+	}
+	return db.coverageByLAStatement(scope, d, plan)
+}
+
+func (db *DB) coverageByLAStatement(scope policy.Scope, d domain.Date, plan coveragePlan) (Statement, bool) {
 	var a args
-	flags, ok := settingFlagsSQL(&a, scope, d, db.probe(scope))
+	flags, ok := settingFlagsSQL(&a, scope, d, plan)
 	if !ok {
 		return Statement{}, false
 	}
@@ -28,7 +44,7 @@ func (db *DB) CoverageByLAStatement(scope policy.Scope, d domain.Date) (Statemen
 // CoverageSettingsStatement is CoverageSettings' statement.
 func (db *DB) CoverageSettingsStatement(scope policy.Scope, d domain.Date, laCode string, gapOnly bool) (Statement, bool) {
 	var a args
-	flags, ok := settingFlagsSQL(&a, scope, d, db.probe(scope))
+	flags, ok := settingFlagsSQL(&a, scope, d, db.coveragePlan(scope))
 	if !ok {
 		return Statement{}, false
 	}
@@ -57,7 +73,7 @@ func (db *DB) SettingsLostSENCOStatement(scope policy.Scope, since, asAt domain.
 	if !ok {
 		return Statement{}, false
 	}
-	pr := db.probe(scope)
+	pr := db.coveragePlan(scope).probe
 	if laCode != "" {
 		if laCode == "none" {
 			laCode = ""

@@ -146,8 +146,44 @@ func TestCoverageSQLMatchesDomain(t *testing.T) {
 			if len(gap) != england.All().Gap {
 				t.Errorf("%s: gap list %d, counts %d", d, len(gap), england.All().Gap)
 			}
-			// An authority's own scope (on PostgreSQL a differently
-			// written statement, see probe) counts the same.
+			// Every setting's flags, as England's set-based statement
+			// computes them, are the domain's.
+			byURN := map[string]domain.Setting{}
+			for _, s := range settings {
+				byURN[s.URN] = s
+			}
+			everyone, err := db.CoverageSettings(ctx, national, d, "", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(everyone) != england.All().Eligible {
+				t.Errorf("%s: %d settings listed, %d eligible", d, len(everyone), england.All().Eligible)
+			}
+			for _, r := range everyone {
+				s := byURN[r.URN]
+				c := domain.CoverSetting(s, staff[s.URN], d)
+				if r.Qualified != c.Qualified || r.InTraining != c.InTraining || r.Designated != c.Designated || !c.Eligible {
+					t.Errorf("%s, England: %s flagged %+v, domain %+v", d, r.URN, r, c)
+				}
+			}
+			// An authority's own scope, and a single setting's (the
+			// correlated statement, see coveragePlan and probe), count
+			// the same.
+			for _, s := range settings[:12] {
+				rows, err := db.CoverageByLA(ctx, policy.Scope{Kind: policy.Setting, SettingURN: s.URN}, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got domain.AreaCoverage
+				for _, r := range rows {
+					got = got.Add(r.AreaCoverage)
+				}
+				var want domain.AreaCoverage
+				want.Count(s.Type, domain.CoverSetting(s, staff[s.URN], d))
+				if got != want {
+					t.Errorf("%s, %s's own scope: SQL %+v, domain %+v", d, s.URN, got, want)
+				}
+			}
 			for _, la := range las[:3] {
 				scope := policy.Scope{Kind: policy.LA, LACode: la}
 				rows, err := db.CoverageByLA(ctx, scope, d)
