@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"senco/internal/domain"
@@ -59,7 +60,10 @@ func (tx *Tx) ApplySettingsRelease(ctx context.Context, a domain.Actor, rel Rele
 		}
 	}
 	seen := make(map[string]bool, len(rel.Settings))
-	var added, changed []domain.Setting
+	// Sized for the first import, where every row is new: growing a slice
+	// of 70,000 settings by appending copied them several times over.
+	added := make([]domain.Setting, 0, max(len(rel.Settings)-len(existing), 0))
+	var changed []domain.Setting
 	var changedBefore []domain.Setting
 	var touched []string // unchanged but last seen in an earlier release
 	for _, s := range rel.Settings {
@@ -99,7 +103,14 @@ func (tx *Tx) ApplySettingsRelease(ctx context.Context, a domain.Actor, rel Rele
 		if err != nil {
 			return sum, err
 		}
+		resume, err := tx.suspendCoverageTriggers(ctx, "settings")
+		if err != nil {
+			return sum, err
+		}
 		if err := tx.insertSettings(ctx, added, laNames); err != nil {
+			return sum, err
+		}
+		if err := resume(); err != nil {
 			return sum, err
 		}
 		if err := restore(); err != nil {
@@ -197,6 +208,53 @@ func (tx *Tx) dropSecondaryIndexes(ctx context.Context, table string) (func() er
 	}, nil
 }
 
+// suspendCoverageTriggers drops, inside the transaction, SQLite's per-row
+// triggers on table that move the coverage version (which would otherwise
+// update its one row once for every setting added), and returns a
+// function that creates them again from their stored definitions and
+// moves the version once, which is all those triggers do. Other triggers
+// are left to fire. On PostgreSQL the triggers fire once a statement
+// already, and nothing is dropped.
+func (tx *Tx) suspendCoverageTriggers(ctx context.Context, table string) (func() error, error) {
+	if tx.db.Dialect != SQLite {
+		return func() error { return nil }, nil
+	}
+	rows, err := tx.tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = $1
+		AND sql LIKE '%BEGIN%UPDATE coverage_version SET version = version + 1 WHERE id = 1;%END'`, table)
+	if err != nil {
+		return nil, fmt.Errorf("list triggers of %s: %w", table, err)
+	}
+	var names, defs []string
+	for rows.Next() {
+		var n, d string
+		if err := rows.Scan(&n, &d); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list triggers of %s: %w", table, err)
+		}
+		names, defs = append(names, n), append(defs, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if _, err := tx.tx.ExecContext(ctx, `DROP TRIGGER `+n); err != nil {
+			return nil, fmt.Errorf("drop trigger %s: %w", n, err)
+		}
+	}
+	return func() error {
+		for _, d := range defs {
+			if _, err := tx.tx.ExecContext(ctx, d); err != nil {
+				return fmt.Errorf("recreate trigger: %w", err)
+			}
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE coverage_version SET version = version + 1 WHERE id = 1`); err != nil {
+			return fmt.Errorf("move the coverage version: %w", err)
+		}
+		return nil
+	}, nil
+}
+
 // sameSetting compares what a release says of a setting, ignoring when it
 // was last seen.
 func sameSetting(old, s domain.Setting) bool {
@@ -244,38 +302,53 @@ const settingInsertColumns = `urn, name, provider_type, subtype, status, eyr, cc
 
 const settingInsertWidth = 24
 
-func (tx *Tx) settingValues(a *args, s domain.Setting, laNames map[string]string) string {
+// settingArgs fills v (settingInsertWidth long) with one row's values, in
+// the order of settingInsertColumns.
+func (tx *Tx) settingArgs(v []any, s *domain.Setting, laNames map[string]string) {
 	var la any
 	if s.LACode != "" {
 		la = s.LACode
 	}
-	ph := []string{
-		a.add(s.URN), a.add(s.Name), a.add(string(s.Type)), a.add(s.Subtype), a.add(string(s.Status)),
-		a.add(s.EYR), a.add(s.CCR), a.add(s.VCR), a.add(la), a.add(s.Address1), a.add(s.Address2), a.add(s.Address3),
-		a.add(s.Town), a.add(s.Postcode), a.add(s.Places), a.add(s.RegisteredOn), a.add(s.ClosedOn), a.add(s.InspectedOn),
-		a.add(int(s.Outcome)), a.add(s.SourceRelease), a.add(s.LastSeenOn), a.add(searchText(s, laNames[s.LACode])),
-		a.add(tx.now), a.add(tx.now),
+	v[0], v[1], v[2], v[3], v[4] = s.URN, s.Name, string(s.Type), s.Subtype, string(s.Status)
+	v[5], v[6], v[7], v[8], v[9], v[10], v[11] = s.EYR, s.CCR, s.VCR, la, s.Address1, s.Address2, s.Address3
+	v[12], v[13], v[14], v[15], v[16], v[17] = s.Town, s.Postcode, s.Places, s.RegisteredOn, s.ClosedOn, s.InspectedOn
+	v[18], v[19], v[20], v[21] = int(s.Outcome), s.SourceRelease, s.LastSeenOn, searchText(*s, laNames[s.LACode])
+	v[22], v[23] = tx.now, tx.now
+}
+
+// settingPlaceholders is "($n, …)" for one row whose first value is
+// parameter first+1.
+func settingPlaceholders(first int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i := range settingInsertWidth {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(first + i + 1))
 	}
-	return "(" + strings.Join(ph, ", ") + ")"
+	b.WriteByte(')')
+	return b.String()
 }
 
 // insertSettings writes new settings. PostgreSQL takes many rows to a
 // statement (a round trip per row would dominate); SQLite runs in-process,
-// where one prepared single-row statement is fastest: its cost per
+// where one prepared single-row statement is fastest: a statement that
+// writes several rows needs a statement journal, and its cost per
 // statement grows faster than linearly with the number of parameters.
 func (tx *Tx) insertSettings(ctx context.Context, ss []domain.Setting, laNames map[string]string) error {
 	if tx.db.Dialect == SQLite {
-		var a args
-		stmt, err := tx.tx.PrepareContext(ctx, `INSERT INTO settings (`+settingInsertColumns+`) VALUES `+tx.settingValues(&a, domain.Setting{}, laNames))
+		stmt, err := tx.tx.PrepareContext(ctx, `INSERT INTO settings (`+settingInsertColumns+`) VALUES `+settingPlaceholders(0))
 		if err != nil {
 			return fmt.Errorf("insert settings: %w", err)
 		}
 		defer stmt.Close()
-		for _, s := range ss {
-			a = a[:0]
-			tx.settingValues(&a, s, laNames)
-			if _, err := stmt.ExecContext(ctx, a...); err != nil {
-				return fmt.Errorf("insert setting %s: %w", s.URN, err)
+		v := make([]any, settingInsertWidth)
+		for i := range ss {
+			tx.settingArgs(v, &ss[i], laNames)
+			if _, err := stmt.ExecContext(ctx, v...); err != nil {
+				return fmt.Errorf("insert setting %s: %w", ss[i].URN, err)
 			}
 		}
 		return nil
@@ -283,10 +356,11 @@ func (tx *Tx) insertSettings(ctx context.Context, ss []domain.Setting, laNames m
 	const batch = 400 // 400 × 24 parameters stays under PostgreSQL's limit
 	for start := 0; start < len(ss); start += batch {
 		part := ss[start:min(start+batch, len(ss))]
-		a := make(args, 0, len(part)*settingInsertWidth)
+		a := make(args, len(part)*settingInsertWidth)
 		values := make([]string, len(part))
-		for i, s := range part {
-			values[i] = tx.settingValues(&a, s, laNames)
+		for i := range part {
+			tx.settingArgs(a[i*settingInsertWidth:(i+1)*settingInsertWidth], &part[i], laNames)
+			values[i] = settingPlaceholders(i * settingInsertWidth)
 		}
 		q := `INSERT INTO settings (` + settingInsertColumns + `) VALUES ` + strings.Join(values, ", ")
 		if _, err := tx.tx.ExecContext(ctx, q, a...); err != nil {
