@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
@@ -76,11 +77,12 @@ func (db *DB) SearchSettings(ctx context.Context, scope policy.Scope, f SettingF
 	if !ok {
 		return page, nil
 	}
+	var words []string // a free-text search's, to rank by
 	if q := strings.TrimSpace(f.Q); q != "" {
 		if urnPattern.MatchString(q) {
 			where += " AND s.urn = " + a.add(strings.ToUpper(q))
-		} else {
-			where += ` AND s.search_text LIKE ` + a.add(like(normalise(q))) + ` ESCAPE '\'`
+		} else if words = strings.Fields(normalise(q)); len(words) > 0 {
+			where += db.wordsSQL(&a, words)
 		}
 	}
 	switch f.LACode {
@@ -116,8 +118,11 @@ func (db *DB) SearchSettings(ctx context.Context, scope policy.Scope, f SettingF
 	}
 	num := max(f.Page, 1)
 	order := "s.name, s.urn"
-	if f.ByUpdated {
+	switch {
+	case f.ByUpdated:
 		order = "s.updated_at, s.urn"
+	case len(words) > 0:
+		order = rankSQL(&a, words) + ", s.name, s.urn"
 	}
 	q := `SELECT ` + settingColumns + settingFrom + ` WHERE ` + where + ` ORDER BY ` + order +
 		` LIMIT ` + a.add(size) + ` OFFSET ` + a.add((num-1)*size)
@@ -182,6 +187,42 @@ func (tx *Tx) SettingsByURN(ctx context.Context, urns []string) (map[string]doma
 	}
 	return out, nil
 }
+
+// wordsSQL is the condition that every word appears somewhere in a
+// setting's search_text, as a LIKE '%word%' on it would find. SQLite
+// answers words of three letters or more from its trigram index
+// (settings_search), all of them in one MATCH of quoted phrases, each of
+// which matches exactly the substring; shorter words, which a trigram index
+// cannot find, are tested by LIKE on the rows it leaves. On PostgreSQL
+// the LIKEs are answered by the pg_trgm index on search_text.
+func (db *DB) wordsSQL(a *args, words []string) string {
+	var phrases []string
+	cond := ""
+	for _, w := range words {
+		if db.Dialect == SQLite && utf8.RuneCountInString(w) >= 3 {
+			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+			continue
+		}
+		cond += ` AND s.search_text LIKE ` + a.add(like(w)) + ` ESCAPE '\'`
+	}
+	if len(phrases) > 0 {
+		cond = ` AND s.rowid IN (SELECT rowid FROM settings_search WHERE settings_search MATCH ` + a.add(strings.Join(phrases, " ")) + `)` + cond
+	}
+	return cond
+}
+
+// rankSQL orders a search's matches best first: settings whose name
+// begins with the words as typed, then those where the words as typed
+// begin a word (of the name, town, postcode or authority), then the rest
+// (every word found somewhere); by name within each. search_text begins
+// with the setting's name, so its start is the name's.
+func rankSQL(a *args, words []string) string {
+	phrase := likeEscaper.Replace(strings.Join(words, " "))
+	return `CASE WHEN s.search_text LIKE ` + a.add(phrase+"%") + ` ESCAPE '\' THEN 0` +
+		` WHEN s.search_text LIKE ` + a.add("% "+phrase+"%") + ` ESCAPE '\' THEN 1 ELSE 2 END`
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // normalise lowercases and squeezes spaces, as search_text is stored.
 func normalise(s string) string {
