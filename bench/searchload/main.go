@@ -15,9 +15,11 @@
 // searches from -c clients for -d. Server time is measured exactly, per
 // request, by a handler wrapped around the whole service. Then it runs the
 // SQL that store.SearchSettings issues for the same mix (the COUNT and the
-// page SELECT, text copied below) on its own database/sql pool sized like
-// the store's read pool, with the same number of clients and duration.
-// The two phases alternate in -rounds slices so that other work on the
+// page SELECT, taken from store.SearchSettingsStatements) on its own
+// database/sql pool sized like the store's read pool, with the same number
+// of clients and duration; and, as the reference, the statements the store
+// ran before the trigram index (one LIKE '%…%' on search_text, text kept
+// below), the "like" phase. The phases alternate in -rounds slices so that other work on the
 // machine weighs on both alike. A request counts when it starts inside a
 // measured slice, and the requests in flight when a slice ends are let
 // finish, so slow requests are not left out of the percentiles; req/s is
@@ -68,10 +70,11 @@ func main() {
 	clients := flag.Int("c", 50, "concurrent clients")
 	dur := flag.Duration("d", 10*time.Second, "measured duration of each phase")
 	warm := flag.Duration("warmup", 2*time.Second, "unmeasured warm-up before each phase")
-	phases := flag.String("phases", "http,sql", "phases to run: http, sql or both")
+	phases := flag.String("phases", "http,sql", "phases to run, of http, sql and like (the statements before the trigram index)")
 	rounds := flag.Int("rounds", 4, "alternate the phases this many times, each for d/rounds after its warm-up")
 	seed := flag.Uint64("seed", 1, "random seed of the request mix")
 	only := flag.String("only", "", `run one kind of search instead of the mix, e.g. "web-la"`)
+	word := flag.String("word", "", `search for this word only (kinds web-q, web-q+type, api-q), e.g. "nursery"`)
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	log.SetFlags(0)
@@ -88,13 +91,13 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*dbURL, *file, *clients, *dur, *warm, *phases, max(1, *rounds), *seed, *only); err != nil {
+	if err := run(*dbURL, *file, *clients, *dur, *warm, *phases, max(1, *rounds), *seed, *only, *word); err != nil {
 		pprof.StopCPUProfile()
 		log.Fatal(err)
 	}
 }
 
-func run(dbURL, file string, clients int, dur, warm time.Duration, phases string, rounds int, seed uint64, only string) error {
+func run(dbURL, file string, clients int, dur, warm time.Duration, phases string, rounds int, seed uint64, only, word string) error {
 	ctx := context.Background()
 	db, err := store.Open(ctx, dbURL)
 	if err != nil {
@@ -111,7 +114,7 @@ func run(dbURL, file string, clients int, dur, warm time.Duration, phases string
 	if err != nil {
 		return err
 	}
-	mix.only = only
+	mix.only, mix.word = only, word
 	fmt.Printf("database %s (%s), %d settings; %d clients, %v a phase in %d rounds, each after %v warm-up; GOMAXPROCS %d, %s\n\n",
 		redact(dbURL), db.Dialect, mix.total, clients, dur, rounds, warm, runtime.GOMAXPROCS(0), runtime.Version())
 
@@ -138,7 +141,13 @@ func run(dbURL, file string, clients int, dur, warm time.Duration, phases string
 	}
 	if strings.Contains(phases, "sql") {
 		sqlRes = newResults(clients)
-		sqlDo = sqlSearch(bare, sqlRes)
+		sqlDo = sqlSearch(bare, sqlRes, storeSQL(db))
+	}
+	var likeRes *results
+	var likeDo func(context.Context, search) error
+	if strings.Contains(phases, "like") {
+		likeRes = newResults(clients)
+		likeDo = sqlSearch(bare, likeRes, likeSQL)
 	}
 	for round := range rounds {
 		if httpDo != nil {
@@ -147,6 +156,12 @@ func run(dbURL, file string, clients int, dur, warm time.Duration, phases string
 		if sqlDo != nil {
 			drive(ctx, sqlRes, clients, dur/time.Duration(rounds), warm, seed, round, sqlDo, mix)
 		}
+		if likeDo != nil {
+			drive(ctx, likeRes, clients, dur/time.Duration(rounds), warm, seed, round, likeDo, mix)
+		}
+	}
+	if likeRes != nil {
+		likeRes.print("Reference, bare SQL: the statements before the trigram index (one LIKE '%…%' on search_text, by name)")
 	}
 	if httpRes != nil {
 		httpRes.print("HTTP: server time per request (wrapping handler)")
@@ -217,6 +232,7 @@ type search struct {
 
 type mix struct {
 	only  string   // one kind of search instead of the mix
+	word  string   // the one word searched for, if set
 	las   []string // codes of current authorities
 	urns  []string
 	total int
@@ -257,6 +273,7 @@ type kind struct {
 }
 
 var kinds = []kind{
+	{"web-q", 0},        // /settings?q=nursery: only with -only
 	{"web-q+type", 20},  // /settings?q=nursery&type=non_domestic&page=2
 	{"web-la", 20},      // /settings?la=E08000035&page=1
 	{"web-la+type", 10}, // /settings?la=…&type=childminder
@@ -282,9 +299,15 @@ func (m *mix) next(r *rand.Rand) search {
 	}
 	la := m.las[r.IntN(len(m.las))]
 	word := words[r.IntN(len(words))]
+	if m.word != "" {
+		word = m.word
+	}
 	v := url.Values{}
 	s := search{kind: kind, filter: store.SettingFilter{PageSize: 50, Page: 1}}
 	switch kind {
+	case "web-q":
+		s.filter.Q = word
+		v.Set("q", word)
 	case "web-q+type":
 		s.filter.Q, s.filter.Type, s.filter.Page = word, domain.NonDomestic, 1+r.IntN(3)
 		v.Set("q", word)
@@ -676,9 +699,23 @@ func like(s string) string {
 	return "%" + r.Replace(strings.ToLower(s)) + "%"
 }
 
-// searchSQL builds the two statements SearchSettings runs for a national
-// scope (the programme team's): the COUNT for the total and the page.
-func searchSQL(f store.SettingFilter) (count, page string, countArgs, pageArgs []any) {
+// searchSQL builds a search's two statements: the COUNT for the total and
+// the page.
+type searchSQL func(f store.SettingFilter) (count, page string, countArgs, pageArgs []any)
+
+// storeSQL is the store's own statements for a national scope (the
+// programme team's).
+func storeSQL(db *store.DB) searchSQL {
+	return func(f store.SettingFilter) (string, string, []any, []any) {
+		count, page, _ := db.SearchSettingsStatements(policy.Scope{Kind: policy.National}, f)
+		return count.SQL, page.SQL, count.Args, page.Args
+	}
+}
+
+// likeSQL is what SearchSettings ran before the trigram index, kept as the
+// reference: the whole query as one substring of search_text, found by
+// reading every row, ordered by name.
+func likeSQL(f store.SettingFilter) (count, page string, countArgs, pageArgs []any) {
 	var a sqlArgs
 	where := "1=1"
 	if q := strings.TrimSpace(f.Q); q != "" {
@@ -712,8 +749,8 @@ func searchSQL(f store.SettingFilter) (count, page string, countArgs, pageArgs [
 
 // bareSearch runs one search's SQL and reads every column of every row.
 // countTime is how long the COUNT took, waiting for a connection included.
-func bareSearch(ctx context.Context, db *sql.DB, f store.SettingFilter) (total int, urns []string, countTime time.Duration, err error) {
-	count, page, ca, pa := searchSQL(f)
+func bareSearch(ctx context.Context, db *sql.DB, build searchSQL, f store.SettingFilter) (total int, urns []string, countTime time.Duration, err error) {
+	count, page, ca, pa := build(f)
 	start := time.Now()
 	if err := db.QueryRowContext(ctx, count, ca...).Scan(&total); err != nil {
 		return 0, nil, 0, fmt.Errorf("count: %w", err)
@@ -753,7 +790,7 @@ func checkSameSQL(ctx context.Context, db *store.DB, bare *sql.DB, m *mix, seed 
 		if err != nil {
 			return err
 		}
-		total, urns, _, err := bareSearch(ctx, bare, s.filter)
+		total, urns, _, err := bareSearch(ctx, bare, storeSQL(db), s.filter)
 		if err != nil {
 			return fmt.Errorf("bare %s: %w", s.path, err)
 		}
@@ -769,10 +806,10 @@ func checkSameSQL(ctx context.Context, db *store.DB, bare *sql.DB, m *mix, seed 
 }
 
 // sqlSearch returns a client's search run bare, timed into res.
-func sqlSearch(bare *sql.DB, res *results) func(context.Context, search) error {
+func sqlSearch(bare *sql.DB, res *results, build searchSQL) func(context.Context, search) error {
 	return func(ctx context.Context, s search) error {
 		start := time.Now()
-		_, _, countTime, err := bareSearch(ctx, bare, s.filter)
+		_, _, countTime, err := bareSearch(ctx, bare, build, s.filter)
 		if err == nil {
 			res.add(s.kind, start, time.Since(start))
 			res.addCount(s.kind, start, countTime)

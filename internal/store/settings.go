@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -72,10 +73,35 @@ var urnPattern = regexp.MustCompile(`^(?i)(EY|SC)?\d{5,8}$`)
 // SearchSettings finds settings within the scope.
 func (db *DB) SearchSettings(ctx context.Context, scope policy.Scope, f SettingFilter) (SettingPage, error) {
 	var page SettingPage
+	count, list, ok := db.SearchSettingsStatements(scope, f)
+	if !ok {
+		return page, nil
+	}
+	if err := db.read.QueryRowContext(ctx, count.SQL, count.Args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("count settings: %w", err)
+	}
+	rows, err := db.read.QueryContext(ctx, list.SQL, list.Args...)
+	if err != nil {
+		return page, fmt.Errorf("search settings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r SettingRecord
+		if err := scanSetting(rows, &r); err != nil {
+			return page, fmt.Errorf("search settings: %w", err)
+		}
+		page.Settings = append(page.Settings, r)
+	}
+	return page, rows.Err()
+}
+
+// SearchSettingsStatements are the two statements SearchSettings runs: the
+// count of every match and the page; false when the scope sees nothing.
+func (db *DB) SearchSettingsStatements(scope policy.Scope, f SettingFilter) (count, page Statement, ok bool) {
 	var a args
 	where, ok := settingScope(&a, scope)
 	if !ok {
-		return page, nil
+		return count, page, false
 	}
 	var words []string // a free-text search's, to rank by
 	if q := strings.TrimSpace(f.Q); q != "" {
@@ -109,9 +135,7 @@ func (db *DB) SearchSettings(ctx context.Context, scope policy.Scope, f SettingF
 	if !f.UpdatedSince.IsZero() {
 		where += " AND s.updated_at >= " + a.add(f.UpdatedSince.UTC())
 	}
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM settings s WHERE `+where, a...).Scan(&page.Total); err != nil {
-		return page, fmt.Errorf("count settings: %w", err)
-	}
+	count = Statement{`SELECT COUNT(*) FROM settings s WHERE ` + where, slices.Clone(a)}
 	size := f.PageSize
 	if size <= 0 {
 		size = 50
@@ -126,19 +150,7 @@ func (db *DB) SearchSettings(ctx context.Context, scope policy.Scope, f SettingF
 	}
 	q := `SELECT ` + settingColumns + settingFrom + ` WHERE ` + where + ` ORDER BY ` + order +
 		` LIMIT ` + a.add(size) + ` OFFSET ` + a.add((num-1)*size)
-	rows, err := db.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return page, fmt.Errorf("search settings: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r SettingRecord
-		if err := scanSetting(rows, &r); err != nil {
-			return page, fmt.Errorf("search settings: %w", err)
-		}
-		page.Settings = append(page.Settings, r)
-	}
-	return page, rows.Err()
+	return count, Statement{q, a}, true
 }
 
 // Setting returns one setting by URN if the scope allows it.

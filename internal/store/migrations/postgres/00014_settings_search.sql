@@ -1,4 +1,8 @@
 -- +goose Up
+-- No query looks a setting up by its postcode (a postcode is searched as
+-- words, below), and every import paid for keeping this index.
+DROP INDEX settings_postcode;
+
 -- Free-text search of the register: a trigram index of each setting's
 -- search_text (name, URN, postcode, town, authority), so LIKE '%word%'
 -- finds a word anywhere in it without reading every row. pg_trgm is a
@@ -30,3 +34,4 @@ $$;
 
 -- +goose Down
 DROP INDEX IF EXISTS settings_search;
+CREATE INDEX settings_postcode ON settings (postcode);

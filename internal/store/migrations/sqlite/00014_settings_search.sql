@@ -1,4 +1,8 @@
 -- +goose Up
+-- No query looks a setting up by its postcode (a postcode is searched as
+-- words, below), and every import paid for keeping this index.
+DROP INDEX settings_postcode;
+
 -- Free-text search of the register: a trigram index of each setting's
 -- search_text (name, URN, postcode, town, authority), so a word is found
 -- anywhere in it without reading every row. It holds no copy of the text
@@ -34,3 +38,4 @@ DROP TRIGGER settings_search_delete;
 DROP TRIGGER settings_search_update;
 DROP TRIGGER settings_search_insert;
 DROP TABLE settings_search;
+CREATE INDEX settings_postcode ON settings (postcode);
