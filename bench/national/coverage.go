@@ -370,6 +370,11 @@ func printSQL(ctx context.Context, c config) error {
 			fmt.Printf("-- $%d = %v\n", i+1, a)
 		}
 		fmt.Println()
+		if c.explain {
+			if err := explain(ctx, db, bare, st); err != nil {
+				fmt.Printf("-- EXPLAIN failed: %v\n\n", err)
+			}
+		}
 	}
 	st, _ := db.CoverageByLAStatement(policy.Scope{Kind: policy.National}, asAt)
 	show("store.CoverageByLA for England (national scope)", st)
@@ -383,4 +388,40 @@ func printSQL(ctx context.Context, c config) error {
 		show("LA dashboard: SettingsLostSENCO, 6 months", st)
 	}
 	return nil
+}
+
+// explain prints the plan of st through the same driver: SQLite's EXPLAIN
+// QUERY PLAN, or PostgreSQL's EXPLAIN (ANALYZE, BUFFERS), which runs it.
+func explain(ctx context.Context, db *store.DB, bare *sql.DB, st store.Statement) error {
+	q := "EXPLAIN QUERY PLAN " + st.SQL
+	if db.Dialect == store.Postgres {
+		q = "EXPLAIN (ANALYZE, BUFFERS) " + st.SQL
+	}
+	rows, err := bare.QueryContext(ctx, q, st.Args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		// SQLite: id, parent, notused, detail; PostgreSQL: one line.
+		line := fmt.Sprint(vals[len(vals)-1])
+		if db.Dialect == store.SQLite {
+			line = fmt.Sprintf("%v %v %s", vals[0], vals[1], line)
+		}
+		fmt.Println("--   " + line)
+	}
+	fmt.Println()
+	return rows.Err()
 }

@@ -59,6 +59,7 @@ type config struct {
 	requests             int
 	la, typ              string
 	barePragmas          string
+	explain              bool
 }
 
 func main() {
@@ -83,6 +84,7 @@ func main() {
 	fs.StringVar(&c.la, "la", "", "peer: authority to filter by (default: the one with most eligible settings)")
 	fs.StringVar(&c.typ, "type", "childminder", "peer: provider type to filter by")
 	fs.StringVar(&c.barePragmas, "bare-pragmas", "", "SQLite pragmas added to the bare pool only, e.g. mmap_size(1073741824), to measure a change of the store's settings")
+	fs.BoolVar(&c.explain, "explain", false, "sql: print each statement's plan (SQLite EXPLAIN QUERY PLAN; PostgreSQL EXPLAIN ANALYZE, which runs it)")
 	fs.Parse(os.Args[2:])
 
 	ctx := context.Background()
