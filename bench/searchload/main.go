@@ -274,6 +274,7 @@ type kind struct {
 
 var kinds = []kind{
 	{"web-q", 0},        // /settings?q=nursery: only with -only
+	{"web-list", 0},     // /settings?la=…&type=childminder&page=2: only with -only
 	{"web-q+type", 20},  // /settings?q=nursery&type=non_domestic&page=2
 	{"web-la", 20},      // /settings?la=E08000035&page=1
 	{"web-la+type", 10}, // /settings?la=…&type=childminder
@@ -308,6 +309,10 @@ func (m *mix) next(r *rand.Rand) search {
 	case "web-q":
 		s.filter.Q = word
 		v.Set("q", word)
+	case "web-list":
+		s.filter.LACode, s.filter.Type, s.filter.Page = la, domain.Childminder, 2
+		v.Set("la", la)
+		v.Set("type", string(domain.Childminder))
 	case "web-q+type":
 		s.filter.Q, s.filter.Type, s.filter.Page = word, domain.NonDomestic, 1+r.IntN(3)
 		v.Set("q", word)

@@ -77,9 +77,11 @@ func (db *DB) SearchSettings(ctx context.Context, scope policy.Scope, f SettingF
 	if !ok {
 		return page, nil
 	}
-	if err := db.read.QueryRowContext(ctx, count.SQL, count.Args...).Scan(&page.Total); err != nil {
-		return page, fmt.Errorf("count settings: %w", err)
+	total, err := db.countSettings(ctx, count)
+	if err != nil {
+		return page, err
 	}
+	page.Total = total
 	rows, err := db.read.QueryContext(ctx, list.SQL, list.Args...)
 	if err != nil {
 		return page, fmt.Errorf("search settings: %w", err)

@@ -41,6 +41,7 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	now     func() time.Time
+	counts  settingCounts // totals of settings searches (settings_counts.go)
 }
 
 // ErrNotFound is returned when a record does not exist or is outside the
