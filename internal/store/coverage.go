@@ -101,6 +101,12 @@ func (db *DB) coveragePlan(scope policy.Scope) coveragePlan {
 	if scope.Kind == policy.National {
 		return coveragePlan{set: true}
 	}
+	return db.narrowPlan()
+}
+
+// narrowPlan is the correlated form, for a statement that reads one
+// authority's settings or fewer, whatever the scope.
+func (db *DB) narrowPlan() coveragePlan {
 	return coveragePlan{probe: probe(db.Dialect == Postgres)}
 }
 

@@ -44,7 +44,13 @@ func (db *DB) coverageByLAStatement(scope policy.Scope, d domain.Date, plan cove
 // CoverageSettingsStatement is CoverageSettings' statement.
 func (db *DB) CoverageSettingsStatement(scope policy.Scope, d domain.Date, laCode string, gapOnly bool) (Statement, bool) {
 	var a args
-	flags, ok := settingFlagsSQL(&a, scope, d, db.coveragePlan(scope))
+	plan := db.coveragePlan(scope)
+	if laCode != "" {
+		// One authority's list, even in England's scope (the programme
+		// team's view of an authority): probing its settings wins.
+		plan = db.narrowPlan()
+	}
+	flags, ok := settingFlagsSQL(&a, scope, d, plan)
 	if !ok {
 		return Statement{}, false
 	}

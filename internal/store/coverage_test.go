@@ -166,6 +166,28 @@ func TestCoverageSQLMatchesDomain(t *testing.T) {
 					t.Errorf("%s, England: %s flagged %+v, domain %+v", d, r.URN, r, c)
 				}
 			}
+			// One authority's list in England's scope (the correlated
+			// statement) flags as the domain does.
+			for _, la := range las {
+				code := la
+				if code == "" {
+					code = "none"
+				}
+				list, err := db.CoverageSettings(ctx, national, d, code, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(list) != want[la].All().Eligible {
+					t.Errorf("%s, England's list of %q: %d settings, %d eligible", d, code, len(list), want[la].All().Eligible)
+				}
+				for _, r := range list {
+					s := byURN[r.URN]
+					c := domain.CoverSetting(s, staff[s.URN], d)
+					if s.LACode != la || r.Qualified != c.Qualified || r.InTraining != c.InTraining || r.Designated != c.Designated {
+						t.Errorf("%s, England's list of %q: %s flagged %+v, domain %+v", d, code, r.URN, r, c)
+					}
+				}
+			}
 			// An authority's own scope, and a single setting's (the
 			// correlated statement, see coveragePlan and probe), count
 			// the same.
