@@ -19,6 +19,7 @@ import (
 
 	"senco/internal/api"
 	"senco/internal/auth"
+	"senco/internal/pdf"
 	"senco/internal/store"
 	"senco/internal/web"
 )
@@ -77,6 +78,9 @@ func serveHTTP(ctx context.Context, log *slog.Logger, db *store.DB, h *auth.Hash
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	reg := prometheus.NewRegistry()
+	// Statements print as accessible PDF where the machine has Chromium.
+	printer := pdf.New(os.Getenv("SENCO_CHROMIUM"))
+	defer printer.Close()
 	w, err := web.New(web.Config{
 		DB:               db,
 		Hasher:           h,
@@ -88,6 +92,7 @@ func serveHTTP(ctx context.Context, log *slog.Logger, db *store.DB, h *auth.Hash
 		Registry:         reg,
 		MetricsElsewhere: o.metricsAddr != "",
 		TrustedProxies:   o.trustedProxies,
+		PDF:              printer,
 	})
 	if err != nil {
 		return err

@@ -40,3 +40,8 @@ func CanVerifyClaims(u domain.User) bool { return u.Role == domain.RoleSupplierA
 // CanPayClaims: the programme team approves claims, makes payment batches
 // and records finance's response.
 func CanPayClaims(u domain.User) bool { return u.Role == domain.RoleProgrammeTeam }
+
+// CanSeeStatements: the programme team and suppliers read statements.
+func CanSeeStatements(u domain.User) bool {
+	return u.Role == domain.RoleProgrammeTeam || u.Role == domain.RoleSupplierAdmin
+}

@@ -125,6 +125,13 @@ func (s *Server) pageRoutes() []route {
 		{"GET /qualifications", signedIn(s.programme.Qualifications)},
 		{"GET /qualifications/{id}", signedIn(s.programme.Qualification)},
 
+		// Paying suppliers: statements (money/).
+		{"GET /statements", can(policy.CanSeeStatements, s.money.Statements)},
+		{"POST /statements/run", can(policy.CanPaySuppliers, s.money.Run)},
+		{"GET /statements/{id}", can(policy.CanSeeStatements, s.money.Statement)},
+		{"POST /statements/{id}/authorise", can(policy.CanPaySuppliers, s.money.Authorise)},
+		{"POST /statements/{id}/pay", can(policy.CanPaySuppliers, s.money.Pay)},
+
 		// Cohorts, their sessions and attendance (delivery/).
 		{"GET /cohorts", can(policy.CanOpenCohorts, s.delivery.List)},
 		{"GET /cohorts/new", can(policy.CanRunCohorts, s.delivery.New)},

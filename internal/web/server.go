@@ -19,12 +19,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"senco/internal/auth"
+	"senco/internal/pdf"
 	"senco/internal/store"
 	"senco/internal/web/apply"
 	"senco/internal/web/coverage"
 	"senco/internal/web/delivery"
 	"senco/internal/web/page"
 	"senco/internal/web/people"
+	"senco/internal/web/money"
 	"senco/internal/web/programme"
 )
 
@@ -39,6 +41,8 @@ type Config struct {
 	DemoUsers     []DemoUser // listed on the sign-in page in demo mode only
 	// Registry receives the server's metrics; nil makes a new one.
 	Registry *prometheus.Registry
+	// PDF prints documents (statements); nil offers none.
+	PDF *pdf.Renderer
 	// MetricsElsewhere leaves /metrics off this handler, for a deployment
 	// that serves the Registry on an address of its own.
 	MetricsElsewhere bool
@@ -73,6 +77,7 @@ type Server struct {
 	delivery  *delivery.Handlers
 	coverage  *coverage.Handlers
 	programme *programme.Handlers
+	money     *money.Handlers
 	people    *people.Handlers
 }
 
@@ -108,6 +113,7 @@ func New(cfg Config) (*Server, error) {
 		delivery:  &delivery.Handlers{Site: site},
 		coverage:  &coverage.Handlers{Site: site},
 		programme: &programme.Handlers{Site: site},
+		money:     &money.Handlers{Site: site, PDF: cfg.PDF},
 		people:    &people.Handlers{Site: site, Static: staticFS},
 	}
 	s.handler = s.routes()

@@ -145,6 +145,9 @@ func nav(u *domain.User, path string) []map[string]any {
 	if policy.NavPeople(*u) {
 		items = append(items, navItem{Href: "/people", Text: "People"})
 	}
+	if policy.CanSeeStatements(*u) {
+		items = append(items, navItem{Href: "/statements", Text: "Statements"})
+	}
 	if policy.CanReadAudit(*u) {
 		items = append(items, navItem{Href: "/audit", Text: "Audit log"})
 	}

@@ -1,0 +1,102 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"senco/internal/auth"
+	"senco/internal/demo"
+	"senco/internal/store/storetest"
+	"senco/internal/web"
+)
+
+// TestStatementsPages walks the demo's statements as a supplier and as the
+// programme team: each supplier sees its own, downloads one as CSV, and
+// another supplier is refused it; the team authorises a payable statement
+// and records its payment, and a payment without a reference is refused
+// with the reason beside the field.
+func TestStatementsPages(t *testing.T) {
+	db := storetest.SQLite(t)
+	h := auth.NewHasher(auth.FastParams, 4)
+	res, err := demo.Seed(context.Background(), db, h, demo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := web.New(web.Config{DB: db, Hasher: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	password := map[string]string{}
+	for _, u := range res.Users {
+		password[u.Email] = u.Password
+	}
+	client := func(prefix string) *http.Client {
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for email, pw := range password {
+			if strings.HasPrefix(email, prefix+"@") {
+				r, err := c.PostForm(srv.URL+"/sign-in", url.Values{"email": {email}, "password": {pw}})
+				if err != nil || r.StatusCode != http.StatusSeeOther {
+					t.Fatalf("sign in as %s: %v %v", email, r, err)
+				}
+				r.Body.Close()
+				return c
+			}
+		}
+		t.Fatalf("no demo user %s", prefix)
+		return nil
+	}
+	supplier, other, team, manager := client("supplier"), client("supplier.brightstart"), client("programme"), client("manager")
+	code, body := get(t, supplier, srv.URL+"/statements")
+	if code != 200 || !strings.Contains(body, "Statements, newest month first") || strings.Contains(body, "Run statements") {
+		t.Fatalf("supplier's statements: %d", code)
+	}
+	ids := regexp.MustCompile(`href="/statements/(\d+)"`).FindAllStringSubmatch(body, -1)
+	if len(ids) == 0 {
+		t.Fatal("the supplier has no statements")
+	}
+	own := "/statements/" + ids[0][1]
+	if code, body := get(t, supplier, srv.URL+own+"?format=csv"); code != 200 || !strings.Contains(body, "Declaration,Learner") || !strings.Contains(body, ",Total,") {
+		t.Errorf("statement CSV: %d %.200s", code, body)
+	}
+	if code, _ := get(t, other, srv.URL+own); code != http.StatusNotFound {
+		t.Errorf("another supplier opened the statement: %d", code)
+	}
+	if code, _ := get(t, manager, srv.URL+"/statements"); code != http.StatusForbidden {
+		t.Errorf("a setting manager opened statements: %d", code)
+	}
+	// The team: a payable statement is authorised, then paid.
+	code, body = get(t, team, srv.URL+"/statements")
+	if code != 200 || !strings.Contains(body, "Run statements") {
+		t.Fatalf("team's statements: %d", code)
+	}
+	payable := regexp.MustCompile(`href="(/statements/\d+)">[^<]*<span[^>]*>[^<]*</span></a></th>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*><strong class="govuk-tag govuk-tag--blue">Payable`).FindStringSubmatch(body)
+	if payable == nil {
+		t.Fatal("no payable statement in the demo")
+	}
+	if code, _ := post(t, team, srv.URL+payable[1]+"/authorise", url.Values{}); code != http.StatusSeeOther {
+		t.Fatalf("authorise: %d", code)
+	}
+	code, body = post(t, team, srv.URL+payable[1]+"/pay", url.Values{"paid-day": {"1"}, "paid-month": {"12"}, "paid-year": {"2026"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Enter the payment reference") {
+		t.Fatalf("pay without a reference: %d", code)
+	}
+	if code, _ := post(t, supplier, srv.URL+payable[1]+"/pay", url.Values{"payment_reference": {"X"}}); code != http.StatusForbidden {
+		t.Errorf("a supplier recorded a payment: %d", code)
+	}
+	code, _ = post(t, team, srv.URL+payable[1]+"/pay", url.Values{"payment_reference": {"BACS-TEST-1"}, "paid-day": {"1"}, "paid-month": {"12"}, "paid-year": {"2026"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("pay: %d", code)
+	}
+	if _, body := get(t, team, srv.URL+payable[1]); !strings.Contains(body, "reference BACS-TEST-1") {
+		t.Errorf("the paid statement does not show its payment")
+	}
+}
