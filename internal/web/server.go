@@ -24,9 +24,9 @@ import (
 	"senco/internal/web/apply"
 	"senco/internal/web/coverage"
 	"senco/internal/web/delivery"
+	"senco/internal/web/money"
 	"senco/internal/web/page"
 	"senco/internal/web/people"
-	"senco/internal/web/money"
 	"senco/internal/web/programme"
 )
 
