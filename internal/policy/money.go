@@ -45,3 +45,9 @@ func CanPayClaims(u domain.User) bool { return u.Role == domain.RoleProgrammeTea
 func CanSeeStatements(u domain.User) bool {
 	return u.Role == domain.RoleProgrammeTeam || u.Role == domain.RoleSupplierAdmin
 }
+
+// CanSeeClaims: who reads claims of cover — the setting claiming, the
+// supplier verifying, the programme team paying.
+func CanSeeClaims(u domain.User) bool {
+	return CanClaimCover(u) || u.Role == domain.RoleSupplierAdmin || u.Role == domain.RoleProgrammeTeam
+}

@@ -99,4 +99,31 @@ func TestStatementsPages(t *testing.T) {
 	if _, body := get(t, team, srv.URL+payable[1]); !strings.Contains(body, "reference BACS-TEST-1") {
 		t.Errorf("the paid statement does not show its payment")
 	}
+
+	// Claims of cover: the nursery's manager sees its claims and starts one
+	// for a learner of the nursery; another setting's manager cannot.
+	code, body = get(t, manager, srv.URL+"/claims")
+	if code != 200 || !strings.Contains(body, "Claims for cover") {
+		t.Fatalf("manager's claims: %d", code)
+	}
+	learner := regexp.MustCompile(`href="/claims/new\?learner=(\d+)"`).FindStringSubmatch(body)
+	if learner == nil {
+		t.Fatal("the nursery's manager is offered no learner to claim for")
+	}
+	if code, body := get(t, manager, srv.URL+"/claims/new?learner="+learner[1]); code != 200 || !strings.Contains(body, "Sessions to claim") {
+		t.Fatalf("claim form: %d", code)
+	}
+	if code, _ := get(t, client("manager.hackney"), srv.URL+"/claims/new?learner="+learner[1]); code != http.StatusNotFound {
+		t.Errorf("another setting's manager opened the claim form: %d", code)
+	}
+	code, body = post(t, manager, srv.URL+"/claims", url.Values{"learner": {learner[1]}, "conditions": {"yes"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose the sessions") {
+		t.Errorf("a claim of nothing: %d", code)
+	}
+	if code, _ := get(t, supplier, srv.URL+"/claims"); code != 200 {
+		t.Errorf("the supplier's claims: %d", code)
+	}
+	if code, _ := get(t, client("trainer"), srv.URL+"/claims"); code != http.StatusForbidden {
+		t.Errorf("a trainer opened claims: %d", code)
+	}
 }

@@ -131,6 +131,9 @@ func (s *Server) pageRoutes() []route {
 		{"GET /statements/{id}", can(policy.CanSeeStatements, s.money.Statement)},
 		{"POST /statements/{id}/authorise", can(policy.CanPaySuppliers, s.money.Authorise)},
 		{"POST /statements/{id}/pay", can(policy.CanPaySuppliers, s.money.Pay)},
+		{"GET /claims", can(policy.CanSeeClaims, s.money.Claims)},
+		{"GET /claims/new", can(policy.CanClaimCover, s.money.ClaimNew)},
+		{"POST /claims", can(policy.CanClaimCover, s.money.ClaimCreate)},
 
 		// Cohorts, their sessions and attendance (delivery/).
 		{"GET /cohorts", can(policy.CanOpenCohorts, s.delivery.List)},
