@@ -100,6 +100,13 @@ func TestStatementsPages(t *testing.T) {
 		t.Errorf("the paid statement does not show its payment")
 	}
 
+	if code, body := get(t, team, srv.URL+"/budget"); code != 200 || !strings.Contains(body, "Approved and paid by local authority") {
+		t.Errorf("budget: %d", code)
+	}
+	if code, _ := get(t, supplier, srv.URL+"/budget"); code != http.StatusForbidden {
+		t.Errorf("a supplier opened the budget: %d", code)
+	}
+
 	// Claims of cover: the nursery's manager sees its claims and starts one
 	// for a learner of the nursery; another setting's manager cannot.
 	code, body = get(t, manager, srv.URL+"/claims")

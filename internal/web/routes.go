@@ -131,6 +131,7 @@ func (s *Server) pageRoutes() []route {
 		{"GET /statements/{id}", can(policy.CanSeeStatements, s.money.Statement)},
 		{"POST /statements/{id}/authorise", can(policy.CanPaySuppliers, s.money.Authorise)},
 		{"POST /statements/{id}/pay", can(policy.CanPaySuppliers, s.money.Pay)},
+		{"GET /budget", can(policy.CanPaySuppliers, s.money.Budget)},
 		{"GET /claims", can(policy.CanSeeClaims, s.money.Claims)},
 		{"GET /claims/new", can(policy.CanClaimCover, s.money.ClaimNew)},
 		{"POST /claims", can(policy.CanClaimCover, s.money.ClaimCreate)},

@@ -148,6 +148,9 @@ func nav(u *domain.User, path string) []map[string]any {
 	if policy.CanSeeStatements(*u) {
 		items = append(items, navItem{Href: "/statements", Text: "Statements"})
 	}
+	if policy.CanClaimCover(*u) {
+		items = append(items, navItem{Href: "/claims", Text: "Claims for cover"})
+	}
 	if policy.CanReadAudit(*u) {
 		items = append(items, navItem{Href: "/audit", Text: "Audit log"})
 	}
