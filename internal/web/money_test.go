@@ -12,6 +12,7 @@ import (
 
 	"senco/internal/auth"
 	"senco/internal/demo"
+	"senco/internal/pdf"
 	"senco/internal/store/storetest"
 	"senco/internal/web"
 )
@@ -28,7 +29,9 @@ func TestStatementsPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(web.Config{DB: db, Hasher: h})
+	printer := pdf.New("")
+	defer printer.Close()
+	s, err := web.New(web.Config{DB: db, Hasher: h, PDF: printer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +69,11 @@ func TestStatementsPages(t *testing.T) {
 	own := "/statements/" + ids[0][1]
 	if code, body := get(t, supplier, srv.URL+own+"?format=csv"); code != 200 || !strings.Contains(body, "Declaration,Learner") || !strings.Contains(body, ",Total,") {
 		t.Errorf("statement CSV: %d %.200s", code, body)
+	}
+	if printer.Available() {
+		if code, body := get(t, supplier, srv.URL+own+"?format=pdf"); code != 200 || !strings.HasPrefix(body, "%PDF-") || !strings.Contains(body, "/StructTreeRoot") {
+			t.Errorf("statement PDF: %d, tagged %v", code, strings.Contains(body, "/StructTreeRoot"))
+		}
 	}
 	if code, _ := get(t, other, srv.URL+own); code != http.StatusNotFound {
 		t.Errorf("another supplier opened the statement: %d", code)
