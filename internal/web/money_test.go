@@ -135,8 +135,20 @@ func TestStatementsPages(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose the sessions") {
 		t.Errorf("a claim of nothing: %d", code)
 	}
-	if code, _ := get(t, supplier, srv.URL+"/claims"); code != 200 {
-		t.Errorf("the supplier's claims: %d", code)
+	code, body = get(t, supplier, srv.URL+"/claims")
+	toVerify := regexp.MustCompile(`action="(/claims/\d+/verify)"`).FindStringSubmatch(body)
+	if code != 200 || toVerify == nil {
+		t.Fatalf("the supplier's claims: %d, a claim to verify: %v", code, toVerify)
+	}
+	if code, _ := post(t, other, srv.URL+toVerify[1], url.Values{"decision": {"yes"}}); code != http.StatusNotFound {
+		t.Errorf("another supplier verified the claim: %d", code)
+	}
+	if code, _ := post(t, supplier, srv.URL+toVerify[1], url.Values{"decision": {"yes"}}); code != http.StatusSeeOther {
+		t.Errorf("verify: %d", code)
+	}
+	_, body = get(t, team, srv.URL+"/claims")
+	if !strings.Contains(body, "/approve") {
+		t.Error("the programme team is offered no claim to approve")
 	}
 	if code, _ := get(t, client("trainer"), srv.URL+"/claims"); code != http.StatusForbidden {
 		t.Errorf("a trainer opened claims: %d", code)

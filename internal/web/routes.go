@@ -135,6 +135,8 @@ func (s *Server) pageRoutes() []route {
 		{"GET /claims", can(policy.CanSeeClaims, s.money.Claims)},
 		{"GET /claims/new", can(policy.CanClaimCover, s.money.ClaimNew)},
 		{"POST /claims", can(policy.CanClaimCover, s.money.ClaimCreate)},
+		{"POST /claims/{id}/verify", can(policy.CanVerifyClaims, s.money.Verify)},
+		{"POST /claims/{id}/approve", can(policy.CanPayClaims, s.money.Approve)},
 
 		// Cohorts, their sessions and attendance (delivery/).
 		{"GET /cohorts", can(policy.CanOpenCohorts, s.delivery.List)},

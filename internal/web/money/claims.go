@@ -18,6 +18,9 @@ type claimsData struct {
 	Amount   domain.Money
 	Learners []store.Application
 	CanClaim bool
+	// Decide is the decision this user makes on claims, if any: verify
+	// (a supplier) or approve (the programme team).
+	Decide string
 }
 
 // Claims lists the claims of cover in the user's scope: a setting's own,
@@ -29,6 +32,12 @@ func (s *Handlers) Claims(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := claimsData{Claims: page_.Claims, Total: page_.Total, Amount: page_.Amount, CanClaim: policy.CanClaimCover(u)}
+	switch {
+	case policy.CanVerifyClaims(u):
+		d.Decide = "verify"
+	case policy.CanPayClaims(u):
+		d.Decide = "approve"
+	}
 	if d.CanClaim {
 		learners, err := s.DB.Applications(r.Context(), policy.Delivery(u), store.AppFilter{PageSize: 200})
 		if err != nil {
@@ -116,5 +125,46 @@ func (s *Handlers) ClaimCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.RedirectFlash(w, r, "/claims", "Claim submitted: "+domain.FormatMinutes(claim.Minutes)+" of cover, "+claim.Amount.String())
+	return nil
+}
+
+// Verify is a supplier's check of a submitted claim against its register.
+func (s *Handlers) Verify(w http.ResponseWriter, r *http.Request) error {
+	return s.decide(w, r, func(tx *store.Tx, u domain.User, id int64, ok bool, reason string) (domain.Claim, error) {
+		return payments.VerifyClaim(r.Context(), tx, domain.ActorOf(u), policy.Payments(u), id, ok, reason)
+	})
+}
+
+// Approve is the programme team's decision on a verified claim.
+func (s *Handlers) Approve(w http.ResponseWriter, r *http.Request) error {
+	return s.decide(w, r, func(tx *store.Tx, u domain.User, id int64, ok bool, reason string) (domain.Claim, error) {
+		return payments.ApproveClaim(r.Context(), tx, domain.ActorOf(u), id, ok, reason)
+	})
+}
+
+func (s *Handlers) decide(w http.ResponseWriter, r *http.Request, do func(*store.Tx, domain.User, int64, bool, string) (domain.Claim, error)) error {
+	u, _ := page.CurrentUser(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return page.ErrNotFound
+	}
+	ok := r.PostFormValue("decision") == "yes"
+	var c domain.Claim
+	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
+		c, err = do(tx, u, id, ok, r.PostFormValue("reason"))
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return page.ErrNotFound
+	}
+	if rule, isRule := domain.IsRefusal(err); isRule {
+		s.RedirectFlash(w, r, "/claims", "Not changed: "+rule.Msg)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.RedirectFlash(w, r, "/claims", c.LearnerName+"'s claim is "+c.State.Label())
 	return nil
 }
