@@ -7,6 +7,7 @@
 //	senco user add   add a user who signs in
 //	senco org        add or list organisations
 //	senco token      create an API token
+//	senco backup     copy the database consistently while senco serves
 //	senco version    print the version
 //
 // Flags default from SENCO_* environment variables; "senco COMMAND --help"
@@ -51,6 +52,7 @@ func commands() []command {
 		{"org", "add or list organisations", cmdOrg},
 		{"token", "create an API token", cmdToken},
 		{"report", "coverage, progress, equity and gap reports as CSV, XLSX or JSON", cmdReport},
+		{"backup", "copy the database consistently while senco serves", cmdBackup},
 		{"version", "print the version", cmdVersion},
 	}
 }
