@@ -400,7 +400,13 @@ func report(o options, samples []sample, stdout io.Writer) error {
 	if err := md.Close(); err != nil {
 		return err
 	}
-	return plot(o.out, csvPath)
+	if err := plot(o.out, csvPath); err != nil {
+		return err
+	}
+	if errs > 0 {
+		return fmt.Errorf("%d of %d requests failed; see serve.log", errs, total)
+	}
+	return nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
