@@ -150,6 +150,40 @@ func TestStatementsPages(t *testing.T) {
 	if !strings.Contains(body, "/approve") {
 		t.Error("the programme team is offered no claim to approve")
 	}
+
+	// Payment batches: the approved claims go to finance as a file, and
+	// finance's answer comes back; one that does not match changes nothing.
+	if code, _ := post(t, team, srv.URL+"/batches", url.Values{}); code != http.StatusSeeOther {
+		t.Fatalf("make a batch: %d", code)
+	}
+	_, body = get(t, team, srv.URL+"/batches")
+	batch := regexp.MustCompile(`href="/batches/(\d+)/file"`).FindStringSubmatch(body)
+	if batch == nil {
+		t.Fatal("no batch to download")
+	}
+	code, file := get(t, team, srv.URL+"/batches/"+batch[1]+"/file")
+	lines := strings.Split(strings.TrimSpace(file), "\n")
+	if code != 200 || len(lines) < 2 || !strings.HasPrefix(lines[0], "claim_id,amount,outcome") {
+		t.Fatalf("batch file: %d %.200s", code, file)
+	}
+	code, body = upload(t, team, srv.URL+"/batches/"+batch[1]+"/response", "response.csv", lines[0]+"\n999999,1.00,paid,X,,EY1,x,y,1.00,1.00\n")
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "nothing was changed") || !strings.Contains(body, "999999") {
+		t.Fatalf("a response that does not match: %d %s", code, body[strings.Index(body, "<main"):])
+	}
+	for i := 1; i < len(lines); i++ {
+		f := strings.Split(lines[i], ",")
+		f[2], f[3] = "paid", "FIN-"+f[0]
+		lines[i] = strings.Join(f, ",")
+	}
+	if code, body := upload(t, team, srv.URL+"/batches/"+batch[1]+"/response", "response.csv", strings.Join(lines, "\n")); code != http.StatusSeeOther {
+		t.Fatalf("finance's response: %d %.300s", code, body)
+	}
+	if _, body := get(t, team, srv.URL+"/batches"); !strings.Contains(body, "Reconciled") {
+		t.Error("the batch is not reconciled")
+	}
+	if code, _ := get(t, supplier, srv.URL+"/batches"); code != http.StatusForbidden {
+		t.Errorf("a supplier opened the batches: %d", code)
+	}
 	if code, _ := get(t, client("trainer"), srv.URL+"/claims"); code != http.StatusForbidden {
 		t.Errorf("a trainer opened claims: %d", code)
 	}

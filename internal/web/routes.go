@@ -137,6 +137,10 @@ func (s *Server) pageRoutes() []route {
 		{"POST /claims", can(policy.CanClaimCover, s.money.ClaimCreate)},
 		{"POST /claims/{id}/verify", can(policy.CanVerifyClaims, s.money.Verify)},
 		{"POST /claims/{id}/approve", can(policy.CanPayClaims, s.money.Approve)},
+		{"GET /batches", can(policy.CanPayClaims, s.money.Batches)},
+		{"POST /batches", can(policy.CanPayClaims, s.money.BatchCreate)},
+		{"GET /batches/{id}/file", can(policy.CanPayClaims, s.money.BatchFile)},
+		{"POST /batches/{id}/response", can(policy.CanPayClaims, s.money.BatchResponse)},
 
 		// Cohorts, their sessions and attendance (delivery/).
 		{"GET /cohorts", can(policy.CanOpenCohorts, s.delivery.List)},

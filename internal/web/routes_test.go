@@ -119,7 +119,7 @@ func (b barking) path(t *testing.T, f *fixture, pattern string) (method, path st
 		"qualifications": b.qualification, "cohorts": b.cohort, "sessions": b.session, "applications": b.app, "apply": b.app,
 		"coverage": b.programme,
 		// The Barking side has no statement: an id no Leeds user may open.
-		"statements": 1, "claims": 1,
+		"statements": 1, "claims": 1, "batches": 1,
 	}
 	first := strings.Split(strings.TrimPrefix(path, "/"), "/")[0]
 	path = strings.NewReplacer("{urn}", "EY200002", "{code}", "E09000002").Replace(path)
