@@ -429,6 +429,7 @@ set ylabel "count"
 plot %[2]q using 1:3 with lines title "goroutines"
 set ylabel "connections"
 set yrange [0:*]
+set offsets 0,0,1,0
 plot %[2]q using 1:4 with lines title "open DB connections"
 set ylabel "ms"
 plot %[2]q using 1:10 with lines title "p99 latency", %[2]q using 1:9 with lines title "p50 latency"
