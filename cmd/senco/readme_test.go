@@ -56,9 +56,6 @@ func readmeSection(t *testing.T, heading string) []string {
 // (SENCO_PASSWORD). Then it signs in as the user the lines made, and checks
 // that /metrics is on the metrics address only.
 func TestReadmeUseItForReal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds senco and runs the README's commands")
-	}
 	lines := readmeSection(t, "Use it for real")
 	dir := t.TempDir()
 	root, err := filepath.Abs("../..")

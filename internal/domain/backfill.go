@@ -105,6 +105,9 @@ type Claim struct {
 // Hours is the claim's time in hours.
 func (c Claim) Hours() float64 { return float64(c.Minutes) / 60 }
 
+// Time is the claim's time as pages write it: "33 hours", "5.5 hours".
+func (c Claim) Time() string { return FormatMinutes(c.Minutes) }
+
 // ClaimLine is one session claimed.
 type ClaimLine struct {
 	SessionID int64

@@ -135,9 +135,6 @@ func busiestRegister(ctx context.Context, db *store.DB) (store.SessionRecord, []
 // rows written: afterwards every table is exactly as before, on SQLite and
 // PostgreSQL, and the same write then completes.
 func TestKilledMidImport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts other processes")
-	}
 	storetest.EachURL(t, func(t *testing.T, db *store.DB, url string) {
 		ctx := context.Background()
 		if _, err := demo.Seed(ctx, db, auth.NewHasher(auth.Params{Memory: 1024, Time: 1, Threads: 1}, 2), demo.Options{}); err != nil {

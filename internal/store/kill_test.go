@@ -57,9 +57,6 @@ func TestKillChild(t *testing.T) {
 // database holds none of it, on SQLite and PostgreSQL, and the same run
 // then succeeds.
 func TestKilledMidWrite(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts other processes")
-	}
 	storetest.EachURL(t, func(t *testing.T, db *store.DB, url string) {
 		ctx := context.Background()
 		w := newMoneyWorld(t, db)
