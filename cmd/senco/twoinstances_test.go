@@ -18,9 +18,8 @@ import (
 
 // TestTwoInstances serves two senco instances on one PostgreSQL database:
 // a session made through one is good on the other, and a register saved
-// through one is shown through the other on its next page. (The proxy in
-// front and the killing of one instance are not in this test yet: see
-// docs/reliability.md.)
+// through one is shown through the other on its next page. TestBehindProxy
+// puts a proxy in front of two processes and kills one.
 func TestTwoInstances(t *testing.T) {
 	db, url := storetest.PostgresWithURL(t)
 	ctx, cancel := context.WithCancel(context.Background())
