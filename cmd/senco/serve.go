@@ -19,6 +19,7 @@ import (
 
 	"senco/internal/api"
 	"senco/internal/auth"
+	"senco/internal/openid"
 	"senco/internal/pdf"
 	"senco/internal/store"
 	"senco/internal/web"
@@ -35,12 +36,21 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	secure := fs.Bool("secure-cookies", envBool(e, "SENCO_SECURE_COOKIES"), "mark cookies Secure: set when served over HTTPS, as in production (env SENCO_SECURE_COOKIES)")
 	proxies := fs.String("trusted-proxies", envOr(e, "SENCO_TRUSTED_PROXIES", ""), "addresses or CIDR prefixes of the proxies in front, whose X-Forwarded-For names the client, e.g. 127.0.0.1 (env SENCO_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", envOr(e, "SENCO_METRICS_ADDR", ""), "serve /metrics on this address only, e.g. 127.0.0.1:9090, and not on --addr (env SENCO_METRICS_ADDR)")
+	var oid openid.Config
+	fs.StringVar(&oid.Issuer, "openid-issuer", envOr(e, "SENCO_OPENID_ISSUER", ""), "offer sign-in through this OpenID Connect provider, beside passwords (env SENCO_OPENID_ISSUER)")
+	fs.StringVar(&oid.ClientID, "openid-client-id", envOr(e, "SENCO_OPENID_CLIENT_ID", ""), "senco's client id at the provider (env SENCO_OPENID_CLIENT_ID; the secret only from env SENCO_OPENID_CLIENT_SECRET)")
+	fs.StringVar(&oid.RedirectURL, "openid-redirect-url", envOr(e, "SENCO_OPENID_REDIRECT_URL", ""), "the callback registered with the provider: https://HOST/sign-in/openid/callback (env SENCO_OPENID_REDIRECT_URL)")
+	fs.StringVar(&oid.Name, "openid-name", envOr(e, "SENCO_OPENID_NAME", ""), "the provider's name on the sign-in button (env SENCO_OPENID_NAME)")
 	pos, err := parse(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if err := want(pos, 0, ""); err != nil {
 		return err
+	}
+	oid.ClientSecret = envOr(e, "SENCO_OPENID_CLIENT_SECRET", "")
+	if oid.Issuer != "" && (oid.ClientID == "" || oid.RedirectURL == "") {
+		return usagef("--openid-issuer needs --openid-client-id and --openid-redirect-url")
 	}
 	trusted, err := auth.ParsePrefixes(*proxies)
 	if err != nil {
@@ -52,9 +62,17 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return serveHTTP(ctx, log, db, newHasher(), server{addr: *addr, metricsAddr: *metricsAddr, trustedProxies: trusted, secureCookies: *secure, ready: func(url string) {
+	return serveHTTP(ctx, log, db, newHasher(), server{addr: *addr, metricsAddr: *metricsAddr, trustedProxies: trusted, secureCookies: *secure, openID: oid, ready: func(url string) {
 		log.Info("senco is listening", "url", url, "version", versionString(), "database", string(db.Dialect))
 	}})
+}
+
+// openIDClient is the configured provider's client, or nil for none.
+func openIDClient(c openid.Config) *openid.Client {
+	if !c.Enabled() {
+		return nil
+	}
+	return openid.New(c)
 }
 
 // newHasher bounds concurrent password hashing (64 MiB each) near the core
@@ -70,6 +88,7 @@ type server struct {
 	demoUsers      []web.DemoUser
 	ready          func(url string) // called once listening
 	metricsReady   func(url string) // called once the metrics address is listening
+	openID         openid.Config
 }
 
 // serveHTTP serves the web service and the API until ctx ends or the
@@ -93,6 +112,7 @@ func serveHTTP(ctx context.Context, log *slog.Logger, db *store.DB, h *auth.Hash
 		MetricsElsewhere: o.metricsAddr != "",
 		TrustedProxies:   o.trustedProxies,
 		PDF:              printer,
+		OpenID:           openIDClient(o.openID),
 	})
 	if err != nil {
 		return err

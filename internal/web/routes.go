@@ -77,6 +77,8 @@ func (s *Server) pageRoutes() []route {
 		{"GET /sign-in", public(s.signInForm)},
 		{"POST /sign-in", public(s.signIn)},
 		{"POST /sign-out", public(s.signOut)},
+		{"GET " + openIDPath, public(s.openIDStart)},
+		{"GET " + openIDPath + "/callback", public(s.openIDCallback)},
 		{"GET /accessibility", public(s.accessibility)},
 
 		// Settings, people and local authorities (people/).

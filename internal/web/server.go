@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"senco/internal/auth"
+	"senco/internal/openid"
 	"senco/internal/pdf"
 	"senco/internal/store"
 	"senco/internal/web/apply"
@@ -56,6 +57,9 @@ type Config struct {
 	// client is; behind one, every request would otherwise seem to come
 	// from the proxy, and throttling one source would hold back everyone.
 	TrustedProxies []netip.Prefix
+	// OpenID offers sign-in through an OpenID Connect provider beside
+	// the password form; nil offers none.
+	OpenID *openid.Client
 }
 
 // DemoUser is a demo sign-in shown on the sign-in page.

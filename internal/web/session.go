@@ -90,7 +90,22 @@ func (s *Server) clearCookie(w http.ResponseWriter) {
 type signInForm struct {
 	Email string
 	Next  string
+	// OpenID names the OpenID Connect provider offered beside the
+	// password form ("" when none is configured), and OpenIDStart the
+	// address that starts it, keeping where the user was going.
+	OpenID, OpenIDStart string
 	page.Form
+}
+
+func (s *Server) newSignInForm(next string) signInForm {
+	f := signInForm{Next: auth.SafeNext(next)}
+	if s.cfg.OpenID != nil {
+		f.OpenID, f.OpenIDStart = s.cfg.OpenID.Name(), openIDPath
+		if f.Next != "" {
+			f.OpenIDStart += "?next=" + url.QueryEscape(f.Next)
+		}
+	}
+	return f
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
@@ -98,7 +113,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	return s.site.Render(w, r, "sign-in", "Sign in", signInForm{Next: auth.SafeNext(r.URL.Query().Get("next"))})
+	return s.site.Render(w, r, "sign-in", "Sign in", s.newSignInForm(r.URL.Query().Get("next")))
 }
 
 // clientAddress is where the request came from, believing
@@ -109,7 +124,8 @@ func (s *Server) clientAddress(r *http.Request) netip.Addr {
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	f := signInForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: auth.SafeNext(r.PostFormValue("next"))}
+	f := s.newSignInForm(r.PostFormValue("next"))
+	f.Email = strings.TrimSpace(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	f.Check(f.Email != "", "email", "Enter your email address")
 	f.Check(password != "", "password", "Enter your password")
@@ -154,6 +170,13 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.ClearSignInFailures(ctx, emailKey); err != nil {
 		return err
 	}
+	return s.startSession(w, r, u, f.Next, "password")
+}
+
+// startSession signs u in: a new session, its audit entry (saying how
+// they signed in), the cookie, and the page they were going to.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u domain.User, next, method string) error {
+	ctx := r.Context()
 	secret, tokenHash, err := auth.NewToken("")
 	if err != nil {
 		return err
@@ -162,17 +185,20 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		if err := tx.CreateSession(ctx, tokenHash, u.ID, s.sessionLimits()); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, domain.ActorOf(u), "sign_in", "user", page.Itoa(u.ID), nil, nil)
+		var after any // a password sign-in's entry stays as it always was
+		if method != "password" {
+			after = map[string]string{"method": method}
+		}
+		return tx.Audit(ctx, domain.ActorOf(u), "sign_in", "user", page.Itoa(u.ID), nil, after)
 	})
 	if err != nil {
 		return err
 	}
 	s.setCookie(w, secret, s.cfg.SessionMax)
-	to := f.Next
-	if to == "" {
-		to = "/"
+	if next == "" {
+		next = "/"
 	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 
