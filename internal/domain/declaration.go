@@ -224,3 +224,9 @@ func VoidDeclaration(d Declaration, reason string, on Date) (Declaration, error)
 	d.VoidedOn, d.VoidReason = on, reason
 	return d, nil
 }
+
+// Voidable reports whether the declaration can still be voided: before
+// payment it is simply voided; once paid, voiding it claws the money back.
+func (d Declaration) Voidable() bool {
+	return d.State == DeclarationEligible || d.State == DeclarationPayable || d.State == DeclarationPaid
+}

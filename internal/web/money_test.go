@@ -23,40 +23,9 @@ import (
 // and records its payment, and a payment without a reference is refused
 // with the reason beside the field.
 func TestStatementsPages(t *testing.T) {
-	db := storetest.SQLite(t)
-	h := auth.NewHasher(auth.FastParams, 4)
-	res, err := demo.Seed(context.Background(), db, h, demo.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	printer := pdf.New("")
 	defer printer.Close()
-	s, err := web.New(web.Config{DB: db, Hasher: h, PDF: printer})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	password := map[string]string{}
-	for _, u := range res.Users {
-		password[u.Email] = u.Password
-	}
-	client := func(prefix string) *http.Client {
-		jar, _ := cookiejar.New(nil)
-		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		for email, pw := range password {
-			if strings.HasPrefix(email, prefix+"@") {
-				r, err := c.PostForm(srv.URL+"/sign-in", url.Values{"email": {email}, "password": {pw}})
-				if err != nil || r.StatusCode != http.StatusSeeOther {
-					t.Fatalf("sign in as %s: %v %v", email, r, err)
-				}
-				r.Body.Close()
-				return c
-			}
-		}
-		t.Fatalf("no demo user %s", prefix)
-		return nil
-	}
+	srv, client := demoServer(t, printer)
 	supplier, other, team, manager := client("supplier"), client("supplier.brightstart"), client("programme"), client("manager")
 	code, body := get(t, supplier, srv.URL+"/statements")
 	if code != 200 || !strings.Contains(body, "Statements, newest month first") || strings.Contains(body, "Run statements") {
@@ -186,5 +155,43 @@ func TestStatementsPages(t *testing.T) {
 	}
 	if code, _ := get(t, client("trainer"), srv.URL+"/claims"); code != http.StatusForbidden {
 		t.Errorf("a trainer opened claims: %d", code)
+	}
+}
+
+// demoServer serves the demo on SQLite, and client signs in as the demo
+// user whose email starts with prefix and an @.
+func demoServer(t *testing.T, printer *pdf.Renderer) (*httptest.Server, func(prefix string) *http.Client) {
+	t.Helper()
+	db := storetest.SQLite(t)
+	h := auth.NewHasher(auth.FastParams, 4)
+	res, err := demo.Seed(context.Background(), db, h, demo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := web.New(web.Config{DB: db, Hasher: h, PDF: printer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	password := map[string]string{}
+	for _, u := range res.Users {
+		password[u.Email] = u.Password
+	}
+	return srv, func(prefix string) *http.Client {
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for email, pw := range password {
+			if strings.HasPrefix(email, prefix+"@") {
+				r, err := c.PostForm(srv.URL+"/sign-in", url.Values{"email": {email}, "password": {pw}})
+				if err != nil || r.StatusCode != http.StatusSeeOther {
+					t.Fatalf("sign in as %s: %v %v", email, r, err)
+				}
+				r.Body.Close()
+				return c
+			}
+		}
+		t.Fatalf("no demo user %s", prefix)
+		return nil
 	}
 }

@@ -119,7 +119,7 @@ func (b barking) path(t *testing.T, f *fixture, pattern string) (method, path st
 		"qualifications": b.qualification, "cohorts": b.cohort, "sessions": b.session, "applications": b.app, "apply": b.app,
 		"coverage": b.programme,
 		// The Barking side has no statement: an id no Leeds user may open.
-		"statements": 1, "claims": 1, "batches": 1,
+		"statements": 1, "claims": 1, "batches": 1, "declarations": 1,
 	}
 	first := strings.Split(strings.TrimPrefix(path, "/"), "/")[0]
 	path = strings.NewReplacer("{urn}", "EY200002", "{code}", "E09000002").Replace(path)
@@ -164,6 +164,10 @@ var public = map[string]int{
 	"POST /sign-out":     http.StatusSeeOther,
 	"GET /accessibility": http.StatusOK,
 	"/":                  http.StatusNotFound,
+	// OpenID Connect sign-in is not configured in this fixture: not found
+	// (TestOpenIDSignIn tries it configured).
+	"GET /sign-in/openid":          http.StatusNotFound,
+	"GET /sign-in/openid/callback": http.StatusNotFound,
 }
 
 // shared are the routes naming a Barking record that some Leeds users may

@@ -97,15 +97,17 @@ type navItem struct {
 
 // View is what every page template receives.
 type View struct {
-	Title      string
-	User       *domain.User
-	Nav        []map[string]any
-	Path       string
-	Data       any
-	ErrorList  []any
-	Version    string
-	DemoUsers  []DemoUser
-	SignedOut  bool
+	Title     string
+	User      *domain.User
+	Nav       []map[string]any
+	Path      string
+	Data      any
+	ErrorList []any
+	Version   string
+	DemoUsers []DemoUser
+	SignedOut bool
+	// Flash is the confirmation a form's redirect left for this page.
+	Flash      string
 	StatusCode int
 	APITokens  bool // the user may create API tokens: linked beside their name
 }
@@ -197,6 +199,9 @@ func (s *Site) RenderStatus(w http.ResponseWriter, r *http.Request, status int, 
 		if len(v.ErrorList) > 0 {
 			v.Title = "Error: " + title
 		}
+	}
+	if status == http.StatusOK {
+		v.Flash = s.TakeFlash(w, r)
 	}
 	if page == "sign-in" {
 		v.DemoUsers = s.DemoUsers

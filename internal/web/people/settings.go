@@ -108,7 +108,6 @@ type settingShowData struct {
 	SENCOBefore []store.EmploymentRecord
 	Eligible    bool
 	Today       domain.Date
-	Added       string
 }
 
 func (s *Handlers) Setting(w http.ResponseWriter, r *http.Request) error {
@@ -119,7 +118,7 @@ func (s *Handlers) Setting(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := settingShowData{Setting: st, CanManage: policy.CanManageSettingStaff(u, st.Setting),
-		Today: s.Today(), Added: s.TakeFlash(w, r)}
+		Today: s.Today()}
 	d.Eligible = domain.EligibleSetting(st.Setting, d.Today)
 	people := policy.People(u)
 	if policy.CanSeeSettingStaff(u) {

@@ -54,8 +54,7 @@ type progListRow struct {
 }
 
 type progListData struct {
-	Rows  []progListRow
-	Added string
+	Rows []progListRow
 }
 
 func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
@@ -69,7 +68,7 @@ func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	today := s.Today()
-	d := progListData{Added: s.TakeFlash(w, r)}
+	d := progListData{}
 	for _, p := range ps {
 		row := progListRow{Programme: p, QualID: p.QualificationID, Applications: page.DateRange(p.OpensOn, p.ClosesOn),
 			Training: page.DateRange(p.StartsOn, p.EndsOn), Target: page.Count(p.TargetCompletions)}
@@ -576,7 +575,6 @@ type progShowData struct {
 	LAs           []string
 	Contracts     []progContractRow
 	ManualReview  int
-	Saved         string
 }
 
 func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
@@ -586,7 +584,7 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := progShowData{Programme: p, Applications: page.DateRange(p.OpensOn, p.ClosesOn), Training: page.DateRange(p.StartsOn, p.EndsOn),
-		Target: page.Count(p.TargetCompletions), Threshold: page.Rate(p.Rules.AttendanceThreshold), Saved: s.TakeFlash(w, r)}
+		Target: page.Count(p.TargetCompletions), Threshold: page.Rate(p.Rules.AttendanceThreshold)}
 	d.Tag, d.Colour = progPhase(p, s.Today())
 	if d.Qualification, err = s.DB.Qualification(ctx, p.QualificationID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err

@@ -19,7 +19,6 @@ type progReviewData struct {
 	Programmes []any
 	RuleTitles map[string]string
 	page.Span
-	Decided string
 }
 
 // progReview is the queue of applications the rules could not decide.
@@ -30,7 +29,7 @@ func (s *Handlers) Review(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := progReviewData{Decided: s.TakeFlash(w, r), RuleTitles: map[string]string{}}
+	d := progReviewData{RuleTitles: map[string]string{}}
 	if p := q.Get("programme"); p != "" {
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil || id < 1 {

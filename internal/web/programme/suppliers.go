@@ -247,7 +247,6 @@ type progSupplierData struct {
 	Org     domain.Organisation
 	Members []string
 	Groups  []progContractGroup
-	Added   string
 }
 
 func (s *Handlers) SupplierShow(w http.ResponseWriter, r *http.Request) error {
@@ -256,7 +255,7 @@ func (s *Handlers) SupplierShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := progSupplierData{Org: org, Added: s.TakeFlash(w, r)}
+	d := progSupplierData{Org: org}
 	if d.Members, err = s.DB.SupplierMembers(ctx, org.ID); err != nil {
 		return err
 	}
