@@ -51,3 +51,34 @@ func BatchTable(b domain.Batch, claims []domain.Claim) Table {
 	}
 	return t
 }
+
+// AreaMoney is the cover money approved and paid in one authority.
+type AreaMoney struct {
+	LACode, LAName, RegionName string
+	Approved, Paid             domain.Money
+}
+
+// BudgetTable is where a programme's money stands, as an export: the
+// cover approved and paid by authority, with the whole budget's figures in
+// its title and a total row that is the sum of the rows.
+func BudgetTable(p domain.Programme, b domain.Budget, areas []AreaMoney) Table {
+	t := Table{
+		Name: fmt.Sprintf("budget-programme-%d", p.ID),
+		Title: fmt.Sprintf("%s: budget %s; committed %s; approved, not yet paid %s; paid %s", p.Name,
+			b.Budget, b.Committed, b.Approved, b.Paid),
+		Columns: []Column{{"la_code", "LA code", KindText}, {"la", "Local authority", KindText}, {"region", "Region", KindText},
+			{"approved", "Approved, not yet paid (£)", KindMoney}, {"paid", "Paid (£)", KindMoney}},
+		Definitions: []Definition{
+			{"Committed", "Contracted fees not yet earned by a declaration, and cover claimed but not yet approved"},
+			{"Approved, not yet paid", "Suppliers' fees for the authority's learners on statements not yet paid, and cover for its settings approved but not yet paid"},
+			{"Paid", "Suppliers' fees and cover paid, less what was clawed back"},
+		},
+	}
+	var approved, paid domain.Money
+	for _, a := range areas {
+		t.Rows = append(t.Rows, []any{a.LACode, a.LAName, a.RegionName, a.Approved, a.Paid})
+		approved, paid = approved+a.Approved, paid+a.Paid
+	}
+	t.Rows = append(t.Rows, []any{nil, "All authorities", nil, approved, paid})
+	return t
+}

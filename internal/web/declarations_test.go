@@ -1,10 +1,14 @@
 package web_test
 
 import (
+	"encoding/csv"
 	"html"
+	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -103,5 +107,74 @@ func TestDeclarationsPages(t *testing.T) {
 	}
 	if code, _ := get(t, manager, srv.URL+"/declarations"); code != http.StatusForbidden {
 		t.Errorf("a setting manager opened declarations: %d", code)
+	}
+}
+
+// TestClawbackAndBudgetExport: the programme team claws back a paid claim
+// of cover from the claims list, with a reason, and downloads the budget
+// by authority as CSV and XLSX, whose total row is the sum of its rows.
+func TestClawbackAndBudgetExport(t *testing.T) {
+	srv, client := demoServer(t, nil)
+	team, manager := client("programme"), client("manager")
+	_, list := get(t, team, srv.URL+"/claims")
+	link := regexp.MustCompile(`href="(/claims/\d+/clawback)"`).FindStringSubmatch(list)
+	if link == nil {
+		t.Fatal("no paid claim offers a clawback")
+	}
+	if code, _ := get(t, manager, srv.URL+link[1]); code != http.StatusForbidden {
+		t.Errorf("a setting manager opened the clawback: %d", code)
+	}
+	if code, body := get(t, team, srv.URL+link[1]); code != http.StatusOK || !strings.Contains(body, "nothing is deleted") {
+		t.Fatalf("clawback form: %d", code)
+	}
+	if code, body := post(t, team, srv.URL+link[1], url.Values{"reason": {" "}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Give the reason") {
+		t.Errorf("a clawback without a reason: %d", code)
+	}
+	if code, _ := post(t, team, srv.URL+link[1], url.Values{"reason": {"Register corrected after payment"}}); code != http.StatusSeeOther {
+		t.Fatalf("clawback: %d", code)
+	}
+	if _, body := get(t, team, srv.URL+"/claims"); !strings.Contains(body, "will be clawed back") || !strings.Contains(body, "Register corrected after payment") {
+		t.Errorf("the claims list does not show the clawback")
+	}
+	if code, _ := post(t, team, srv.URL+link[1], url.Values{"reason": {"again"}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("a second clawback of the same claim: %d", code)
+	}
+
+	res, err := team.Get(srv.URL + "/budget?format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("budget CSV: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum, total float64
+	for _, r := range rows {
+		if len(r) < 5 {
+			continue
+		}
+		v, err := strconv.ParseFloat(r[3], 64)
+		if err != nil {
+			continue // the title, header and definitions
+		}
+		if r[1] == "All authorities" {
+			total = v
+		} else {
+			sum += v
+		}
+	}
+	if total == 0 || math.Abs(sum-total) > 0.001 {
+		t.Errorf("budget CSV: rows add to %.2f, total row %.2f\n%s", sum, total, b)
+	}
+	if code, body := get(t, team, srv.URL+"/budget?format=xlsx"); code != http.StatusOK || !strings.HasPrefix(body, "PK") {
+		t.Errorf("budget XLSX: %d", code)
+	}
+	if code, _ := get(t, team, srv.URL+"/budget?format=doc"); code != http.StatusNotFound {
+		t.Errorf("an unknown format: %d", code)
 	}
 }

@@ -144,6 +144,8 @@ func (s *Server) pageRoutes() []route {
 		{"POST /claims", can(policy.CanClaimCover, s.money.ClaimCreate)},
 		{"POST /claims/{id}/verify", can(policy.CanVerifyClaims, s.money.Verify)},
 		{"POST /claims/{id}/approve", can(policy.CanPayClaims, s.money.Approve)},
+		{"GET /claims/{id}/clawback", can(policy.CanPayClaims, s.money.ClawbackForm)},
+		{"POST /claims/{id}/clawback", can(policy.CanPayClaims, s.money.Clawback)},
 		{"GET /batches", can(policy.CanPayClaims, s.money.Batches)},
 		{"POST /batches", can(policy.CanPayClaims, s.money.BatchCreate)},
 		{"GET /batches/{id}/file", can(policy.CanPayClaims, s.money.BatchFile)},

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"senco/internal/domain"
+	"senco/internal/report"
 	"senco/internal/store/payments"
 	"senco/internal/web/page"
 )
@@ -46,6 +47,17 @@ func (s *Handlers) Budget(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if f := r.URL.Query().Get("format"); f != "" {
+		return sendTable(w, report.BudgetTable(d.Programme, d.Budget, areaRows(d.Areas)), f)
+	}
 	d.Warnings = domain.BudgetWarnings(d.Budget)
 	return s.Render(w, r, "money-budget", "Budget", d)
+}
+
+func areaRows(areas []payments.AreaMoney) []report.AreaMoney {
+	out := make([]report.AreaMoney, len(areas))
+	for i, a := range areas {
+		out[i] = report.AreaMoney{LACode: a.LACode, LAName: a.LAName, RegionName: a.RegionName, Approved: a.Approved, Paid: a.Paid}
+	}
+	return out
 }

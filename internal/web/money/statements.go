@@ -125,41 +125,49 @@ func (s *Handlers) Statement(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Handlers) download(w http.ResponseWriter, r *http.Request, format string, st domain.Statement, lines []domain.StatementLine) error {
 	t := report.StatementTable(st, lines)
+	if format != "pdf" {
+		return sendTable(w, t, format)
+	}
+	var html bytes.Buffer
+	if err := document.Execute(&html, showData{Statement: st, Lines: lines}); err != nil {
+		return err
+	}
+	out, err := s.PDF.Render(r.Context(), html.Bytes())
+	if errors.Is(err, pdf.ErrUnavailable) {
+		return page.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return send(w, "application/pdf", t.Name+".pdf", out)
+}
+
+// sendTable sends t as a CSV or XLSX download; another format is not
+// found.
+func sendTable(w http.ResponseWriter, t report.Table, format string) error {
 	var buf bytes.Buffer
-	var ctype, ext string
 	switch format {
 	case "csv":
-		ctype, ext = "text/csv; charset=utf-8", ".csv"
 		if err := report.WriteCSV(&buf, t); err != nil {
 			return err
 		}
+		return send(w, "text/csv; charset=utf-8", t.Name+".csv", buf.Bytes())
 	case "xlsx":
-		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
 		if err := report.WriteXLSX(&buf, t); err != nil {
 			return err
 		}
-	case "pdf":
-		var html bytes.Buffer
-		if err := document.Execute(&html, showData{Statement: st, Lines: lines}); err != nil {
-			return err
-		}
-		out, err := s.PDF.Render(r.Context(), html.Bytes())
-		if errors.Is(err, pdf.ErrUnavailable) {
-			return page.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		ctype, ext = "application/pdf", ".pdf"
-		buf.Write(out)
-	default:
-		return page.ErrNotFound
+		return send(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", t.Name+".xlsx", buf.Bytes())
 	}
+	return page.ErrNotFound
+}
+
+// send answers with a download.
+func send(w http.ResponseWriter, ctype, filename string, body []byte) error {
 	h := w.Header()
 	h.Set("Content-Type", ctype)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": t.Name + ext}))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 	h.Set("Cache-Control", "no-store")
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(body)
 	return err
 }
 
