@@ -764,7 +764,9 @@ func (g *generator) teach(c *gcohort) {
 			marks = append(marks, domain.Attendance{SessionID: m.session.id, Mark: m.mark, CaughtUp: !m.caughtUp.IsZero()})
 		}
 		rate := domain.AttendanceRate(marks, len(c.sessions))
-		ch, completed, err := domain.CompleteAssessment(a.Application, rate, d.prog.Rules.AttendanceThreshold, assessed)
+		// The generator does not model portfolios: a learner it assesses has
+		// every mandatory criterion met (nothing missing).
+		ch, completed, err := domain.CompleteAssessment(a.Application, rate, d.prog.Rules.AttendanceThreshold, nil, assessed)
 		a.take(ch, err)
 		if !completed {
 			continue

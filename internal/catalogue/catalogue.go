@@ -39,6 +39,9 @@ type qualificationFile struct {
 	GuidedLearningHours  int        `json:"guided_learning_hours"`
 	TotalQualification   int        `json:"total_qualification_time"`
 	Units                []unitFile `json:"units"`
+	// Plan is how the version is assessed: its assignments, the
+	// observation, the mandatory criteria ("303/2.1": unit and criterion).
+	Plan domain.AssessmentPlan `json:"assessment_plan"`
 }
 
 type unitFile struct {
@@ -134,7 +137,7 @@ func Qualifications() ([]domain.Qualification, error) {
 func (f qualificationFile) qualification() domain.Qualification {
 	q := domain.Qualification{Code: f.Code, Version: f.Version, Title: f.Title, Level: f.Level,
 		AwardingOrganisation: f.AwardingOrganisation, GuidedLearningHours: f.GuidedLearningHours,
-		TotalQualificationHrs: f.TotalQualification, Units: []domain.Unit{}}
+		TotalQualificationHrs: f.TotalQualification, Units: []domain.Unit{}, Plan: f.Plan}
 	for _, u := range f.Units {
 		unit := domain.Unit{Ref: u.Ref, Title: u.Title, GuidedLearningHours: u.GuidedLearningHours, Outcomes: []domain.LearningOutcome{}}
 		for _, o := range u.Outcomes {
@@ -218,6 +221,9 @@ func Check(q domain.Qualification) error {
 	}
 	if glh != q.GuidedLearningHours {
 		return fmt.Errorf("%s: the units' guided learning hours add up to %d, not %d", Key(q.Code, q.Version), glh, q.GuidedLearningHours)
+	}
+	if err := domain.CheckPlan(q); err != nil {
+		return fmt.Errorf("%s: assessment plan: %w", Key(q.Code, q.Version), err)
 	}
 	return nil
 }
@@ -315,6 +321,11 @@ func Load(ctx context.Context, db *store.DB) (map[string]int64, error) {
 		s, ok := byKey[Key(q.Code, q.Version)]
 		if !ok {
 			continue
+		}
+		// A version stored before plans were catalogue data gets its plan
+		// once (SaveQualification); after that the plan never changes either.
+		if s.Plan.Empty() {
+			s.Plan = q.Plan
 		}
 		same, err := sameContent(q, s)
 		if err != nil {

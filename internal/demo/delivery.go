@@ -249,6 +249,7 @@ func seedDelivery(ctx context.Context, db *store.DB, p *plan, register []domain.
 			func() error { return d.applications(register) },
 			d.decideManualReviews,
 			d.runCohorts,
+			d.portfolios,
 			d.duplicates,
 			d.payments,
 			d.claims,
@@ -985,10 +986,6 @@ func pickReason(r *rand.Rand, weights map[domain.WithdrawalReason]int) domain.Wi
 // threshold), and the awarding organisation certifies most of those
 // registered, revoking one certificate on a later check.
 func (d *delivery) finish(c *dCohort) error {
-	assessor := d.supplierAdmin(c.plan.supplier)
-	if c.plan.staffed {
-		assessor = d.actor("supplier", domain.RoleAssessor)
-	}
 	ao := d.ao()
 	revoked := false
 	for _, a := range c.learners {
@@ -1003,7 +1000,7 @@ func (d *delivery) finish(c *dCohort) error {
 		if err != nil {
 			return err
 		}
-		done, _, err := d.tx.CompleteAssessment(d.ctx, assessor, app, assessed)
+		done, err := d.completeAssessment(c, a, app, assessed)
 		if err != nil {
 			return err
 		}

@@ -19,6 +19,8 @@ type Qualification struct {
 	GuidedLearningHours   int
 	TotalQualificationHrs int
 	Units                 []Unit
+	// Plan is how this version is assessed (portfolio.go).
+	Plan AssessmentPlan
 }
 
 // Unit of a qualification, with its learning outcomes.

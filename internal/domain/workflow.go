@@ -274,9 +274,16 @@ func StartTraining(app Application, on Date) (Change, error) {
 // is complete and, when attendance (rate, from AttendanceRate on that day)
 // meets the programme's threshold, completes the learner's training
 // (TrainingComplete), starting it first if no session had been marked.
-func CompleteAssessment(app Application, rate, threshold float64, on Date) (ch Change, completed bool, err error) {
+// missing are the mandatory criteria of the learner's qualification
+// version not yet met (MissingCriteria): the decision is refused unless
+// there are none. Training complete (attendance) and assessment complete
+// stay separate facts: an assessment completes before attendance does.
+func CompleteAssessment(app Application, rate, threshold float64, missing []CriterionRef, on Date) (ch Change, completed bool, err error) {
 	if !app.Status.In(Training) {
 		return Change{}, false, Refuse("status", "Only a learner in training can have their assessment completed; this one is %s", lower(app.Status))
+	}
+	if len(missing) > 0 {
+		return Change{}, false, Refuse("criteria", "The assessment is not complete: %s", missingSentence(missing))
 	}
 	ch = change(app, "assessment complete")
 	ch.App.AssessmentCompleteOn = on

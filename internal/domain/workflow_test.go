@@ -41,7 +41,10 @@ var decisions = []decision{
 	{"withdraw", func(a Application) (Change, error) { return Withdraw(a, WithdrawWorkload, day, "") }},
 	{"defer", func(a Application) (Change, error) { return Defer(a, day, "") }},
 	{"start", func(a Application) (Change, error) { return StartTraining(a, day) }},
-	{"complete", func(a Application) (Change, error) { c, _, err := CompleteAssessment(a, 1, 0.8, day); return c, err }},
+	{"complete", func(a Application) (Change, error) {
+		c, _, err := CompleteAssessment(a, 1, 0.8, nil, day)
+		return c, err
+	}},
 	{"register", func(a Application) (Change, error) { return RegisterLearner(a, Registration{LearnerNumber: "LN9"}) }},
 	{"certify", func(a Application) (Change, error) { a.LearnerNumber = "LN9"; return Certify(a, "CERT-1", day) }},
 	{"revoke", func(a Application) (Change, error) { return Revoke(a, "issued in error", day) }},
@@ -103,7 +106,10 @@ func TestEventsKeepTheEnrolmentSpan(t *testing.T) {
 	for _, step := range []func(Application) (Change, error){
 		func(a Application) (Change, error) { return Withdraw(a, WithdrawLeftSetting, left, "moved away") },
 		func(a Application) (Change, error) { return Defer(a, left, "") },
-		func(a Application) (Change, error) { c, _, err := CompleteAssessment(a, 0.9, 0.8, left); return c, err },
+		func(a Application) (Change, error) {
+			c, _, err := CompleteAssessment(a, 0.9, 0.8, nil, left)
+			return c, err
+		},
 	} {
 		c, err := step(ch.App)
 		if err != nil || c.App.LeftTrainingOn != left || c.App.EnrolledOn != day {
@@ -197,7 +203,7 @@ func TestCompleteAssessment(t *testing.T) {
 		{"never marked present", StatusEnrolled, 0.9, true, []string{"assessment complete", "started training", "completed"}},
 	}
 	for _, tt := range tests {
-		ch, completed, err := CompleteAssessment(appIn(tt.from), tt.rate, 0.8, day)
+		ch, completed, err := CompleteAssessment(appIn(tt.from), tt.rate, 0.8, nil, day)
 		var names []string
 		for _, e := range ch.Events {
 			names = append(names, e.Name)

@@ -511,8 +511,10 @@ func (tx *Tx) RegisterLearner(ctx context.Context, a domain.Actor, app Applicati
 
 // CompleteAssessment records the assessor's decision that the assessment is
 // complete and, when attendance meets the programme's threshold, completes
-// the learner's training (domain.CompleteAssessment).
-func (tx *Tx) CompleteAssessment(ctx context.Context, a domain.Actor, app Application, on domain.Date) (completed bool, rate float64, err error) {
+// the learner's training (domain.CompleteAssessment). missing are the
+// mandatory criteria not yet met, which the portfolio's store
+// (store/portfolio.CompleteAssessment) works out from the decisions.
+func (tx *Tx) CompleteAssessment(ctx context.Context, a domain.Actor, app Application, missing []domain.CriterionRef, on domain.Date) (completed bool, rate float64, err error) {
 	p, err := scanProgramme(tx.tx.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes p WHERE p.id = $1`, app.ProgrammeID))
 	if err != nil {
 		return false, 0, notFound(err, "programme")
@@ -522,7 +524,7 @@ func (tx *Tx) CompleteAssessment(ctx context.Context, a domain.Actor, app Applic
 		return false, 0, err
 	}
 	rate = domain.AttendanceRate(marks, held)
-	ch, completed, err := domain.CompleteAssessment(app, rate, p.Rules.AttendanceThreshold, on)
+	ch, completed, err := domain.CompleteAssessment(app, rate, p.Rules.AttendanceThreshold, missing, on)
 	if err != nil {
 		return false, rate, err
 	}

@@ -218,12 +218,12 @@ func TestDeliveryJourney(t *testing.T) {
 			t.Fatalf("certify before completion: %v", err)
 		}
 		end := domain.NewDate(2026, 7, 31)
-		done, rate, err := inTx2(t, db, func(tx *store.Tx) (bool, float64, error) { return tx.CompleteAssessment(ctx, op, a0, end) })
+		done, rate, err := inTx2(t, db, func(tx *store.Tx) (bool, float64, error) { return tx.CompleteAssessment(ctx, op, a0, nil, end) })
 		if err != nil || !done || rate != 1 {
 			t.Fatalf("complete a0: %v %v %v", done, rate, err)
 		}
 		a1, _ = db.Application(ctx, f.national, a1.ID)
-		done, rate, err = inTx2(t, db, func(tx *store.Tx) (bool, float64, error) { return tx.CompleteAssessment(ctx, op, a1, end) })
+		done, rate, err = inTx2(t, db, func(tx *store.Tx) (bool, float64, error) { return tx.CompleteAssessment(ctx, op, a1, nil, end) })
 		if err != nil || done || rate != 0.125 {
 			t.Fatalf("a1 below the threshold: %v %v %v", done, rate, err)
 		}

@@ -15,9 +15,24 @@ import (
 // returns the id of the same code and version already there: the catalogue
 // is data, loaded at start-up, and a version never changes once stored.
 func (tx *Tx) SaveQualification(ctx context.Context, q domain.Qualification) (int64, error) {
+	plan := ""
+	if !q.Plan.Empty() {
+		b, err := json.Marshal(q.Plan)
+		if err != nil {
+			return 0, fmt.Errorf("qualification plan: %w", err)
+		}
+		plan = string(b)
+	}
 	var id int64
-	err := tx.tx.QueryRowContext(ctx, `SELECT id FROM qualifications WHERE code = $1 AND version = $2`, q.Code, q.Version).Scan(&id)
+	var stored string
+	err := tx.tx.QueryRowContext(ctx, `SELECT id, assessment_plan FROM qualifications WHERE code = $1 AND version = $2`, q.Code, q.Version).Scan(&id, &stored)
 	if err == nil {
+		// A version stored before its plan was catalogue data gets it once.
+		if stored == "" && plan != "" {
+			if _, err := tx.tx.ExecContext(ctx, `UPDATE qualifications SET assessment_plan = $1 WHERE id = $2`, plan, id); err != nil {
+				return 0, fmt.Errorf("save qualification plan %s v%d: %w", q.Code, q.Version, err)
+			}
+		}
 		return id, nil
 	}
 	if err := notFound(err, "find qualification"); err != ErrNotFound {
@@ -27,27 +42,38 @@ func (tx *Tx) SaveQualification(ctx context.Context, q domain.Qualification) (in
 	if err != nil {
 		return 0, fmt.Errorf("qualification units: %w", err)
 	}
-	id, err = tx.insertID(ctx, `INSERT INTO qualifications (code, version, title, level, awarding_org, glh, tqt, units, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, q.Code, q.Version, q.Title, q.Level, q.AwardingOrganisation,
-		q.GuidedLearningHours, q.TotalQualificationHrs, string(units), tx.now)
+	id, err = tx.insertID(ctx, `INSERT INTO qualifications (code, version, title, level, awarding_org, glh, tqt, units, assessment_plan, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, q.Code, q.Version, q.Title, q.Level, q.AwardingOrganisation,
+		q.GuidedLearningHours, q.TotalQualificationHrs, string(units), plan, tx.now)
 	if err != nil {
 		return 0, fmt.Errorf("save qualification %s v%d: %w", q.Code, q.Version, err)
 	}
 	return id, nil
 }
 
-const qualificationColumns = `id, code, version, title, level, awarding_org, glh, tqt, units`
+const qualificationColumns = `id, code, version, title, level, awarding_org, glh, tqt, units, assessment_plan`
 
 func scanQualification(sc interface{ Scan(...any) error }) (domain.Qualification, error) {
 	var q domain.Qualification
-	var units string
-	if err := sc.Scan(&q.ID, &q.Code, &q.Version, &q.Title, &q.Level, &q.AwardingOrganisation, &q.GuidedLearningHours, &q.TotalQualificationHrs, &units); err != nil {
+	var units, plan string
+	if err := sc.Scan(&q.ID, &q.Code, &q.Version, &q.Title, &q.Level, &q.AwardingOrganisation, &q.GuidedLearningHours, &q.TotalQualificationHrs, &units, &plan); err != nil {
 		return q, err
 	}
 	if err := json.Unmarshal([]byte(units), &q.Units); err != nil {
 		return q, fmt.Errorf("qualification %d units: %w", q.ID, err)
 	}
+	if plan != "" {
+		if err := json.Unmarshal([]byte(plan), &q.Plan); err != nil {
+			return q, fmt.Errorf("qualification %d assessment plan: %w", q.ID, err)
+		}
+	}
 	return q, nil
+}
+
+// QualificationIn reads one qualification version.
+func QualificationIn(ctx context.Context, q Querier, id int64) (domain.Qualification, error) {
+	qual, err := scanQualification(q.QueryRowContext(ctx, `SELECT `+qualificationColumns+` FROM qualifications WHERE id = $1`, id))
+	return qual, notFound(err, "qualification")
 }
 
 // Qualification returns one version from the catalogue (public data).

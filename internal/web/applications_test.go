@@ -713,7 +713,7 @@ func TestAppAwarding(t *testing.T) {
 			if err := tx.RecordCatchUp(ctx, domain.OperatorActor("test"), s, f.appF, f.today.AddDays(-20), "Caught up with the trainer"); err != nil {
 				return err
 			}
-			done, _, err := tx.CompleteAssessment(ctx, domain.OperatorActor("test"), f.appLoad(t, f.appF), f.today)
+			done, _, err := tx.CompleteAssessment(ctx, domain.OperatorActor("test"), f.appLoad(t, f.appF), nil, f.today)
 			if err == nil && !done {
 				err = fmt.Errorf("training not complete")
 			}

@@ -229,7 +229,7 @@ func covSetup(t *testing.T, db *store.DB) *covFix {
 		return tx.SaveRegister(ctx, op, sessions[0], sessions[0].RegisterVersion, map[int64]domain.Mark{apps[2]: domain.Present})
 	})
 	step("complete Hana", func(tx *store.Tx) error {
-		done, rate, err := tx.CompleteAssessment(ctx, op, app(apps[2]), T.AddDays(-15))
+		done, rate, err := tx.CompleteAssessment(ctx, op, app(apps[2]), nil, T.AddDays(-15))
 		if err == nil && !done {
 			err = fmt.Errorf("not completed: attendance %.2f", rate)
 		}

@@ -227,7 +227,7 @@ func Seed(t testing.TB, db *store.DB) World {
 		if app, err = load("learner3"); err != nil {
 			return err
 		}
-		if done, _, err := tx.CompleteAssessment(ctx, op, app, domain.NewDate(2024, 5, 1)); err != nil || !done {
+		if done, _, err := tx.CompleteAssessment(ctx, op, app, nil, domain.NewDate(2024, 5, 1)); err != nil || !done {
 			return fmt.Errorf("complete learner3: %v %v", done, err)
 		}
 		if app, err = load("learner3"); err != nil {

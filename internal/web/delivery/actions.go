@@ -11,6 +11,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/portfolio"
 	"senco/internal/web/page"
 )
 
@@ -392,7 +393,7 @@ func (s *Handlers) cohortAssessment(r *http.Request, d *cohortActionData) (strin
 		return "", nil
 	}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		_, _, err := tx.CompleteAssessment(ctx, domain.ActorOf(u), d.App, on)
+		_, _, err := portfolio.CompleteAssessment(ctx, tx, domain.ActorOf(u), d.App, on)
 		return err
 	})
 	if err != nil {
