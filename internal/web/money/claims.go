@@ -169,58 +169,25 @@ func (s *Handlers) decide(w http.ResponseWriter, r *http.Request, do func(*store
 	return nil
 }
 
-type clawbackForm struct {
-	Claim  domain.Claim
-	Reason string
-	page.Form
-}
-
-func (s *Handlers) loadClaim(r *http.Request) (domain.Claim, error) {
-	u, _ := page.CurrentUser(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return domain.Claim{}, page.ErrNotFound
-	}
-	c, err := payments.Claim(r.Context(), s.DB.Reader(), policy.Payments(u), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return c, page.ErrNotFound
-	}
-	return c, err
-}
-
 // ClawbackForm confirms taking back the payment of a claim found wrong
 // after it was paid, and asks why.
 func (s *Handlers) ClawbackForm(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.loadClaim(r)
+	c, err := byPathID(r, s.DB.Reader(), payments.Claim)
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "money-claim-clawback", "Claw back a claim", clawbackForm{Claim: c})
+	return s.Render(w, r, "money-claim-clawback", "Claw back a claim", reasonForm[domain.Claim]{Record: c})
 }
 
 // Clawback records the clawback; the claim is kept, with the reason.
 func (s *Handlers) Clawback(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.loadClaim(r)
+	c, err := byPathID(r, s.DB.Reader(), payments.Claim)
 	if err != nil {
 		return err
 	}
-	u, _ := page.CurrentUser(r)
-	f := clawbackForm{Claim: c, Reason: r.PostFormValue("reason")}
-	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
-		_, err := payments.ClawBackClaim(r.Context(), tx, domain.ActorOf(u), c.ID, f.Reason)
-		return err
-	})
-	if rule, ok := domain.IsRefusal(err); ok {
-		f.Fail(rule.Field, rule.Msg)
-		return s.RenderForm(w, r, "money-claim-clawback", "Claw back a claim", f)
-	}
-	if errors.Is(err, store.ErrConflict) {
-		f.Fail("reason", "This claim changed while you were looking at it; look again")
-		return s.RenderForm(w, r, "money-claim-clawback", "Claw back a claim", f)
-	}
-	if err != nil {
-		return err
-	}
-	s.RedirectFlash(w, r, "/claims", c.Amount.String()+" of "+c.SettingName+"'s claim for "+c.LearnerName+" will be clawed back")
-	return nil
+	return withReason(s, w, r, "money-claim-clawback", "Claw back a claim", c, "/claims",
+		func(tx *store.Tx, a domain.Actor, reason string) (string, error) {
+			_, err := payments.ClawBackClaim(r.Context(), tx, a, c.ID, reason)
+			return c.Amount.String() + " of " + c.SettingName + "'s claim for " + c.LearnerName + " will be clawed back", err
+		})
 }

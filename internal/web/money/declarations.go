@@ -1,6 +1,7 @@
 package money
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -158,64 +159,85 @@ func (s *Handlers) Declare(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type voidForm struct {
-	Declaration domain.Declaration
-	Reason      string
-	page.Form
-}
-
-func (s *Handlers) loadDeclaration(r *http.Request) (domain.Declaration, error) {
-	u, _ := page.CurrentUser(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return domain.Declaration{}, page.ErrNotFound
-	}
-	d, err := payments.Declaration(r.Context(), s.DB.Reader(), policy.Payments(u), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return d, page.ErrNotFound
-	}
-	return d, err
-}
-
 // VoidForm asks why a declaration is voided, and says what voiding does:
 // before payment it is simply withdrawn, after payment it is clawed back.
 func (s *Handlers) VoidForm(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDeclaration(r)
+	d, err := byPathID(r, s.DB.Reader(), payments.Declaration)
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "money-declaration-void", "Void a declaration", voidForm{Declaration: d})
+	return s.Render(w, r, "money-declaration-void", "Void a declaration", reasonForm[domain.Declaration]{Record: d})
 }
 
 // Void voids the declaration.
 func (s *Handlers) Void(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDeclaration(r)
+	d, err := byPathID(r, s.DB.Reader(), payments.Declaration)
 	if err != nil {
 		return err
 	}
-	u, _ := page.CurrentUser(r)
-	f := voidForm{Declaration: d, Reason: r.PostFormValue("reason")}
-	var n domain.Declaration
-	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
+	return withReason(s, w, r, "money-declaration-void", "Void a declaration", d, "/declarations",
+		func(tx *store.Tx, a domain.Actor, reason string) (string, error) {
+			n, err := payments.VoidDeclaration(r.Context(), tx, a, policy.Payments(mustUser(r)), d.ID, reason)
+			msg := d.Milestone.Label() + " for " + d.LearnerName + " voided"
+			if n.State == domain.DeclarationAwaitingClawback {
+				msg += "; it was paid, so " + d.Amount.String() + " will be taken back on the next statement"
+			}
+			return msg, err
+		})
+}
+
+// reasonForm confirms a change that must say why: voiding a declaration,
+// clawing back a claim.
+type reasonForm[T any] struct {
+	Record T
+	Reason string
+	page.Form
+}
+
+// byPathID loads the record the path's {id} names, in the user's payments
+// scope: one out of scope is not found.
+func byPathID[T any](r *http.Request, q store.Querier, load func(context.Context, store.Querier, policy.Scope, int64) (T, error)) (T, error) {
+	var zero T
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return zero, page.ErrNotFound
+	}
+	rec, err := load(r.Context(), q, policy.Payments(mustUser(r)), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return rec, page.ErrNotFound
+	}
+	return rec, err
+}
+
+// withReason makes the change with the reason given and goes back to the
+// list with its confirmation; a refusal, or a record changed meanwhile, is
+// shown on the form again and nothing is changed.
+func withReason[T any](s *Handlers, w http.ResponseWriter, r *http.Request, tmpl, title string, rec T, back string,
+	change func(tx *store.Tx, a domain.Actor, reason string) (string, error)) error {
+	f := reasonForm[T]{Record: rec, Reason: r.PostFormValue("reason")}
+	var msg string
+	err := s.DB.InTx(r.Context(), func(tx *store.Tx) error {
 		var err error
-		n, err = payments.VoidDeclaration(r.Context(), tx, domain.ActorOf(u), policy.Payments(u), d.ID, f.Reason)
+		msg, err = change(tx, domain.ActorOf(mustUser(r)), f.Reason)
 		return err
 	})
 	if rule, ok := domain.IsRefusal(err); ok {
 		f.Fail(rule.Field, rule.Msg)
-		return s.RenderForm(w, r, "money-declaration-void", "Void a declaration", f)
+		return s.RenderForm(w, r, tmpl, title, f)
 	}
 	if errors.Is(err, store.ErrConflict) {
-		f.Fail("reason", "This declaration changed while you were looking at it (a statement was run or paid); look again and void it if you still need to")
-		return s.RenderForm(w, r, "money-declaration-void", "Void a declaration", f)
+		f.Fail("reason", "This record changed while you were looking at it (a statement or batch was run or paid); look again and try once more if you still need to")
+		return s.RenderForm(w, r, tmpl, title, f)
 	}
 	if err != nil {
 		return err
 	}
-	msg := d.Milestone.Label() + " for " + d.LearnerName + " voided"
-	if n.State == domain.DeclarationAwaitingClawback {
-		msg += "; it was paid, so " + d.Amount.String() + " will be taken back on the next statement"
-	}
-	s.RedirectFlash(w, r, "/declarations", msg)
+	s.RedirectFlash(w, r, back, msg)
 	return nil
+}
+
+// mustUser is the signed-in user; these pages are only routed to one.
+func mustUser(r *http.Request) domain.User {
+	u, _ := page.CurrentUser(r)
+	return u
 }
