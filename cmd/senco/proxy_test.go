@@ -110,7 +110,8 @@ frontend web
 backend senco
     balance roundrobin
     option httpchk GET /readyz
-    default-server inter 200ms fall 1 rise 2
+    timeout check 5s
+    default-server inter 500ms fall 3 rise 1
     server a %s check
     server b %s check
 `, front, strings.TrimPrefix(bases[0], "http://"), strings.TrimPrefix(bases[1], "http://"))
@@ -200,7 +201,11 @@ backend senco
 			time.Sleep(50 * time.Millisecond)
 		}
 	})
-	time.Sleep(3 * time.Second)
+	// Load for a while before the kill: at least 200 requests, so both
+	// instances are busy however slow the machine is.
+	for deadline := time.Now().Add(30 * time.Second); requests.Load() < 200 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
 	before := requests.Load()
 	if err := procs[0].Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -278,12 +283,23 @@ func coverageChange(ctx context.Context, t *testing.T, db *store.DB, bases [2]st
 			t.Fatalf("ending employment %d through the first instance: %d %v\n%.400s", e.ID, code, err, body)
 		}
 	}
+	// The confirmation of the last form shows on the next page, as a
+	// browser following the redirect would see it.
+	if _, err := users[0].Get(ctx, "/settings/"+target.URN); err != nil {
+		t.Fatal(err)
+	}
 	afterB, afterA := page(users[1]), page(users[0])
 	if afterB == beforeB {
 		t.Errorf("the second instance still serves the coverage page of %s from before the change made through the first", target.LACode)
 	}
 	if afterA != afterB {
-		t.Errorf("the two instances disagree on %s after the change", path)
+		a, b := strings.Split(afterA, "\n"), strings.Split(afterB, "\n")
+		for i := range min(len(a), len(b)) {
+			if a[i] != b[i] {
+				t.Errorf("the two instances disagree on %s after the change, from line %d:\n first: %.300s\nsecond: %.300s", path, i+1, a[i], b[i])
+				break
+			}
+		}
 	}
 }
 
