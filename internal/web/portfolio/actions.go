@@ -20,7 +20,7 @@ type observeForm struct {
 }
 
 func (s *Handlers) observePage(w http.ResponseWriter, r *http.Request, p portfolio.Portfolio, f observeForm, status int) error {
-	return s.RenderStatus(w, r, status, "pf-observe", "Record an observation", map[string]any{
+	return s.RenderStatus(w, r, status, "pf-observe", "Record an observation", data{
 		"App": p.App, "Plan": p.Qualification.Plan, "F": f, "Errors": f.Errors, "Form": f.Form,
 		"Items": criteriaItems(p.Qualification, nil, f.Criteria),
 	})
@@ -120,7 +120,7 @@ type reviewForm struct {
 }
 
 func (s *Handlers) reviewPage(w http.ResponseWriter, r *http.Request, p portfolio.Portfolio, f reviewForm, status int) error {
-	return s.RenderStatus(w, r, status, "pf-review-new", "Record a progress review", map[string]any{"App": p.App, "F": f, "Errors": f.Errors, "Form": f.Form})
+	return s.RenderStatus(w, r, status, "pf-review-new", "Record a progress review", data{"App": p.App, "F": f, "Errors": f.Errors, "Form": f.Form})
 }
 
 // ReviewForm records a progress review.

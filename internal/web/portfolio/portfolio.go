@@ -27,6 +27,17 @@ type Handlers struct {
 	MailConfigured bool
 }
 
+// data is a page's data; a form page's "Form" gives the layout its error
+// summary.
+type data map[string]any
+
+func (d data) ErrorList() []any {
+	if f, ok := d["Form"].(page.Form); ok {
+		return f.ErrorList()
+	}
+	return nil
+}
+
 func path(appID int64) string { return "/portfolio/" + strconv.FormatInt(appID, 10) }
 
 // load reads the portfolio of the request's {id} in the user's scope.
@@ -79,7 +90,7 @@ func (s *Handlers) Home(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.Render(w, r, "pf-home", "Portfolios", map[string]any{
 		"Queue": rows, "QueueTotal": q.Total, "Span": page.SpanOf(r.URL, n, size, q.Total, len(rows)),
-		"Learners": learners, "Marks": policy.CanMark(u), "Learner": u.Role == domain.RoleLearner,
+		"Learners": learners, "Marks": policy.CanMark(u), "Learner": u.Role == domain.RoleLearner, "Flash": s.TakeFlash(w, r),
 	})
 }
 
@@ -240,7 +251,7 @@ type evidenceForm struct {
 }
 
 func (s *Handlers) evidencePage(w http.ResponseWriter, r *http.Request, p portfolio.Portfolio, f evidenceForm, status int) error {
-	return s.RenderStatus(w, r, status, "pf-evidence-new", "Add evidence", map[string]any{
+	return s.RenderStatus(w, r, status, "pf-evidence-new", "Add evidence", data{
 		"App": p.App, "Q": p.Qualification, "F": f, "Form": f.Form, "Items": criteriaItems(p.Qualification, nil, f.Criteria),
 		"Accept": files.Accept(), "Kinds": files.AcceptList(), "Max": "10 MB", "Errors": f.Errors,
 	})
@@ -394,7 +405,7 @@ func (s *Handlers) submitPage(w http.ResponseWriter, r *http.Request, p portfoli
 		hint := e.Kind.Label() + ", added " + e.AddedOn.Long() + "; for criteria " + joinRefs(e.Criteria)
 		evs = append(evs, map[string]any{"value": page.Itoa(e.ID), "text": e.Title, "hint": hint})
 	}
-	return s.RenderStatus(w, r, status, "pf-submit", "Submit work to be marked", map[string]any{
+	return s.RenderStatus(w, r, status, "pf-submit", "Submit work to be marked", data{
 		"App": p.App, "F": f, "Assignments": asg, "EvidenceItems": evs, "Errors": f.Errors, "Form": f.Form,
 	})
 }
@@ -507,7 +518,7 @@ func (s *Handlers) markPage(w http.ResponseWriter, r *http.Request, u domain.Use
 		}
 	}
 	asg, _ := p.Qualification.Plan.Assignment(sub.AssignmentRef)
-	return s.RenderStatus(w, r, status, "pf-mark", workName(sub)+": "+p.App.PractitionerName, map[string]any{
+	return s.RenderStatus(w, r, status, "pf-mark", workName(sub)+": "+p.App.PractitionerName, data{
 		"App": p.App, "Sub": sub, "What": workName(sub), "Assignment": asg, "Ev": ev, "F": f, "Errors": f.Errors, "Form": f.Form,
 		"CanMark": policy.CanMark(u) && !sub.Marked(), "Waiting": waiting(sub.SubmittedOn, s.Today()),
 	})
