@@ -19,9 +19,9 @@ import (
 
 	"senco/internal/api"
 	"senco/internal/auth"
-	"senco/internal/openid"
 	"senco/internal/files"
 	"senco/internal/notify"
+	"senco/internal/openid"
 	"senco/internal/pdf"
 	"senco/internal/store"
 	"senco/internal/web"

@@ -20,8 +20,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"senco/internal/auth"
-	"senco/internal/openid"
 	"senco/internal/files"
+	"senco/internal/openid"
 	"senco/internal/pdf"
 	"senco/internal/store"
 	"senco/internal/web/apply"
