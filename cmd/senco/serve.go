@@ -104,9 +104,15 @@ func serveHTTP(ctx context.Context, log *slog.Logger, db *store.DB, h *auth.Hash
 	// Statements print as accessible PDF where the machine has Chromium.
 	printer := pdf.New(os.Getenv("SENCO_CHROMIUM"))
 	defer printer.Close()
-	fileStore, err := files.NewDir(o.files.dir)
-	if err != nil {
-		return err
+	// serve and demo always name a directory (--files); without one (an
+	// embedding that serves no uploads) web keeps files in a temporary one.
+	var fileStore files.Store
+	if o.files.dir != "" {
+		dir, err := files.NewDir(o.files.dir)
+		if err != nil {
+			return err
+		}
+		fileStore = dir
 	}
 	if o.files.smtp != "" {
 		// Notifications go by mail as well as into the outbox people read in
