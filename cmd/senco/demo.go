@@ -24,6 +24,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	dbURL := dbFlag(fs, e, "SENCO_DEMO_DB", "sqlite:senco-demo.db")
 	fresh := fs.Bool("fresh", false, "delete the demo database file first and seed a new one (SQLite only)")
 	seed := fs.Uint64("seed", demo.DefaultSeed, "seed for the generated records")
+	mail := addFileAndMailFlags(fs, e, "senco-demo-files")
 	pos, err := parse(e, fs, args)
 	if err != nil {
 		return err
@@ -66,7 +67,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	for _, u := range res.Users {
 		demoUsers = append(demoUsers, web.DemoUser{Email: u.Email, Password: u.Password, Role: u.RoleLabel + ", " + u.Organisation})
 	}
-	return serveHTTP(ctx, log, db, h, server{addr: *addr, demoUsers: demoUsers, ready: func(url string) {
+	return serveHTTP(ctx, log, db, h, server{addr: *addr, demoUsers: demoUsers, files: mail.files(), ready: func(url string) {
 		fmt.Fprintf(out, "\nsenco demo is ready at %s (started in %.1f s)\n\n", url, time.Since(started).Seconds())
 		fmt.Fprintln(out, "Demo sign-ins (demo only: every one has the same password, never use these on real data):")
 		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)

@@ -211,3 +211,23 @@ func redact(dbURL string) string {
 	}
 	return dbURL
 }
+
+// fileAndMail is where uploaded files are kept and how notifications are
+// mailed.
+type fileAndMail struct {
+	dir, smtp, from string
+}
+
+type fileAndMailFlags struct{ dir, smtp, from *string }
+
+func (f fileAndMailFlags) files() fileAndMail { return fileAndMail{*f.dir, *f.smtp, *f.from} }
+
+// addFileAndMailFlags adds --files, --smtp and --mail-from to serve and
+// demo.
+func addFileAndMailFlags(fs *flag.FlagSet, e *env, defDir string) fileAndMailFlags {
+	return fileAndMailFlags{
+		dir:  fs.String("files", envOr(e, "SENCO_FILES", defDir), "directory of uploaded evidence files, kept outside the database (env SENCO_FILES)"),
+		smtp: fs.String("smtp", envOr(e, "SENCO_SMTP", ""), "mail server host:port to send notifications by; without it they are only in each person's outbox in the service (env SENCO_SMTP)"),
+		from: fs.String("mail-from", envOr(e, "SENCO_MAIL_FROM", "senco@localhost"), "sender address of notifications (env SENCO_MAIL_FROM)"),
+	}
+}

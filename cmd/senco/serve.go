@@ -19,6 +19,8 @@ import (
 
 	"senco/internal/api"
 	"senco/internal/auth"
+	"senco/internal/files"
+	"senco/internal/notify"
 	"senco/internal/openid"
 	"senco/internal/pdf"
 	"senco/internal/store"
@@ -41,6 +43,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&oid.ClientID, "openid-client-id", envOr(e, "SENCO_OPENID_CLIENT_ID", ""), "senco's client id at the provider (env SENCO_OPENID_CLIENT_ID; the secret only from env SENCO_OPENID_CLIENT_SECRET)")
 	fs.StringVar(&oid.RedirectURL, "openid-redirect-url", envOr(e, "SENCO_OPENID_REDIRECT_URL", ""), "the callback registered with the provider: https://HOST/sign-in/openid/callback (env SENCO_OPENID_REDIRECT_URL)")
 	fs.StringVar(&oid.Name, "openid-name", envOr(e, "SENCO_OPENID_NAME", ""), "the provider's name on the sign-in button (env SENCO_OPENID_NAME)")
+	mail := addFileAndMailFlags(fs, e, "senco-files")
 	pos, err := parse(e, fs, args)
 	if err != nil {
 		return err
@@ -62,7 +65,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return serveHTTP(ctx, log, db, newHasher(), server{addr: *addr, metricsAddr: *metricsAddr, trustedProxies: trusted, secureCookies: *secure, openID: oid, ready: func(url string) {
+	return serveHTTP(ctx, log, db, newHasher(), server{addr: *addr, metricsAddr: *metricsAddr, trustedProxies: trusted, secureCookies: *secure, openID: oid, files: mail.files(), ready: func(url string) {
 		log.Info("senco is listening", "url", url, "version", versionString(), "database", string(db.Dialect))
 	}})
 }
@@ -86,6 +89,7 @@ type server struct {
 	trustedProxies []netip.Prefix
 	secureCookies  bool
 	demoUsers      []web.DemoUser
+	files          fileAndMail
 	ready          func(url string) // called once listening
 	metricsReady   func(url string) // called once the metrics address is listening
 	openID         openid.Config
@@ -100,6 +104,22 @@ func serveHTTP(ctx context.Context, log *slog.Logger, db *store.DB, h *auth.Hash
 	// Statements print as accessible PDF where the machine has Chromium.
 	printer := pdf.New(os.Getenv("SENCO_CHROMIUM"))
 	defer printer.Close()
+	// serve and demo always name a directory (--files); without one (an
+	// embedding that serves no uploads) web keeps files in a temporary one.
+	var fileStore files.Store
+	if o.files.dir != "" {
+		dir, err := files.NewDir(o.files.dir)
+		if err != nil {
+			return err
+		}
+		fileStore = dir
+	}
+	if o.files.smtp != "" {
+		// Notifications go by mail as well as into the outbox people read in
+		// the service; a mail server that is down delays them, never loses them.
+		mailer := notify.New(db, notify.SMTP{Addr: o.files.smtp, From: o.files.from}, log)
+		go mailer.Run(ctx)
+	}
 	w, err := web.New(web.Config{
 		DB:               db,
 		Hasher:           h,
@@ -113,6 +133,8 @@ func serveHTTP(ctx context.Context, log *slog.Logger, db *store.DB, h *auth.Hash
 		TrustedProxies:   o.trustedProxies,
 		PDF:              printer,
 		OpenID:           openIDClient(o.openID),
+		Files:            fileStore,
+		MailConfigured:   o.files.smtp != "",
 	})
 	if err != nil {
 		return err

@@ -82,3 +82,12 @@ func CanPushPortfolio(u domain.User) bool { return u.Role == domain.RoleSupplier
 
 // CanReadOutbox: every signed-in user reads the messages senco sent them.
 func CanReadOutbox(u domain.User) bool { return u.ID != 0 }
+
+// CanSeeReviews: who opens the list of progress reviews.
+func CanSeeReviews(u domain.User) bool { return ProgressReviews(u).Kind != Nothing }
+
+// CanSign: who signs progress reviews at all.
+func CanSign(u domain.User) bool {
+	_, ok := SignerOf(u)
+	return ok
+}

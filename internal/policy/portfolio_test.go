@@ -33,6 +33,9 @@ func TestPortfolio(t *testing.T) {
 		if got != w {
 			t.Errorf("%s: %+v, want %+v", role, got, w)
 		}
+		if CanSeeReviews(u) != (w.reviews != Nothing) || CanSign(u) != (w.signLearner || w.signManager || w.signAssr) {
+			t.Errorf("%s: sees reviews %v, signs %v", role, CanSeeReviews(u), CanSign(u))
+		}
 		if s, ok := SignerOf(u); ok != (w.signLearner || w.signManager || w.signAssr) || (ok && !CanSignReview(u, s)) {
 			t.Errorf("%s: signs as %q %v", role, s, ok)
 		}

@@ -151,6 +151,26 @@ func (s *Server) pageRoutes() []route {
 		{"GET /batches/{id}/file", can(policy.CanPayClaims, s.money.BatchFile)},
 		{"POST /batches/{id}/response", can(policy.CanPayClaims, s.money.BatchResponse)},
 
+		// The e-portfolio: evidence, submissions, marking, observations,
+		// progress reviews and each person's messages (portfolio/).
+		{"GET /portfolio", can(policy.CanSeePortfolio, s.portfolio.Home)},
+		{"GET /portfolio/{id}", can(policy.CanSeePortfolio, s.portfolio.Show)},
+		{"GET /portfolio/{id}/evidence/new", can(policy.CanAddEvidence, s.portfolio.EvidenceNew)},
+		{"POST /portfolio/{id}/evidence", can(policy.CanAddEvidence, s.portfolio.EvidenceCreate)},
+		{"GET /portfolio/{id}/evidence/{evidence}/file", can(policy.CanSeePortfolio, s.portfolio.EvidenceFile)},
+		{"GET /portfolio/{id}/submit", can(policy.CanAddEvidence, s.portfolio.SubmitForm)},
+		{"POST /portfolio/{id}/submit", can(policy.CanAddEvidence, s.portfolio.Submit)},
+		{"POST /portfolio/{id}/acknowledge", can(policy.CanAddEvidence, s.portfolio.Acknowledge)},
+		{"GET /portfolio/{id}/observations/new", can(policy.CanMark, s.portfolio.ObserveForm)},
+		{"POST /portfolio/{id}/observations", can(policy.CanMark, s.portfolio.Observe)},
+		{"GET /portfolio/{id}/reviews/new", can(policy.CanMark, s.portfolio.ReviewForm)},
+		{"POST /portfolio/{id}/reviews", can(policy.CanMark, s.portfolio.Review)},
+		{"GET /submissions/{id}", can(policy.CanSeePortfolio, s.portfolio.SubmissionShow)},
+		{"POST /submissions/{id}/mark", can(policy.CanMark, s.portfolio.Mark)},
+		{"GET /progress-reviews", can(policy.CanSeeReviews, s.portfolio.Reviews)},
+		{"POST /progress-reviews/{id}/sign", can(policy.CanSign, s.portfolio.Sign)},
+		{"GET /outbox", can(policy.CanReadOutbox, s.portfolio.Outbox)},
+
 		// Cohorts, their sessions and attendance (delivery/).
 		{"GET /cohorts", can(policy.CanOpenCohorts, s.delivery.List)},
 		{"GET /cohorts/new", can(policy.CanRunCohorts, s.delivery.New)},

@@ -117,12 +117,12 @@ func (b barking) path(t *testing.T, f *fixture, pattern string) (method, path st
 	ids := map[string]int64{
 		"people": f.p2, "employments": f.e2, "api-tokens": b.token, "programmes": b.programme, "suppliers": b.supplier,
 		"qualifications": b.qualification, "cohorts": b.cohort, "sessions": b.session, "applications": b.app, "apply": b.app,
-		"coverage": b.programme,
+		"coverage": b.programme, "portfolio": b.app,
 		// The Barking side has no statement: an id no Leeds user may open.
-		"statements": 1, "claims": 1, "batches": 1, "declarations": 1,
+		"statements": 1, "claims": 1, "batches": 1, "declarations": 1, "submissions": 1, "progress-reviews": 1,
 	}
 	first := strings.Split(strings.TrimPrefix(path, "/"), "/")[0]
-	path = strings.NewReplacer("{urn}", "EY200002", "{code}", "E09000002").Replace(path)
+	path = strings.NewReplacer("{urn}", "EY200002", "{code}", "E09000002", "{evidence}", "1").Replace(path)
 	if strings.Contains(path, "{id}") {
 		id, ok := ids[first]
 		if !ok {

@@ -14,11 +14,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"senco/internal/auth"
+	"senco/internal/files"
 	"senco/internal/openid"
 	"senco/internal/pdf"
 	"senco/internal/store"
@@ -28,6 +30,7 @@ import (
 	"senco/internal/web/money"
 	"senco/internal/web/page"
 	"senco/internal/web/people"
+	"senco/internal/web/portfolio"
 	"senco/internal/web/programme"
 )
 
@@ -42,6 +45,11 @@ type Config struct {
 	DemoUsers     []DemoUser // listed on the sign-in page in demo mode only
 	// Registry receives the server's metrics; nil makes a new one.
 	Registry *prometheus.Registry
+	// Files keeps uploaded evidence; nil keeps it in a temporary directory
+	// (tests).
+	Files files.Store
+	// MailConfigured: notifications are mailed as well as kept in the outbox.
+	MailConfigured bool
 	// PDF prints documents (statements); nil offers none.
 	PDF *pdf.Renderer
 	// MetricsElsewhere leaves /metrics off this handler, for a deployment
@@ -83,6 +91,7 @@ type Server struct {
 	programme *programme.Handlers
 	money     *money.Handlers
 	people    *people.Handlers
+	portfolio *portfolio.Handlers
 }
 
 // New parses the templates (failing at start-up, not at first use, when a
@@ -106,6 +115,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
+	if cfg.Files == nil {
+		dir, err := os.MkdirTemp("", "senco-files-")
+		if err != nil {
+			return nil, fmt.Errorf("web: files: %w", err)
+		}
+		if cfg.Files, err = files.NewDir(dir); err != nil {
+			return nil, err
+		}
+	}
 	pages, err := page.Parse(templateFS, templateFuncs())
 	if err != nil {
 		return nil, err
@@ -119,6 +137,7 @@ func New(cfg Config) (*Server, error) {
 		programme: &programme.Handlers{Site: site},
 		money:     &money.Handlers{Site: site, PDF: cfg.PDF},
 		people:    &people.Handlers{Site: site, Static: staticFS},
+		portfolio: &portfolio.Handlers{Site: site, Files: cfg.Files, MailConfigured: cfg.MailConfigured},
 	}
 	s.handler = s.routes()
 	return s, nil

@@ -124,3 +124,12 @@ func MarkFailed(ctx context.Context, db *store.DB, m OutboxMessage, cause error)
 		return nil
 	})
 }
+
+// EnqueueFor puts a message for one user in the outbox, in tx.
+func EnqueueFor(ctx context.Context, tx *store.Tx, userID int64, msg domain.Message, link string) error {
+	rs, err := store.Collect(ctx, tx.Reader(), "recipient", scanRecipient, `SELECT u.id, u.email FROM users u WHERE u.id = $1`, userID)
+	if err != nil {
+		return err
+	}
+	return enqueue(ctx, tx, rs, msg, link)
+}

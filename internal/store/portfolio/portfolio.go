@@ -312,7 +312,7 @@ func Submit(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.Scop
 		asg, _ := p.Qualification.Plan.Assignment(s.AssignmentRef)
 		what = fmt.Sprintf("%s %s (version %d)", s.AssignmentRef, asg.Title, s.Version)
 	}
-	return s, notifyAssessors(ctx, tx, p.App, domain.EvidenceArrived(p.App.PractitionerName, what, p.App.CohortName), fmt.Sprintf("/portfolio/submissions/%d", s.ID))
+	return s, notifyAssessors(ctx, tx, p.App, domain.EvidenceArrived(p.App.PractitionerName, what, p.App.CohortName), fmt.Sprintf("/submissions/%d", s.ID))
 }
 
 // Mark records an assessor's decisions on every criterion of a submitted

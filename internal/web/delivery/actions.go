@@ -145,7 +145,7 @@ func (s *Handlers) ActionPost(a AppAction) page.Handler {
 			// as a whole; others name the field.
 			field := "action"
 			switch {
-			case rule.Field == "status":
+			case rule.Field == "status", rule.Field == "criteria":
 			case a.path == "place" || a.path == "transfer":
 				field = "cohort"
 			case a.path == "withdraw" && rule.Field == "reason":

@@ -138,6 +138,9 @@ func nav(u *domain.User, path string) []map[string]any {
 	if policy.NavApplications(*u) {
 		items = append(items, navItem{Href: "/applications", Text: "Applications"})
 	}
+	if policy.CanSeePortfolio(*u) {
+		items = append(items, navItem{Href: "/portfolio", Text: map[bool]string{true: "Your portfolio", false: "Portfolios"}[u.Role == domain.RoleLearner]})
+	}
 	if policy.NavCohorts(*u) {
 		items = append(items, navItem{Href: "/cohorts", Text: "Cohorts"})
 	}
