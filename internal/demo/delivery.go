@@ -12,6 +12,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/quality"
 )
 
 // The running programme of the demo: the national EY SENCO programme, the
@@ -1015,7 +1016,7 @@ func (d *delivery) finish(c *dCohort) error {
 			continue
 		}
 		d.learnerNo++
-		if err := d.tx.Certify(d.ctx, ao, app, fmt.Sprintf("EYAB-L3-%06d", 200000+d.learnerNo), certified); err != nil {
+		if _, err := quality.Certify(d.ctx, d.tx, ao, app, fmt.Sprintf("EYAB-L3-%06d", 200000+d.learnerNo), certified); err != nil {
 			return err
 		}
 		a.status = domain.StatusCertified
@@ -1024,7 +1025,7 @@ func (d *delivery) finish(c *dCohort) error {
 			if app, err = d.app(a); err != nil {
 				return err
 			}
-			if err := d.tx.Revoke(d.ctx, ao, app, "External quality assurance found that assessment evidence was not the learner's own work", revokedOn); err != nil {
+			if err := quality.Revoke(d.ctx, d.tx, ao, app, "External quality assurance found that assessment evidence was not the learner's own work", revokedOn); err != nil {
 				return err
 			}
 			a.status, revoked = domain.StatusCompleted, true

@@ -340,27 +340,6 @@ func RegisterLearner(app Application, r Registration) (Change, error) {
 	return c, nil
 }
 
-// Certify records the certificate of a registered learner whose training
-// is complete.
-func Certify(app Application, number string, on Date) (Change, error) {
-	number = strings.TrimSpace(number)
-	if number == "" {
-		return Change{}, Refuse("certificate_number", "Enter the certificate number")
-	}
-	if app.Status != StatusCompleted {
-		return Change{}, Refuse("status", "%s has not completed training (status: %s), so cannot be certified", app.PractitionerName, lower(app.Status))
-	}
-	if app.LearnerNumber == "" {
-		return Change{}, Refuse("learner_number", "Register the learner with a learner number before certifying")
-	}
-	c := change(app, "certified")
-	if err := c.move(StatusCertified, "certified", on, "certificate "+number); err != nil {
-		return Change{}, err
-	}
-	c.App.CertificateNumber, c.App.CertifiedOn, c.App.RevokedOn, c.App.RevokeReason = number, on, Date{}, ""
-	return c, nil
-}
-
 // Revoke withdraws a certificate, with a reason; the learner returns to
 // completed.
 func Revoke(app Application, reason string, on Date) (Change, error) {

@@ -530,22 +530,3 @@ func (tx *Tx) CompleteAssessment(ctx context.Context, a domain.Actor, app Applic
 	}
 	return completed, rate, tx.save(ctx, a, app, ch, true)
 }
-
-// Certify records the certificate of a learner whose training is complete.
-func (tx *Tx) Certify(ctx context.Context, a domain.Actor, app Application, number string, on domain.Date) error {
-	ch, err := domain.Certify(app, number, on)
-	if err != nil {
-		return err
-	}
-	return tx.save(ctx, a, app, ch, true)
-}
-
-// Revoke withdraws a certificate, with a reason; the learner returns to
-// completed.
-func (tx *Tx) Revoke(ctx context.Context, a domain.Actor, app Application, reason string, on domain.Date) error {
-	ch, err := domain.Revoke(app, reason, on)
-	if err != nil {
-		return err
-	}
-	return tx.save(ctx, a, app, ch, true)
-}

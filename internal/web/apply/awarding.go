@@ -8,6 +8,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/quality"
 	"senco/internal/web/page"
 )
 
@@ -122,7 +123,8 @@ func (s *Handlers) Certify(w http.ResponseWriter, r *http.Request) error {
 		return s.RenderForm(w, r, "app-certify", title, d)
 	}
 	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
-		return tx.Certify(r.Context(), domain.ActorOf(u), app, d.Number, on)
+		_, err := quality.Certify(r.Context(), tx, domain.ActorOf(u), app, d.Number, on)
+		return err
 	})
 	if status, ok := appRefusal(&d.Form, err, []string{"certificate_number", "certified-day"}); ok {
 		return s.RenderStatus(w, r, status, "app-certify", title, d)
@@ -166,7 +168,7 @@ func (s *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
 		return s.RenderForm(w, r, "app-revoke", title, d)
 	}
 	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
-		return tx.Revoke(r.Context(), domain.ActorOf(u), app, d.Reason, s.Today())
+		return quality.Revoke(r.Context(), tx, domain.ActorOf(u), app, d.Reason, s.Today())
 	})
 	if status, ok := appRefusal(&d.Form, err, []string{"reason"}); ok {
 		return s.RenderStatus(w, r, status, "app-revoke", title, d)
