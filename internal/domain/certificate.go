@@ -124,11 +124,11 @@ func CertificationBlock(f CertificationFacts) *Refusal {
 			return Refuse("status", "%s's assessment is not complete", a.PractitionerName)
 		}
 	} else if open := unmet(f.Criteria, ""); len(open) > 0 {
-		return Refuse("status", "%s has %s not yet met: %s", a.PractitionerName, plural(len(open), "mandatory criterion", "mandatory criteria"), strings.Join(open, ", "))
+		return Refuse("status", "%s has %s not yet met: %s", a.PractitionerName, countNoun(len(open), "mandatory criterion", "mandatory criteria"), strings.Join(open, ", "))
 	}
 	if f.OpenActions > 0 {
 		return Refuse("qa", "%s has %s open: the assessor must resolve it before certification", a.PractitionerName,
-			plural(f.OpenActions, "quality assurance action", "quality assurance actions"))
+			countNoun(f.OpenActions, "quality assurance action", "quality assurance actions"))
 	}
 	return nil
 }
@@ -143,7 +143,7 @@ func unmet(cs []CriterionStanding, unit string) []string {
 	return out
 }
 
-func plural(n int, one, many string) string {
+func countNoun(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
@@ -217,7 +217,7 @@ func UnitCertificationBlock(f CertificationFacts) *Refusal {
 	}
 	if f.OpenActions > 0 {
 		return Refuse("qa", "%s has %s open: the assessor must resolve it first", a.PractitionerName,
-			plural(f.OpenActions, "quality assurance action", "quality assurance actions"))
+			countNoun(f.OpenActions, "quality assurance action", "quality assurance actions"))
 	}
 	if len(UnitsAchieved(f)) == 0 {
 		return Refuse("units", "%s has no unit with every criterion met that a certificate does not already cover", a.PractitionerName)

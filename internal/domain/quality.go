@@ -93,9 +93,9 @@ func DefaultSamplingPlan(supplier int64, level QALevel) SamplingPlan {
 	return SamplingPlan{SupplierOrgID: supplier, Level: level, LearnerShare: 10, DecisionShare: 20, NewAssessorShare: 50, NewAssessorBelow: 20}
 }
 
-// CheckPlan refuses a plan whose shares are not percentages or where a new
+// CheckSamplingPlan refuses a plan whose shares are not percentages or where a new
 // assessor would be sampled less than the others.
-func CheckPlan(p SamplingPlan) *Refusal {
+func CheckSamplingPlan(p SamplingPlan) *Refusal {
 	for _, s := range []struct {
 		field string
 		v     int
@@ -295,8 +295,8 @@ func ResolveAction(i QAItem, assessorID int64, note string, on, today Date) (QAI
 // outcome overturned: those with an action required, resolved or not (the
 // assessor resolves it with a new decision, which stands on its own). The
 // portfolio's criterion-met rule takes this set.
-func OverturnedDecisions(items []QAItem) map[int64]bool {
-	out := map[int64]bool{}
+func OverturnedDecisions(items []QAItem) Overturned {
+	out := Overturned{}
 	for _, i := range items {
 		if i.Outcome == QAAction && i.Decision.Kind == QAInterim && i.Decision.ID != 0 {
 			out[i.Decision.ID] = true

@@ -81,7 +81,7 @@ func TestDrawSample(t *testing.T) {
 	}
 }
 
-func TestCheckPlan(t *testing.T) {
+func TestCheckSamplingPlan(t *testing.T) {
 	ok := DefaultSamplingPlan(1, QAInternal)
 	tests := []struct {
 		name  string
@@ -98,7 +98,7 @@ func TestCheckPlan(t *testing.T) {
 	for _, tt := range tests {
 		p := ok
 		tt.edit(&p)
-		r := CheckPlan(p)
+		r := CheckSamplingPlan(p)
 		if (tt.field == "" && r != nil) || (tt.field != "" && (r == nil || r.Field != tt.field)) {
 			t.Errorf("%s: %v", tt.name, r)
 		}

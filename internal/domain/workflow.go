@@ -329,7 +329,7 @@ func RegisterLearner(app Application, r Registration) (Change, error) {
 	if r.ULN != "" && !ValidULN(r.ULN) {
 		return Change{}, Refuse("uln", "Enter a ULN of 10 digits with a correct check digit, or leave it blank")
 	}
-	if !app.Status.In([]Status{StatusEnrolled, StatusInTraining, StatusCompleted}) {
+	if !app.Status.In(Registerable) {
 		return Change{}, Refuse("status", "Only an enrolled, in-training or completed learner can be registered; this one is %s", lower(app.Status))
 	}
 	if r.NumberHeldByOther {

@@ -42,7 +42,7 @@ func TestQualityAssuranceAndCertificates(t *testing.T) {
 		// The learner completes; certification waits for registration.
 		good, _ := db.Application(ctx, w.national, w.good.ID)
 		if done, _, err := inTx2(t, db, func(tx *store.Tx) (bool, float64, error) {
-			return tx.CompleteAssessment(ctx, domain.ActorOf(assessor), good, domain.NewDate(2026, 4, 1))
+			return tx.CompleteAssessment(ctx, domain.ActorOf(assessor), good, nil, domain.NewDate(2026, 4, 1))
 		}); err != nil || !done {
 			t.Fatalf("complete: %v %v", done, err)
 		}

@@ -23,6 +23,7 @@ import (
 	"senco/internal/pdf"
 	"senco/internal/store"
 	"senco/internal/web/apply"
+	"senco/internal/web/assurance"
 	"senco/internal/web/coverage"
 	"senco/internal/web/delivery"
 	"senco/internal/web/money"
@@ -83,6 +84,7 @@ type Server struct {
 	programme *programme.Handlers
 	money     *money.Handlers
 	people    *people.Handlers
+	assurance *assurance.Handlers
 }
 
 // New parses the templates (failing at start-up, not at first use, when a
@@ -119,6 +121,7 @@ func New(cfg Config) (*Server, error) {
 		programme: &programme.Handlers{Site: site},
 		money:     &money.Handlers{Site: site, PDF: cfg.PDF},
 		people:    &people.Handlers{Site: site, Static: staticFS},
+		assurance: &assurance.Handlers{Site: site, PDF: cfg.PDF, Lookups: assurance.NewLimiter(20, 10)},
 	}
 	s.handler = s.routes()
 	return s, nil

@@ -96,14 +96,39 @@ func Facts(ctx context.Context, q store.Querier, app store.Application) (domain.
 	return f, nil
 }
 
-// criteriaOf is the learner's criteria and whether each is met, once the
-// portfolio records criterion decisions; nil before.
-func criteriaOf(ctx context.Context, q store.Querier, app store.Application, overturned map[int64]bool) ([]domain.CriterionStanding, error) {
-	_ = ctx
-	_ = q
-	_ = app
-	_ = overturned
-	return nil, nil
+// criteriaOf is the learner's criteria and whether each is met
+// (domain.MetCriteria, without the overturned decisions), read from the
+// portfolio's criterion decisions; nil when none is recorded for them or
+// their qualification has no assessment plan, when the assessor's
+// "assessment complete" stands for them.
+func criteriaOf(ctx context.Context, q store.Querier, app store.Application, overturned domain.Overturned) ([]domain.CriterionStanding, error) {
+	decisions, err := store.Collect(ctx, q, "criterion decisions", func(sc store.Scanner, d *domain.CriterionDecision) error {
+		return sc.Scan(&d.ID, &d.Criterion, &d.Outcome)
+	}, `SELECT id, criterion, outcome FROM criterion_decisions WHERE application_id = $1 ORDER BY id`, app.ID)
+	if err != nil || len(decisions) == 0 {
+		return nil, err
+	}
+	qid := app.QualificationID
+	if qid == 0 {
+		pr, err := store.ProgrammeIn(ctx, q, app.ProgrammeID)
+		if err != nil {
+			return nil, err
+		}
+		qid = pr.QualificationID
+	}
+	qual, err := store.QualificationIn(ctx, q, qid)
+	if err != nil {
+		return nil, err
+	}
+	if qual.Plan.Empty() {
+		return nil, nil
+	}
+	met := domain.MetCriteria(decisions, overturned)
+	var out []domain.CriterionStanding
+	for _, c := range qual.Criteria() {
+		out = append(out, domain.CriterionStanding{Ref: string(c), Unit: c.Unit(), Mandatory: qual.Plan.IsMandatory(c), Met: met[c]})
+	}
+	return out, nil
 }
 
 // NewCode is a fresh verification code: 16 letters of Crockford's base 32

@@ -103,9 +103,9 @@ func Plan(ctx context.Context, q store.Querier, supplier int64, level domain.QAL
 	return p, nil
 }
 
-// SavePlan saves a supplier's sampling plan (domain.CheckPlan).
+// SavePlan saves a supplier's sampling plan (domain.CheckSamplingPlan).
 func SavePlan(ctx context.Context, tx *store.Tx, a domain.Actor, p domain.SamplingPlan) error {
-	if r := domain.CheckPlan(p); r != nil {
+	if r := domain.CheckSamplingPlan(p); r != nil {
 		return r
 	}
 	if !p.Level.Valid() {
@@ -134,12 +134,32 @@ func Decisions(ctx context.Context, q store.Querier, supplier int64, awardingOrg
 		where += " AND EXISTS (SELECT 1 FROM programmes pp JOIN qualifications q ON q.id = pp.qualification_id WHERE pp.id = ap.programme_id AND q.awarding_org = " +
 			a.Add(awardingOrg) + ")"
 	}
-	return store.Collect(ctx, q, "assessor decisions", func(sc store.Scanner, d *domain.QADecision) error {
+	final, err := store.Collect(ctx, q, "assessor decisions", func(sc store.Scanner, d *domain.QADecision) error {
 		d.Kind = domain.QAFinal
 		return sc.Scan(&d.ApplicationID, &d.AssessorID, &d.DecidedOn)
 	}, `SELECT ap.id, x.assessor, ap.assessment_complete_on FROM applications ap JOIN cohorts ch ON ch.id = ap.cohort_id
 		JOIN (SELECT cohort_id, MIN(user_id) AS assessor FROM cohort_staff WHERE role = 'assessor' GROUP BY cohort_id) x ON x.cohort_id = ch.id
 		WHERE `+where+` ORDER BY ap.id`, a...)
+	if err != nil {
+		return nil, err
+	}
+	// Interim: the criterion decisions of the supplier's learners.
+	var b store.Args
+	iwhere := "ch.supplier_org_id = " + b.Add(supplier) + " AND d.assessor_user_id IS NOT NULL AND d.decided_on <= " + b.Add(upTo)
+	if awardingOrg != "" {
+		iwhere += " AND EXISTS (SELECT 1 FROM programmes pp JOIN qualifications q ON q.id = pp.qualification_id WHERE pp.id = ap.programme_id AND q.awarding_org = " +
+			b.Add(awardingOrg) + ")"
+	}
+	interim, err := store.Collect(ctx, q, "criterion decisions", func(sc store.Scanner, d *domain.QADecision) error {
+		d.Kind = domain.QAInterim
+		return sc.Scan(&d.ID, &d.ApplicationID, &d.AssessorID, &d.Criterion, &d.DecidedOn)
+	}, `SELECT d.id, d.application_id, d.assessor_user_id, d.criterion, d.decided_on FROM criterion_decisions d
+		JOIN applications ap ON ap.id = d.application_id JOIN cohorts ch ON ch.id = ap.cohort_id
+		WHERE `+iwhere+` ORDER BY d.id`, b...)
+	if err != nil {
+		return nil, err
+	}
+	return append(interim, final...), nil
 }
 
 // Sample is one drawn sample and how far its review has got.
@@ -330,7 +350,7 @@ func ItemList(ctx context.Context, q store.Querier, scope policy.Scope, f ItemFi
 // Overturned are the criterion decisions of a learner that quality
 // assurance overturned (domain.OverturnedDecisions): the input of the
 // criterion-met rule.
-func Overturned(ctx context.Context, q store.Querier, appID int64) (map[int64]bool, error) {
+func Overturned(ctx context.Context, q store.Querier, appID int64) (domain.Overturned, error) {
 	items, err := ItemsOfApplication(ctx, q, appID)
 	if err != nil {
 		return nil, err
