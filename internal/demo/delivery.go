@@ -215,6 +215,8 @@ type delivery struct {
 	apps      []*dApp
 	cohorts   []*dCohort
 	learnerNo int
+	// heldForQA is the learner whose certificate waits for an IQA action.
+	heldForQA int64
 }
 
 // seedDelivery adds the running programme to a database the demo has just
@@ -251,6 +253,7 @@ func seedDelivery(ctx context.Context, db *store.DB, p *plan, register []domain.
 			d.decideManualReviews,
 			d.runCohorts,
 			d.portfolios,
+			d.quality,
 			d.duplicates,
 			d.payments,
 			d.claims,
@@ -1013,6 +1016,12 @@ func (d *delivery) finish(c *dCohort) error {
 		}
 		certified := assessed.AddDays(21 + d.rng.IntN(42))
 		if app.LearnerNumber == "" || !certified.Before(d.today) || (a.special == "" && d.rng.Float64() < 0.08) {
+			continue
+		}
+		if c.plan.staffed && d.heldForQA == 0 && a.special == "" {
+			// One registered learner waits for internal quality assurance:
+			// its sample sends their assessor an action (quality.go).
+			d.heldForQA = app.ID
 			continue
 		}
 		d.learnerNo++
