@@ -15,8 +15,8 @@ import (
 // the same one.
 const qualitySeed = 20260901
 
-// quality: the staffed supplier's IQA samples its assessor's decisions by
-// the default plan and agrees with all but two: one action the assessor
+// quality: the staffed supplier's IQA samples a small share of its
+// assessors' decisions and agrees with all but two: one action the assessor
 // has resolved, and one still open, which holds that learner's
 // certificate back. The awarding organisation samples the same supplier
 // externally and agrees.
@@ -26,7 +26,7 @@ func (d *delivery) quality() error {
 		return nil
 	}
 	assessor := d.actor("supplier", domain.RoleAssessor)
-	plan := domain.SamplingPlan{SupplierOrgID: iqa.Org.ID, Level: domain.QAInternal, LearnerShare: 10, DecisionShare: 25, NewAssessorShare: 50, NewAssessorBelow: 20}
+	plan := domain.SamplingPlan{SupplierOrgID: iqa.Org.ID, Level: domain.QAInternal, LearnerShare: 0, DecisionShare: 1, NewAssessorShare: 5, NewAssessorBelow: 20}
 	if err := quality.SavePlan(d.ctx, d.tx, domain.ActorOf(iqa), plan); err != nil {
 		return fmt.Errorf("IQA plan: %w", err)
 	}
@@ -37,8 +37,12 @@ func (d *delivery) quality() error {
 		return err
 	}
 	seed := int64(qualitySeed)
-	for ; seed < qualitySeed+1000 && d.heldForQA != 0; seed++ {
-		if slices.ContainsFunc(domain.DrawSample(plan, all, iqa.ID, seed).Decisions, func(x domain.QADecision) bool { return x.ApplicationID == d.heldForQA }) {
+	// The action is on the final decision, so resolving it is all the
+	// learner waits for (an action on a criterion waits for the criterion
+	// to be decided again as well).
+	held := func(x domain.QADecision) bool { return x.ApplicationID == d.heldForQA && x.Kind == domain.QAFinal }
+	for ; seed < qualitySeed+2000 && d.heldForQA != 0; seed++ {
+		if slices.ContainsFunc(domain.DrawSample(plan, all, iqa.ID, seed).Decisions, held) {
 			break
 		}
 	}
@@ -63,9 +67,9 @@ func (d *delivery) quality() error {
 			return err
 		}
 		switch {
-		case open < 0 && app.ID == d.heldForQA:
+		case open < 0 && held(it.Decision):
 			open = i
-		case resolved < 0 && app.Status == domain.StatusCertified:
+		case resolved < 0 && app.Status == domain.StatusCertified && it.Decision.AssessorID == assessor.UserID:
 			resolved = i
 		}
 	}
@@ -73,7 +77,7 @@ func (d *delivery) quality() error {
 		outcome, action := domain.QAAgree, ""
 		switch i {
 		case open:
-			outcome, action = domain.QAAction, "The observation record does not show criterion 3.2 (working with parents); add the evidence or decide 3.2 again"
+			outcome, action = domain.QAAction, "The assessment was completed before the observation record was signed by the learner: get it signed and confirm the decision"
 		case resolved:
 			outcome, action = domain.QAAction, "Feedback on assignment 2 does not say which criteria it meets; add it"
 		}
@@ -100,7 +104,7 @@ func (d *delivery) quality() error {
 		}
 	}
 	ao := d.users["awarding/"+string(domain.RoleAOOfficer)]
-	eqa := domain.SamplingPlan{SupplierOrgID: iqa.Org.ID, Level: domain.QAExternal, LearnerShare: 5, DecisionShare: 10, NewAssessorShare: 25, NewAssessorBelow: 20}
+	eqa := domain.SamplingPlan{SupplierOrgID: iqa.Org.ID, Level: domain.QAExternal, LearnerShare: 0, DecisionShare: 1, NewAssessorShare: 2, NewAssessorBelow: 20}
 	if err := quality.SavePlan(d.ctx, d.tx, domain.ActorOf(ao), eqa); err != nil {
 		return fmt.Errorf("EQA plan: %w", err)
 	}

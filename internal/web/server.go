@@ -115,7 +115,7 @@ func New(cfg Config) (*Server, error) {
 	site := &page.Site{DB: cfg.DB, Log: cfg.Log, Pages: pages, Version: cfg.Version,
 		DemoUsers: cfg.DemoUsers, SecureCookies: cfg.SecureCookies}
 	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Log, site: site, metrics: newMetrics(cfg.Registry), pageCache: newPageCache(64 << 20),
-		apply:     &apply.Handlers{Site: site},
+		apply:     &apply.Handlers{Site: site, PDF: cfg.PDF.Available()},
 		delivery:  &delivery.Handlers{Site: site},
 		coverage:  &coverage.Handlers{Site: site},
 		programme: &programme.Handlers{Site: site},

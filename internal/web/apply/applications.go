@@ -23,6 +23,8 @@ import (
 // internal/web/routes.go names; the handler checks the record in hand.
 type Handlers struct {
 	*page.Site
+	// PDF says whether certificates can be downloaded as PDF documents.
+	PDF bool
 }
 
 // appPath is the application page.
@@ -245,15 +247,12 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.Certificates, d.OpenActions, d.CanDownload = facts.Held, facts.OpenActions, policy.CanDownloadCertificate(u)
+	d.Certificates, d.OpenActions, d.CanDownload = facts.Held, facts.OpenActions, s.PDF && policy.CanDownloadCertificate(u)
 	if d.Awarding && app.Status != domain.StatusCertified {
 		d.CertifyBlock = domain.CertificationBlock(facts)
 	}
 	d.Actions = appActions(u, app, facts)
 	d.Banner = appDoneBanner(r.URL.Query().Get("done"), app)
-	if f := s.TakeFlash(w, r); f != "" {
-		d.Banner = f
-	}
 	title := app.PractitionerName
 	if d.Own {
 		title = "Your application"

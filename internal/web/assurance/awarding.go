@@ -26,7 +26,6 @@ type certifyRow struct {
 }
 
 type awardingData struct {
-	Flash      string
 	ToRegister []store.Application
 	RegTotal   int
 	ToCertify  []certifyRow
@@ -39,7 +38,7 @@ func (s *Handlers) Awarding(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
 	ctx := r.Context()
 	scope := policy.Delivery(u)
-	d := awardingData{Flash: s.TakeFlash(w, r)}
+	d := awardingData{}
 	reg, err := s.DB.Applications(ctx, scope, store.AppFilter{Statuses: domain.Registerable, Unregistered: true, Page: 1, PageSize: queueSize})
 	if err != nil {
 		return err

@@ -45,7 +45,6 @@ type supplierRow struct {
 }
 
 type qaIndexData struct {
-	Flash     string
 	Level     domain.QALevel
 	CanSample bool
 	Suppliers []supplierRow
@@ -56,7 +55,7 @@ func (s *Handlers) Index(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
 	ctx := r.Context()
 	scope := policy.Quality(u)
-	d := qaIndexData{Flash: s.TakeFlash(w, r), Level: levelFor(u, r), CanSample: policy.CanSampleQuality(u)}
+	d := qaIndexData{Level: levelFor(u, r), CanSample: policy.CanSampleQuality(u)}
 	sups, err := quality.Suppliers(ctx, s.DB.Reader(), scope)
 	if err != nil {
 		return err
@@ -176,7 +175,6 @@ func (s *Handlers) Draw(w http.ResponseWriter, r *http.Request) error {
 }
 
 type sampleData struct {
-	Flash     string
 	Sample    quality.Sample
 	Items     []domain.QAItem
 	Redrawn   bool // drawing again from the seed gives the same decisions
@@ -196,7 +194,7 @@ func (s *Handlers) Sample(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := sampleData{Flash: s.TakeFlash(w, r), Sample: sm, Viewer: u.ID}
+	d := sampleData{Sample: sm, Viewer: u.ID}
 	lvl, ok := policy.QALevelOf(u)
 	d.CanReview = ok && lvl == sm.Plan.Level
 	if d.Items, err = quality.Items(ctx, s.DB.Reader(), scope, id); err != nil {
@@ -272,8 +270,7 @@ func (s *Handlers) Outcome(w http.ResponseWriter, r *http.Request) error {
 // ---- the assessor's actions ----
 
 type actionsData struct {
-	Flash string
-	Open  []domain.QAItem
+	Open []domain.QAItem
 }
 
 func (s *Handlers) Actions(w http.ResponseWriter, r *http.Request) error {
@@ -282,7 +279,7 @@ func (s *Handlers) Actions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "qa-actions", "Quality assurance actions", actionsData{Flash: s.TakeFlash(w, r), Open: open})
+	return s.Render(w, r, "qa-actions", "Quality assurance actions", actionsData{Open: open})
 }
 
 type resolveData struct {
