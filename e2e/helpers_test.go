@@ -20,6 +20,7 @@ import (
 	"senco/internal/auth"
 	"senco/internal/demo"
 	"senco/internal/domain"
+	"senco/internal/pdf"
 	"senco/internal/policy"
 	"senco/internal/store"
 	"senco/internal/store/storetest"
@@ -75,6 +76,7 @@ func newApp(t *testing.T) *app {
 		API:       api.New(db, nil).Handler(),
 		Version:   "e2e",
 		DemoUsers: demoUsers,
+		PDF:       pdfRenderer(t),
 	})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
@@ -475,4 +477,12 @@ func (p *page) disableScripts(off bool) {
 		p.fatalf("turn scripts off: %v", err)
 	}
 	p.noScripts = off
+}
+
+// pdfRenderer prints the documents the pages offer (statements,
+// certificates) with the machine's Chromium, stopped when the test ends.
+func pdfRenderer(t *testing.T) *pdf.Renderer {
+	r := pdf.New("")
+	t.Cleanup(r.Close)
+	return r
 }

@@ -776,7 +776,7 @@ func (g *generator) teach(c *gcohort) {
 			continue
 		}
 		d.certNo++
-		a.take(domain.Certify(a.Application, fmt.Sprintf("EYAB-L3-%07d", d.certNo), certified))
+		a.take(domain.Certify(domain.CertificationFacts{App: a.Application}, fmt.Sprintf("EYAB-L3-%07d", d.certNo), certified, g.today))
 		if revoked := certified.AddDays(30 + r.IntN(170)); revoked.Before(g.today) && r.chance(0.004) {
 			a.take(domain.Revoke(a.Application, "External quality assurance found the assessment evidence was not the learner's own", revoked))
 		}

@@ -76,6 +76,9 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", u.Email, u.Password, u.RoleLabel, u.Organisation)
 		}
 		tw.Flush()
+		if code, err := demo.VerificationCode(ctx, db); err == nil {
+			fmt.Fprintf(out, "\nCheck a certificate without signing in: %s/verify/%s\n", strings.TrimSuffix(url, "/"), code)
+		}
 		fmt.Fprintln(out, "\nPress Ctrl+C to stop.")
 	}})
 }

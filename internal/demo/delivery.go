@@ -12,6 +12,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/quality"
 )
 
 // The running programme of the demo: the national EY SENCO programme, the
@@ -214,6 +215,8 @@ type delivery struct {
 	apps      []*dApp
 	cohorts   []*dCohort
 	learnerNo int
+	// heldForQA is the learner whose certificate waits for an IQA action.
+	heldForQA int64
 }
 
 // seedDelivery adds the running programme to a database the demo has just
@@ -250,6 +253,7 @@ func seedDelivery(ctx context.Context, db *store.DB, p *plan, register []domain.
 			d.decideManualReviews,
 			d.runCohorts,
 			d.portfolios,
+			d.quality,
 			d.duplicates,
 			d.payments,
 			d.claims,
@@ -1014,8 +1018,14 @@ func (d *delivery) finish(c *dCohort) error {
 		if app.LearnerNumber == "" || !certified.Before(d.today) || (a.special == "" && d.rng.Float64() < 0.08) {
 			continue
 		}
+		if c.plan.staffed && d.heldForQA == 0 && a.special == "" {
+			// One registered learner waits for internal quality assurance:
+			// its sample sends their assessor an action (quality.go).
+			d.heldForQA = app.ID
+			continue
+		}
 		d.learnerNo++
-		if err := d.tx.Certify(d.ctx, ao, app, fmt.Sprintf("EYAB-L3-%06d", 200000+d.learnerNo), certified); err != nil {
+		if _, err := quality.Certify(d.ctx, d.tx, ao, app, fmt.Sprintf("EYAB-L3-%06d", 200000+d.learnerNo), certified); err != nil {
 			return err
 		}
 		a.status = domain.StatusCertified
@@ -1024,7 +1034,7 @@ func (d *delivery) finish(c *dCohort) error {
 			if app, err = d.app(a); err != nil {
 				return err
 			}
-			if err := d.tx.Revoke(d.ctx, ao, app, "External quality assurance found that assessment evidence was not the learner's own work", revokedOn); err != nil {
+			if err := quality.Revoke(d.ctx, d.tx, ao, app, "External quality assurance found that assessment evidence was not the learner's own work", revokedOn); err != nil {
 				return err
 			}
 			a.status, revoked = domain.StatusCompleted, true

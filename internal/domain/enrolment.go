@@ -217,3 +217,7 @@ func (s Status) In(group []Status) bool { return slices.Contains(group, s) }
 
 // HoldsPlace reports whether the application fills a place on its cohort.
 func (s Status) HoldsPlace() bool { return s.In(PlaceHolding) }
+
+// Registerable are the statuses in which an awarding organisation
+// registers a learner (RegisterLearner).
+var Registerable = []Status{StatusEnrolled, StatusInTraining, StatusCompleted}

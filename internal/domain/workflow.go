@@ -329,7 +329,7 @@ func RegisterLearner(app Application, r Registration) (Change, error) {
 	if r.ULN != "" && !ValidULN(r.ULN) {
 		return Change{}, Refuse("uln", "Enter a ULN of 10 digits with a correct check digit, or leave it blank")
 	}
-	if !app.Status.In([]Status{StatusEnrolled, StatusInTraining, StatusCompleted}) {
+	if !app.Status.In(Registerable) {
 		return Change{}, Refuse("status", "Only an enrolled, in-training or completed learner can be registered; this one is %s", lower(app.Status))
 	}
 	if r.NumberHeldByOther {
@@ -337,27 +337,6 @@ func RegisterLearner(app Application, r Registration) (Change, error) {
 	}
 	c := change(app, "register")
 	c.App.LearnerNumber, c.App.ULN = r.LearnerNumber, r.ULN
-	return c, nil
-}
-
-// Certify records the certificate of a registered learner whose training
-// is complete.
-func Certify(app Application, number string, on Date) (Change, error) {
-	number = strings.TrimSpace(number)
-	if number == "" {
-		return Change{}, Refuse("certificate_number", "Enter the certificate number")
-	}
-	if app.Status != StatusCompleted {
-		return Change{}, Refuse("status", "%s has not completed training (status: %s), so cannot be certified", app.PractitionerName, lower(app.Status))
-	}
-	if app.LearnerNumber == "" {
-		return Change{}, Refuse("learner_number", "Register the learner with a learner number before certifying")
-	}
-	c := change(app, "certified")
-	if err := c.move(StatusCertified, "certified", on, "certificate "+number); err != nil {
-		return Change{}, err
-	}
-	c.App.CertificateNumber, c.App.CertifiedOn, c.App.RevokedOn, c.App.RevokeReason = number, on, Date{}, ""
 	return c, nil
 }
 

@@ -46,7 +46,10 @@ var decisions = []decision{
 		return c, err
 	}},
 	{"register", func(a Application) (Change, error) { return RegisterLearner(a, Registration{LearnerNumber: "LN9"}) }},
-	{"certify", func(a Application) (Change, error) { a.LearnerNumber = "LN9"; return Certify(a, "CERT-1", day) }},
+	{"certify", func(a Application) (Change, error) {
+		a.LearnerNumber, a.AssessmentCompleteOn = "LN9", day
+		return Certify(CertificationFacts{App: a}, "CERT-1", day, day)
+	}},
 	{"revoke", func(a Application) (Change, error) { return Revoke(a, "issued in error", day) }},
 }
 
@@ -237,13 +240,14 @@ func TestRegisterCertifyRevoke(t *testing.T) {
 	if err != nil || ch.App.LearnerNumber != "LN1" {
 		t.Fatalf("register: %+v %v", ch.App, err)
 	}
-	if _, err := Certify(appIn(StatusCompleted), "C1", day); err == nil || err.(*Refusal).Field != "learner_number" {
+	if _, err := Certify(CertificationFacts{App: appIn(StatusCompleted)}, "C1", day, day); err == nil || err.(*Refusal).Field != "learner_number" {
 		t.Errorf("certified before registration: %v", err)
 	}
-	if _, err := Certify(ch.App, " ", day); err == nil || err.(*Refusal).Field != "certificate_number" {
+	ch.App.AssessmentCompleteOn = day
+	if _, err := Certify(CertificationFacts{App: ch.App}, " ", day, day); err == nil || err.(*Refusal).Field != "certificate_number" {
 		t.Errorf("certified without a number: %v", err)
 	}
-	cert, err := Certify(ch.App, " C-77 ", day)
+	cert, err := Certify(CertificationFacts{App: ch.App}, " C-77 ", day, day)
 	if err != nil || cert.App.CertificateNumber != "C-77" || cert.App.CertifiedOn != day || cert.Events[0].Detail != "certificate C-77" {
 		t.Fatalf("certify: %+v %v", cert, err)
 	}

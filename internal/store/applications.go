@@ -72,6 +72,13 @@ type AppFilter struct {
 	LACodes      []string // from any of these authorities
 	Unplaced     bool     // on no cohort yet
 	ManualReview bool
+	// Statuses keeps applications in any of these statuses.
+	Statuses []domain.Status
+	// Unregistered keeps learners with no learner number yet.
+	Unregistered bool
+	// Learners keeps those ever placed on a cohort: learners, not
+	// applications still being decided.
+	Learners     bool
 	Q            string
 	UpdatedSince time.Time
 	Page         int
@@ -116,6 +123,15 @@ func (db *DB) Applications(ctx context.Context, scope policy.Scope, f AppFilter)
 	}
 	if f.Unplaced {
 		where += " AND ap.cohort_id IS NULL"
+	}
+	if len(f.Statuses) > 0 {
+		where += " AND " + statusIn("ap.status", f.Statuses)
+	}
+	if f.Unregistered {
+		where += " AND ap.learner_number = ''"
+	}
+	if f.Learners {
+		where += " AND ap.enrolled_on IS NOT NULL"
 	}
 	if f.ManualReview {
 		where += " AND ap.decision = '" + string(domain.DecisionManual) + "' AND " + statusIs("ap.status", domain.StatusApplied)
@@ -529,23 +545,4 @@ func (tx *Tx) CompleteAssessment(ctx context.Context, a domain.Actor, app Applic
 		return false, rate, err
 	}
 	return completed, rate, tx.save(ctx, a, app, ch, true)
-}
-
-// Certify records the certificate of a learner whose training is complete.
-func (tx *Tx) Certify(ctx context.Context, a domain.Actor, app Application, number string, on domain.Date) error {
-	ch, err := domain.Certify(app, number, on)
-	if err != nil {
-		return err
-	}
-	return tx.save(ctx, a, app, ch, true)
-}
-
-// Revoke withdraws a certificate, with a reason; the learner returns to
-// completed.
-func (tx *Tx) Revoke(ctx context.Context, a domain.Actor, app Application, reason string, on domain.Date) error {
-	ch, err := domain.Revoke(app, reason, on)
-	if err != nil {
-		return err
-	}
-	return tx.save(ctx, a, app, ch, true)
 }

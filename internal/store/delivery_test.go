@@ -9,6 +9,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/quality"
 	"senco/internal/store/storetest"
 )
 
@@ -213,7 +214,10 @@ func TestDeliveryJourney(t *testing.T) {
 		}
 		// Certifying before completion is refused.
 		a0.LearnerNumber = ""
-		err = db.InTx(ctx, func(tx *store.Tx) error { return tx.Certify(ctx, op, a0, "C-1", domain.NewDate(2026, 8, 1)) })
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := quality.Certify(ctx, tx, op, a0, "C-1", domain.NewDate(2026, 8, 1))
+			return err
+		})
 		if r, ok := store.IsRule(err); !ok || r.Field != "status" {
 			t.Fatalf("certify before completion: %v", err)
 		}
@@ -236,7 +240,10 @@ func TestDeliveryJourney(t *testing.T) {
 			t.Fatal(err)
 		}
 		a0, _ = db.Application(ctx, f.national, a0.ID)
-		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.Certify(ctx, op, a0, "C-1", domain.NewDate(2026, 8, 15)) }); err != nil {
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := quality.Certify(ctx, tx, op, a0, "C-1", domain.NewDate(2026, 8, 15))
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		a0, _ = db.Application(ctx, f.national, a0.ID)

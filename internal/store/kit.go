@@ -93,3 +93,22 @@ func IsUniqueViolation(err error) bool { return isUniqueViolation(err) }
 
 // NullID is NULL for a zero id.
 func NullID(id int64) any { return nullID(id) }
+
+// AppScope is the condition limiting applications (aliased ap) to a scope;
+// ok is false when the scope sees none.
+func AppScope(a *Args, scope policy.Scope) (where string, ok bool) { return appScope(a, scope) }
+
+// AppColumns and AppFrom read applications with ScanApp.
+const (
+	AppColumns = appColumns
+	AppFrom    = appFrom
+)
+
+// ScanApp reads a row of AppColumns.
+func ScanApp(sc Scanner, r *Application) error { return scanApp(sc, r) }
+
+// SaveApplication persists a workflow decision on an application with its
+// events and audit entry, guarded by the status the decision saw.
+func (tx *Tx) SaveApplication(ctx context.Context, a domain.Actor, old Application, ch domain.Change) error {
+	return tx.save(ctx, a, old, ch, true)
+}

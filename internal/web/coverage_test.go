@@ -19,6 +19,7 @@ import (
 	"senco/internal/policy"
 	"senco/internal/report"
 	"senco/internal/store"
+	"senco/internal/store/quality"
 	"senco/internal/store/storetest"
 )
 
@@ -236,7 +237,10 @@ func covSetup(t *testing.T, db *store.DB) *covFix {
 		return err
 	})
 	step("register Hana", func(tx *store.Tx) error { return tx.RegisterLearner(ctx, op, app(apps[2]), "COV0001", "") })
-	step("certify Hana", func(tx *store.Tx) error { return tx.Certify(ctx, op, app(apps[2]), "CERT-COV-1", T.AddDays(-12)) })
+	step("certify Hana", func(tx *store.Tx) error {
+		_, err := quality.Certify(ctx, tx, op, app(apps[2]), "CERT-COV-1", T.AddDays(-12))
+		return err
+	})
 	return f
 }
 

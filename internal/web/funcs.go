@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"senco/internal/domain"
 )
 
 // templateFuncs returns the functions available to every template,
@@ -38,17 +40,19 @@ import (
 //	govukDateItems m      -> the day/month/year items of a date input
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"dict":              tmplDict,
-		"list":              tmplList,
-		"hasKey":            tmplHasKey,
-		"govukAttributes":   tmplAttributes,
-		"govukNonEmpty":     tmplNonEmpty,
-		"govukIsHTML":       tmplIsHTML,
-		"govukEq":           tmplEq,
-		"govukContains":     tmplContains,
-		"govukJoin":         tmplJoin,
-		"govukItemID":       tmplItemID,
-		"govukCapitalize":   tmplCapitalize,
+		"dict":            tmplDict,
+		"list":            tmplList,
+		"hasKey":          tmplHasKey,
+		"govukAttributes": tmplAttributes,
+		"govukNonEmpty":   tmplNonEmpty,
+		"govukIsHTML":     tmplIsHTML,
+		"govukEq":         tmplEq,
+		"govukContains":   tmplContains,
+		"govukJoin":       tmplJoin,
+		"govukItemID":     tmplItemID,
+		"govukCapitalize": tmplCapitalize,
+		// verificationCode writes a certificate's code in groups of four.
+		"verificationCode":  domain.FormatVerificationCode,
 		"govukCell":         tmplCell,
 		"govukHeadingLevel": tmplHeadingLevel,
 		"govukDateItems":    tmplDateItems,

@@ -221,6 +221,32 @@ func (s *Server) pageRoutes() []route {
 		{"GET /applications/{id}/revoke", signedIn(s.apply.RevokeForm)},
 		{"POST /applications/{id}/revoke", signedIn(s.apply.Revoke)},
 
+		// Quality assurance and certificates (assurance/). The verification
+		// page is public: it shows only name, qualification, date and status.
+		{"GET /verify", public(s.assurance.VerifyForm)},
+		{"GET /verify/{code}", public(s.assurance.Verify)},
+		{"GET /awarding", can(policy.CanCertify, s.assurance.Awarding)},
+		{"GET /awarding/registrations", can(policy.CanRegisterInBulk, s.assurance.RegistrationsForm)},
+		{"POST /awarding/registrations", can(policy.CanRegisterInBulk, s.assurance.Registrations)},
+		{"GET /awarding/registrations/template.csv", can(policy.CanRegisterInBulk, s.assurance.RegistrationsTemplate)},
+		{"GET /applications/{id}/units", can(policy.CanCertify, s.assurance.UnitsForm)},
+		{"POST /applications/{id}/units", can(policy.CanCertify, s.assurance.Units)},
+		{"GET /certificates/{id}/certificate.pdf", can(policy.CanDownloadCertificate, s.assurance.CertificatePDF)},
+		{"GET /certificates/{id}/invalidate", can(policy.CanCertify, s.assurance.InvalidateForm)},
+		{"POST /certificates/{id}/invalidate", can(policy.CanCertify, s.assurance.Invalidate)},
+		{"POST /certificates/{id}/review", can(policy.CanCertify, s.assurance.ClearReview)},
+		{"GET /quality", can(policy.CanSeeQuality, s.assurance.Index)},
+		{"GET /quality/actions", can(policy.CanResolveActions, s.assurance.Actions)},
+		{"GET /quality/suppliers/{id}/plan", can(policy.CanSampleQuality, s.assurance.PlanForm)},
+		{"POST /quality/suppliers/{id}/plan", can(policy.CanSampleQuality, s.assurance.Plan)},
+		{"POST /quality/suppliers/{id}/samples", can(policy.CanSampleQuality, s.assurance.Draw)},
+		{"GET /quality/suppliers/{id}/report", can(policy.CanSeeQuality, s.assurance.Report)},
+		{"GET /quality/samples/{id}", can(policy.CanSeeQuality, s.assurance.Sample)},
+		{"GET /quality/items/{id}", can(policy.CanSampleQuality, s.assurance.OutcomeForm)},
+		{"POST /quality/items/{id}", can(policy.CanSampleQuality, s.assurance.Outcome)},
+		{"GET /quality/items/{id}/resolve", can(policy.CanResolveActions, s.assurance.ResolveForm)},
+		{"POST /quality/items/{id}/resolve", can(policy.CanResolveActions, s.assurance.Resolve)},
+
 		// Coverage dashboards (coverage/).
 		{"GET /coverage", cached(s.coverage.National)},
 		{"GET /coverage/la/{code}", cached(s.coverage.LA)},

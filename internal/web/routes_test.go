@@ -25,11 +25,14 @@ import (
 // of the Barking officer.
 type barking struct {
 	programme, qualification, cohort, session, app, token, supplier int64
+	// Barking's certificate and its quality-assurance sample and item,
+	// written as rows: the fixture's learner has not got that far.
+	certificate, sample, item int64
 }
 
 // private is what only the Barking side (and the programme team) may see:
 // the names of its people, cohort, session and token.
-var private = []string{"Barkingworker", "Barking spring", "Barking unit", "Barking token"}
+var private = []string{"Barkingworker", "Barking spring", "Barking unit", "Barking token", "BARKING-CERT-1", "BARKINGCODE", "Barking action"}
 
 func (f *fixture) barking(t *testing.T) barking {
 	t.Helper()
@@ -82,6 +85,19 @@ func (f *fixture) barking(t *testing.T) barking {
 			return err
 		}
 		b.token = tok.ID
+		now, sup2 := f.db.Now(), f.users["sup2"].ID
+		if b.certificate, err = tx.InsertID(ctx, `INSERT INTO issued_certificates (application_id, number, kind, code, issued_on, state, created_by, created_at, updated_at)
+			VALUES ($1, 'BARKING-CERT-1', 'full', 'BARKINGCODE00001', $2, 'valid', 'test', $3, $3)`, a.ID, today, now); err != nil {
+			return err
+		}
+		if b.sample, err = tx.InsertID(ctx, `INSERT INTO qa_samples (supplier_org_id, level, seed, learner_share, decision_share, new_assessor_share, new_assessor_below,
+			drawn_by_user, drawn_by, drawn_on, created_at) VALUES ($1, 'iqa', 7, 10, 20, 50, 20, $2, 'test', $3, $4)`, sup, sup2, today, now); err != nil {
+			return err
+		}
+		if b.item, err = tx.InsertID(ctx, `INSERT INTO qa_items (sample_id, application_id, kind, assessor_user_id, decided_on, outcome, action, updated_at)
+			VALUES ($1, $2, 'final', $3, $4, 'action', 'Barking action', $5)`, b.sample, a.ID, sup2, today, now); err != nil {
+			return err
+		}
 		// An assessor and an IQA of supplier one, so every role is tried.
 		hash, err = f.hasher.Hash(ctx, password)
 		if err != nil {
@@ -120,8 +136,13 @@ func (b barking) path(t *testing.T, f *fixture, pattern string) (method, path st
 		"coverage": b.programme, "portfolio": b.app,
 		// The Barking side has no statement: an id no Leeds user may open.
 		"statements": 1, "claims": 1, "batches": 1, "declarations": 1, "submissions": 1, "progress-reviews": 1,
+		"certificates": b.certificate, "quality/suppliers": b.supplier, "quality/samples": b.sample, "quality/items": b.item,
 	}
-	first := strings.Split(strings.TrimPrefix(path, "/"), "/")[0]
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	first := parts[0]
+	if first == "quality" && len(parts) > 1 {
+		first += "/" + parts[1] // quality assurance has records of three kinds
+	}
 	path = strings.NewReplacer("{urn}", "EY200002", "{code}", "E09000002", "{evidence}", "1").Replace(path)
 	if strings.Contains(path, "{id}") {
 		id, ok := ids[first]
@@ -163,6 +184,9 @@ var public = map[string]int{
 	"POST /sign-in":      http.StatusUnprocessableEntity,
 	"POST /sign-out":     http.StatusSeeOther,
 	"GET /accessibility": http.StatusOK,
+	// Anyone may check a certificate by its code; no such code is found.
+	"GET /verify":        http.StatusOK,
+	"GET /verify/{code}": http.StatusNotFound,
 	"/":                  http.StatusNotFound,
 	// OpenID Connect sign-in is not configured in this fixture: not found
 	// (TestOpenIDSignIn tries it configured).

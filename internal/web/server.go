@@ -25,6 +25,7 @@ import (
 	"senco/internal/pdf"
 	"senco/internal/store"
 	"senco/internal/web/apply"
+	"senco/internal/web/assurance"
 	"senco/internal/web/coverage"
 	"senco/internal/web/delivery"
 	"senco/internal/web/money"
@@ -92,6 +93,7 @@ type Server struct {
 	money     *money.Handlers
 	people    *people.Handlers
 	portfolio *portfolio.Handlers
+	assurance *assurance.Handlers
 }
 
 // New parses the templates (failing at start-up, not at first use, when a
@@ -131,13 +133,14 @@ func New(cfg Config) (*Server, error) {
 	site := &page.Site{DB: cfg.DB, Log: cfg.Log, Pages: pages, Version: cfg.Version,
 		DemoUsers: cfg.DemoUsers, SecureCookies: cfg.SecureCookies}
 	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Log, site: site, metrics: newMetrics(cfg.Registry), pageCache: newPageCache(64 << 20),
-		apply:     &apply.Handlers{Site: site},
+		apply:     &apply.Handlers{Site: site, PDF: cfg.PDF.Available()},
 		delivery:  &delivery.Handlers{Site: site},
 		coverage:  &coverage.Handlers{Site: site},
 		programme: &programme.Handlers{Site: site},
 		money:     &money.Handlers{Site: site, PDF: cfg.PDF},
 		people:    &people.Handlers{Site: site, Static: staticFS},
 		portfolio: &portfolio.Handlers{Site: site, Files: cfg.Files, MailConfigured: cfg.MailConfigured},
+		assurance: &assurance.Handlers{Site: site, PDF: cfg.PDF, Lookups: assurance.NewLimiter(20, 10)},
 	}
 	s.handler = s.routes()
 	return s, nil

@@ -16,6 +16,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/quality"
 )
 
 // Authorities of the world.
@@ -236,13 +237,24 @@ func Seed(t testing.TB, db *store.DB) World {
 		if err := tx.RegisterLearner(ctx, op, app, "RPT0001", ""); err != nil {
 			return err
 		}
-		if app, err = load("learner3"); err != nil {
-			return err
-		}
-		return tx.Certify(ctx, op, app, "CERT-RPT-1", CertifiedOn)
+		return nil
 	})
 	if err != nil {
 		t.Fatalf("seed the report world: %v", err)
+	}
+	// The certificate is issued on its day: no certificate is dated after
+	// the day it is recorded.
+	db.SetClock(func() time.Time { return CertifiedOn.Time().Add(9 * time.Hour) })
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		app, err := tx.ScopedApplication(ctx, national, w.Apps["learner3"])
+		if err != nil {
+			return err
+		}
+		_, err = quality.Certify(ctx, tx, op, app, "CERT-RPT-1", CertifiedOn)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("certify in the report world: %v", err)
 	}
 	return w
 }

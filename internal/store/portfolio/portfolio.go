@@ -9,6 +9,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/quality"
 )
 
 // Portfolio is everything of one learner's portfolio.
@@ -124,9 +125,9 @@ func load(ctx context.Context, q store.Querier, appID int64) (Portfolio, error) 
 // external quality assurance outcome overturned. Quality assurance keeps
 // its outcomes in its own tables; this is the one place the portfolio
 // reads them, so every rule (met, complete, the matrix) sees the same set.
-// Until quality assurance records outcomes, no decision is overturned.
+// The outcomes are quality assurance's (quality.Overturned).
 func Overturned(ctx context.Context, q store.Querier, appID int64) (domain.Overturned, error) {
-	return domain.Overturned{}, nil
+	return quality.Overturned(ctx, q, appID)
 }
 
 const evidenceColumns = `e.id, e.application_id, e.kind, e.title, e.body, e.file_key, e.file_name, e.file_type, e.file_size, e.added_on,

@@ -14,6 +14,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/quality"
 	"senco/internal/web/page"
 )
 
@@ -22,6 +23,8 @@ import (
 // internal/web/routes.go names; the handler checks the record in hand.
 type Handlers struct {
 	*page.Site
+	// PDF says whether certificates can be downloaded as PDF documents.
+	PDF bool
 }
 
 // appPath is the application page.
@@ -119,7 +122,9 @@ func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	if scope.Kind == policy.Awarding {
 		d.Heading, d.Noun = "Learners", "learners"
 	}
-	f := store.AppFilter{Q: d.Q, PageSize: appPageSize, Page: 1}
+	// An awarding organisation's list holds learners, not applications
+	// still being decided or refused.
+	f := store.AppFilter{Q: d.Q, PageSize: appPageSize, Page: 1, Learners: scope.Kind == policy.Awarding}
 	n, err := page.Number(r)
 	if err != nil {
 		return err
@@ -206,6 +211,12 @@ type appShowData struct {
 	Banner        string
 	Own           bool // the practitioner's own application
 	Awarding      bool
+	// Certificates issued to the learner, and why a full certificate
+	// cannot be recorded now (for the awarding organisation).
+	Certificates []domain.Award
+	CertifyBlock *domain.Refusal
+	OpenActions  int
+	CanDownload  bool
 }
 
 func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
@@ -232,7 +243,15 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.Actions = appActions(u, app)
+	facts, err := quality.Facts(ctx, s.DB.Reader(), app)
+	if err != nil {
+		return err
+	}
+	d.Certificates, d.OpenActions, d.CanDownload = facts.Held, facts.OpenActions, s.PDF && policy.CanDownloadCertificate(u)
+	if d.Awarding && app.Status != domain.StatusCertified {
+		d.CertifyBlock = domain.CertificationBlock(facts)
+	}
+	d.Actions = appActions(u, app, facts)
 	d.Banner = appDoneBanner(r.URL.Query().Get("done"), app)
 	title := app.PractitionerName
 	if d.Own {
@@ -262,7 +281,7 @@ func appDoneBanner(code string, a store.Application) string {
 // appActions are the links to the actions the user may take on the
 // application in its present status. The status machine decides which
 // moves exist (domain.CheckTransition); policy decides who may make them.
-func appActions(u domain.User, a store.Application) []appAction {
+func appActions(u domain.User, a store.Application, f domain.CertificationFacts) []appAction {
 	base := appPath(a.ID)
 	can := func(to domain.Status) bool { return domain.CheckTransition(a.Status, to) == nil }
 	placed := a.Status == domain.StatusEnrolled || a.Status == domain.StatusInTraining
@@ -301,8 +320,12 @@ func appActions(u domain.User, a store.Application) []appAction {
 			}
 			out = append(out, appAction{Href: base + "/register", Text: text})
 		}
-		if can(domain.StatusCertified) {
+		// Offered only when the rule allows it; the page says why not.
+		if can(domain.StatusCertified) && domain.CertificationBlock(f) == nil {
 			out = append(out, appAction{Href: base + "/certify", Text: "Record the certificate"})
+		}
+		if domain.UnitCertificationBlock(f) == nil {
+			out = append(out, appAction{Href: base + "/units", Text: "Issue a unit certificate"})
 		}
 		if a.Status == domain.StatusCertified {
 			out = append(out, appAction{Href: base + "/revoke", Text: "Revoke the certificate", Warning: true})

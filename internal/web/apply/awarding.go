@@ -8,6 +8,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/quality"
 	"senco/internal/web/page"
 )
 
@@ -84,45 +85,60 @@ func (s *Handlers) Register(w http.ResponseWriter, r *http.Request) error {
 
 type appCertifyData struct {
 	App    store.Application
+	Block  *domain.Refusal
 	Number string
 	On     page.DateField
 	page.Form
 }
 
+// certifyFacts loads the application and what certifying it needs.
+func (s *Handlers) certifyFacts(r *http.Request) (domain.User, store.Application, domain.CertificationFacts, error) {
+	u, app, err := s.appLoad(r, policy.CanCertify)
+	if err != nil {
+		return u, app, domain.CertificationFacts{}, err
+	}
+	f, err := quality.Facts(r.Context(), s.DB.Reader(), app)
+	return u, app, f, err
+}
+
+// CertifyForm offers the form only to a learner the rule allows
+// (domain.CertificationBlock); for anyone else it says why not.
 func (s *Handlers) CertifyForm(w http.ResponseWriter, r *http.Request) error {
-	_, app, err := s.appLoad(r, policy.CanCertify)
+	_, app, f, err := s.certifyFacts(r)
 	if err != nil {
 		return err
 	}
-	d := appCertifyData{App: app, On: page.DateFieldOf(s.Today())}
+	d := appCertifyData{App: app, Block: domain.CertificationBlock(f), On: page.DateFieldOf(s.Today())}
 	return s.Render(w, r, "app-certify", "Record "+app.PractitionerName+"'s certificate", d)
 }
 
 func (s *Handlers) Certify(w http.ResponseWriter, r *http.Request) error {
-	u, app, err := s.appLoad(r, policy.CanCertify)
+	u, app, f, err := s.certifyFacts(r)
 	if err != nil {
 		return err
 	}
 	title := "Record " + app.PractitionerName + "'s certificate"
-	d := appCertifyData{App: app, Number: strings.TrimSpace(r.PostFormValue("certificate_number")), On: page.ReadDate(r, "certified")}
-	on, msg := d.On.Parse("the date of the certificate")
-	switch {
-	case msg != "":
-		d.Fail("certified-day", msg)
-	case s.Today().Before(on):
-		d.Fail("certified-day", "The date of the certificate must be today or in the past")
+	d := appCertifyData{App: app, Block: domain.CertificationBlock(f), Number: strings.TrimSpace(r.PostFormValue("certificate_number")),
+		On: page.ReadDate(r, "certified")}
+	if d.Block != nil {
+		return s.RenderStatus(w, r, http.StatusUnprocessableEntity, "app-certify", title, d)
 	}
-	if d.Number == "" {
-		d.Fail("certificate_number", "Enter the certificate number")
-	} else if msg := domain.TooLong("The certificate number", d.Number, domain.MaxCodeLength); msg != "" {
+	on, msg := d.On.Parse("the date of the certificate")
+	if msg != "" {
+		d.Fail("certified-day", msg)
+	}
+	if msg := domain.TooLong("The certificate number", d.Number, domain.MaxCodeLength); msg != "" {
 		d.Fail("certificate_number", msg)
 	}
-	d.ErrorOrder = page.OrderFields(d.ErrorOrder, "certificate_number", "certified-day")
 	if !d.Valid() {
+		d.ErrorOrder = page.OrderFields(d.ErrorOrder, "certificate_number", "certified-day")
 		return s.RenderForm(w, r, "app-certify", title, d)
 	}
 	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
-		return tx.Certify(r.Context(), domain.ActorOf(u), app, d.Number, on)
+		// Without a number of the organisation's own, the certificate is
+		// numbered in sequence as it is issued.
+		_, err := quality.Certify(r.Context(), tx, domain.ActorOf(u), app, d.Number, on)
+		return err
 	})
 	if status, ok := appRefusal(&d.Form, err, []string{"certificate_number", "certified-day"}); ok {
 		return s.RenderStatus(w, r, status, "app-certify", title, d)
@@ -166,7 +182,7 @@ func (s *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
 		return s.RenderForm(w, r, "app-revoke", title, d)
 	}
 	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error {
-		return tx.Revoke(r.Context(), domain.ActorOf(u), app, d.Reason, s.Today())
+		return quality.Revoke(r.Context(), tx, domain.ActorOf(u), app, d.Reason, s.Today())
 	})
 	if status, ok := appRefusal(&d.Form, err, []string{"reason"}); ok {
 		return s.RenderStatus(w, r, status, "app-revoke", title, d)

@@ -156,6 +156,16 @@ func nav(u *domain.User, path string) []map[string]any {
 	if policy.CanClaimCover(*u) {
 		items = append(items, navItem{Href: "/claims", Text: "Claims for cover"})
 	}
+	if policy.CanCertify(*u) {
+		items = append(items, navItem{Href: "/awarding", Text: "Register and certify"})
+	}
+	if policy.CanSeeQuality(*u) && !policy.CanCertify(*u) {
+		// The awarding organisation reaches its external QA from its queues.
+		items = append(items, navItem{Href: "/quality", Text: "Quality assurance"})
+	}
+	if policy.CanResolveActions(*u) {
+		items = append(items, navItem{Href: "/quality/actions", Text: "QA actions"})
+	}
 	if policy.CanReadAudit(*u) {
 		items = append(items, navItem{Href: "/audit", Text: "Audit log"})
 	}
