@@ -93,3 +93,10 @@ func IsUniqueViolation(err error) bool { return isUniqueViolation(err) }
 
 // NullID is NULL for a zero id.
 func NullID(id int64) any { return nullID(id) }
+
+// AppScope limits applications (aliased ap) to a scope, as the store's own
+// application queries do.
+func AppScope(a *Args, scope policy.Scope) (string, bool) { return appScope(a, scope) }
+
+// EligibleSQL is domain.EligibleSetting as a condition on settings aliased t.
+func EligibleSQL(a *Args, t string, d domain.Date) string { return eligibleSQL(a, t, d) }
