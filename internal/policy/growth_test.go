@@ -10,7 +10,7 @@ import (
 // without the organisation or record that role needs.
 func TestGrowth(t *testing.T) {
 	type want struct {
-		reviews, confidence, prior, laWork  ScopeKind
+		reviews, confidence, prior, laWork ScopeKind
 		run, rate, assess, support, impact bool
 	}
 	full := map[domain.Role]want{

@@ -201,6 +201,30 @@ func (s *Server) pageRoutes() []route {
 		{"GET /applications/{id}/revoke", signedIn(s.apply.RevokeForm)},
 		{"POST /applications/{id}/revoke", signedIn(s.apply.Revoke)},
 
+		// The SENCO's own growth (growth/): the setting's self-review, the
+		// practitioner's confidence, plan, CPD, pathway and prior learning,
+		// the assessor's decisions, the LA's view and the programme's impact.
+		{"GET /growth", can(policy.NavGrowth, s.growth.Hub)},
+		{"GET /growth/reviews", can(policy.CanRunReview, s.growth.Reviews)},
+		{"GET /growth/reviews/new", can(policy.CanRunReview, s.growth.ReviewNew)},
+		{"POST /growth/reviews", can(policy.CanRunReview, s.growth.ReviewCreate)},
+		{"GET /growth/reviews/{id}", signedIn(s.growth.Review)},
+		{"POST /growth/reviews/{id}/share", can(policy.CanRunReview, s.growth.ReviewShare)},
+		{"POST /growth/reviews/{id}/actions", can(policy.CanRunReview, s.growth.ActionCreate)},
+		{"POST /growth/actions/{id}/done", can(policy.CanRunReview, s.growth.ActionDone)},
+		{"GET /growth/me", can(policy.CanRateConfidence, s.growth.Me)},
+		{"POST /growth/me/confidence", can(policy.CanRateConfidence, s.growth.Rate)},
+		{"POST /growth/me/goals", can(policy.CanRateConfidence, s.growth.GoalCreate)},
+		{"POST /growth/me/cpd", can(policy.CanRateConfidence, s.growth.CPDCreate)},
+		{"POST /growth/me/prior-learning", can(policy.CanRateConfidence, s.growth.ClaimCreate)},
+		{"GET /growth/prior-learning", can(policy.CanAssessPriorLearning, s.growth.PriorLearning)},
+		{"POST /growth/prior-learning/{id}/decide", can(policy.CanAssessPriorLearning, s.growth.Decide)},
+		{"GET /growth/la", can(policy.CanSupportSettings, s.growth.LA)},
+		{"POST /growth/la/courses", can(policy.CanSupportSettings, s.growth.CourseCreate)},
+		{"POST /growth/la/contacts", can(policy.CanSupportSettings, s.growth.ContactCreate)},
+		{"GET /growth/impact", can(policy.CanSeeImpact, s.growth.ImpactPage)},
+		{"GET /growth/impact/download/{format}", can(policy.CanSeeImpact, s.growth.ImpactExport)},
+
 		// Coverage dashboards (coverage/).
 		{"GET /coverage", cached(s.coverage.National)},
 		{"GET /coverage/la/{code}", cached(s.coverage.LA)},

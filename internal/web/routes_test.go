@@ -12,8 +12,11 @@ import (
 	"time"
 
 	"senco/internal/auth"
+	"senco/internal/catalogue"
 	"senco/internal/domain"
+	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/growth"
 	"senco/internal/store/storetest"
 	"senco/internal/web"
 )
@@ -25,11 +28,12 @@ import (
 // of the Barking officer.
 type barking struct {
 	programme, qualification, cohort, session, app, token, supplier int64
+	review                                                          int64
 }
 
 // private is what only the Barking side (and the programme team) may see:
 // the names of its people, cohort, session and token.
-var private = []string{"Barkingworker", "Barking spring", "Barking unit", "Barking token"}
+var private = []string{"Barkingworker", "Barking spring", "Barking unit", "Barking token", "Barking evidence"}
 
 func (f *fixture) barking(t *testing.T) barking {
 	t.Helper()
@@ -82,6 +86,23 @@ func (f *fixture) barking(t *testing.T) barking {
 			return err
 		}
 		b.token = tok.ID
+		// A self-review of Beta Nursery, shared with Barking's officer.
+		fws, err := catalogue.ReviewFrameworks()
+		if err != nil {
+			return err
+		}
+		ratings := map[string]domain.ItemRating{}
+		for _, a := range fws[0].Areas {
+			for _, it := range a.Items {
+				ratings[it.Code] = domain.ItemRating{Rating: domain.RatingPartly, Evidence: "Barking evidence"}
+			}
+		}
+		rv, err := growth.SaveReview(ctx, tx, op, policy.Scope{Kind: policy.Setting, SettingURN: "EY200002"}, fws[0],
+			domain.ReviewInput{ReviewedOn: today, ReviewedBy: "Beta manager", Share: true, Ratings: ratings})
+		if err != nil {
+			return err
+		}
+		b.review = rv.ID
 		// An assessor and an IQA of supplier one, so every role is tried.
 		hash, err = f.hasher.Hash(ctx, password)
 		if err != nil {
@@ -117,12 +138,12 @@ func (b barking) path(t *testing.T, f *fixture, pattern string) (method, path st
 	ids := map[string]int64{
 		"people": f.p2, "employments": f.e2, "api-tokens": b.token, "programmes": b.programme, "suppliers": b.supplier,
 		"qualifications": b.qualification, "cohorts": b.cohort, "sessions": b.session, "applications": b.app, "apply": b.app,
-		"coverage": b.programme,
+		"coverage": b.programme, "growth": b.review,
 		// The Barking side has no statement: an id no Leeds user may open.
 		"statements": 1, "claims": 1, "batches": 1, "declarations": 1,
 	}
 	first := strings.Split(strings.TrimPrefix(path, "/"), "/")[0]
-	path = strings.NewReplacer("{urn}", "EY200002", "{code}", "E09000002").Replace(path)
+	path = strings.NewReplacer("{urn}", "EY200002", "{code}", "E09000002", "{format}", "csv").Replace(path)
 	if strings.Contains(path, "{id}") {
 		id, ok := ids[first]
 		if !ok {

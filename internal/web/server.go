@@ -19,12 +19,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"senco/internal/auth"
+	"senco/internal/catalogue"
 	"senco/internal/openid"
 	"senco/internal/pdf"
 	"senco/internal/store"
+	storegrowth "senco/internal/store/growth"
 	"senco/internal/web/apply"
 	"senco/internal/web/coverage"
 	"senco/internal/web/delivery"
+	"senco/internal/web/growth"
 	"senco/internal/web/money"
 	"senco/internal/web/page"
 	"senco/internal/web/people"
@@ -83,6 +86,7 @@ type Server struct {
 	programme *programme.Handlers
 	money     *money.Handlers
 	people    *people.Handlers
+	growth    *growth.Handlers
 }
 
 // New parses the templates (failing at start-up, not at first use, when a
@@ -110,6 +114,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	frameworks, err := catalogue.ReviewFrameworks()
+	if err != nil {
+		return nil, err
+	}
+	pathway, err := catalogue.Pathway()
+	if err != nil {
+		return nil, err
+	}
 	site := &page.Site{DB: cfg.DB, Log: cfg.Log, Pages: pages, Version: cfg.Version,
 		DemoUsers: cfg.DemoUsers, SecureCookies: cfg.SecureCookies}
 	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Log, site: site, metrics: newMetrics(cfg.Registry), pageCache: newPageCache(64 << 20),
@@ -119,6 +131,7 @@ func New(cfg Config) (*Server, error) {
 		programme: &programme.Handlers{Site: site},
 		money:     &money.Handlers{Site: site, PDF: cfg.PDF},
 		people:    &people.Handlers{Site: site, Static: staticFS},
+		growth:    &growth.Handlers{Site: site, Frameworks: frameworks, Pathway: pathway, Impact: storegrowth.NewCache()},
 	}
 	s.handler = s.routes()
 	return s, nil

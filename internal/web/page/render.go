@@ -153,6 +153,9 @@ func nav(u *domain.User, path string) []map[string]any {
 	if policy.CanClaimCover(*u) {
 		items = append(items, navItem{Href: "/claims", Text: "Claims for cover"})
 	}
+	if policy.NavGrowth(*u) {
+		items = append(items, navItem{Href: "/growth", Text: "Growth"})
+	}
 	if policy.CanReadAudit(*u) {
 		items = append(items, navItem{Href: "/audit", Text: "Audit log"})
 	}
