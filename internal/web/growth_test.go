@@ -131,4 +131,3 @@ func TestGrowthPages(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-

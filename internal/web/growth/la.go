@@ -55,9 +55,9 @@ type courseRow struct {
 
 // figure is an impact cell as the page writes it.
 type figure struct {
-	Withheld                      bool
+	Withheld                     bool
 	Units, First, Latest, Change string
-	Responded, Rate               string
+	Responded, Rate              string
 }
 
 func figureOf(f domain.ImpactFigure) figure {

@@ -34,33 +34,33 @@ type claimRow struct {
 }
 
 type meData struct {
-	Ratings     []domain.ConfidenceRating
-	Changes     []changeRow
-	Next        domain.RatingPoint
-	NextLabel   string
-	Gaps        []string
-	Goals       []goalRow
-	CPD         []cpdRow
-	CPDTotal    string
-	Steps       []stepRow
-	Prior       []string
-	Claims      []claimRow
-	Criteria    []option
+	Ratings       []domain.ConfidenceRating
+	Changes       []changeRow
+	Next          domain.RatingPoint
+	NextLabel     string
+	Gaps          []string
+	Goals         []goalRow
+	CPD           []cpdRow
+	CPDTotal      string
+	Steps         []stepRow
+	Prior         []string
+	Claims        []claimRow
+	Criteria      []option
 	Qualification domain.Qualification
-	NoChild     string
+	NoChild       string
 	// The forms on the page, with what was entered.
-	Scores      []scoreField
-	RatedOn     page.DateField
-	Share       bool
-	GoalAreas   []option
-	Goal        string
-	GoalBy      page.DateField
-	CPDAreas    []option
-	CPDEntry    domain.CPDEntry
-	CPDOn       page.DateField
-	CPDHours    string
-	Source      string
-	Evidence    string
+	Scores    []scoreField
+	RatedOn   page.DateField
+	Share     bool
+	GoalAreas []option
+	Goal      string
+	GoalBy    page.DateField
+	CPDAreas  []option
+	CPDEntry  domain.CPDEntry
+	CPDOn     page.DateField
+	CPDHours  string
+	Source    string
+	Evidence  string
 	page.Form
 }
 

@@ -13,9 +13,9 @@ import (
 )
 
 type reviewRow struct {
-	Review                    domain.SelfReview
-	Secure, Partly, Develop   string
-	Shared                    string
+	Review                  domain.SelfReview
+	Secure, Partly, Develop string
+	Shared                  string
 }
 
 type reviewsData struct {
@@ -153,26 +153,26 @@ type compareArea struct {
 }
 
 type compareItem struct {
-	Item           domain.ReviewItem
-	Before, After  map[string]any
-	HasBefore      bool
-	Change         string
-	Evidence       string
-	Actions        string
+	Item          domain.ReviewItem
+	Before, After map[string]any
+	HasBefore     bool
+	Change        string
+	Evidence      string
+	Actions       string
 }
 
 type reviewData struct {
-	Review     domain.SelfReview
-	Previous   domain.SelfReview
-	HasPrev    bool
-	Areas      []compareArea
-	CanManage  bool
-	Actions    []actionRow
-	ItemsOpts  []option
-	Due        page.DateField
-	Action     string
-	Owner      string
-	NoChild    string
+	Review    domain.SelfReview
+	Previous  domain.SelfReview
+	HasPrev   bool
+	Areas     []compareArea
+	CanManage bool
+	Actions   []actionRow
+	ItemsOpts []option
+	Due       page.DateField
+	Action    string
+	Owner     string
+	NoChild   string
 	page.Form
 }
 
