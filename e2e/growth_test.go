@@ -145,7 +145,7 @@ func growthLAJourney(t *testing.T, a *app) {
 func growthImpactJourney(t *testing.T, a *app) {
 	p := journeyPage(t, a)
 	p.signInAs(a, programmeEmail)
-	p.follow(p.link(".govuk-service-navigation", "Growth"))
+	p.follow(p.link(".govuk-service-navigation", "Programmes"))
 	p.follow(p.link("main", "Impact of the programme"))
 	p.wantText("They cannot show that training caused the change")
 	rows := p.tableRows("Settings' self-review ratings, first to latest, by area")

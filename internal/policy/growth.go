@@ -88,7 +88,9 @@ func LAWork(u domain.User) Scope {
 // at least domain.MinCell.
 func CanSeeImpact(u domain.User) bool { return u.Role == domain.RoleProgrammeTeam }
 
-// NavGrowth reports whether the navigation offers u the growth pages.
+// NavGrowth reports whether the navigation offers u the growth pages. The
+// programme team reaches the impact from its programmes page instead, so
+// that its bar stays on one line.
 func NavGrowth(u domain.User) bool {
-	return CanRunReview(u) || CanRateConfidence(u) || CanAssessPriorLearning(u) || CanSupportSettings(u) || CanSeeImpact(u)
+	return CanRunReview(u) || CanRateConfidence(u) || CanAssessPriorLearning(u) || CanSupportSettings(u)
 }

@@ -39,7 +39,7 @@ func TestGrowth(t *testing.T) {
 			if got != c.want {
 				t.Errorf("%s (org %v): %+v, want %+v", role, u.Org.ID != 0, got, c.want)
 			}
-			nav := got.run || got.rate || got.assess || got.support || got.impact
+			nav := got.run || got.rate || got.assess || got.support
 			if NavGrowth(u) != nav {
 				t.Errorf("%s: nav %v", role, NavGrowth(u))
 			}

@@ -63,9 +63,6 @@ func (s *Handlers) Hub(w http.ResponseWriter, r *http.Request) error {
 	if policy.CanSupportSettings(u) {
 		d.Links = append(d.Links, hubLink{"/growth/la", "Your settings' self-reviews, mentoring and courses", "Self-reviews in aggregate and those shared with you, your mentoring contacts and your authority's own SENCO courses"})
 	}
-	if policy.CanSeeImpact(u) {
-		d.Links = append(d.Links, hubLink{"/growth/impact", "Impact of the programme", "Change in self-review ratings and confidence, trained and not yet trained, by authority and region"})
-	}
 	return s.Render(w, r, "growth-hub", "Growth", d)
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
@@ -130,7 +131,7 @@ func (s *Handlers) loadMe(r *http.Request) (meData, error) {
 	}
 	for _, p := range domain.RatingPoints {
 		if !rated[p] {
-			d.Next, d.NextLabel = p, p.Label()
+			d.Next, d.NextLabel = p, strings.ToLower(p.Label())
 			break
 		}
 	}
