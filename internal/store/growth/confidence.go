@@ -136,6 +136,12 @@ func Rate(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.Scope,
 		if _, err := tx.Exec(ctx, `INSERT INTO confidence_scores (rating_id, area_code, score) VALUES ($1, $2, $3)`, r.ID, area.Code, r.Scores[area.Code]); err != nil {
 			return r, fmt.Errorf("rate confidence: %w", err)
 		}
+		// Points come in order, so the newest rating is the latest.
+		if _, err := tx.Exec(ctx, `INSERT INTO growth_practitioner_areas (practitioner_id, area_code, la_code, ratings, first_score, latest_score)
+			VALUES ($1, $2, $3, 1, $4, $4) ON CONFLICT (practitioner_id, area_code) DO UPDATE SET ratings = growth_practitioner_areas.ratings + 1,
+			latest_score = excluded.latest_score`, r.PractitionerID, area.Code, r.LACode, r.Scores[area.Code]); err != nil {
+			return r, fmt.Errorf("rate confidence: %w", err)
+		}
 	}
 	if err := tx.Audit(ctx, a, "rate confidence", "practitioner", strconv.FormatInt(r.PractitionerID, 10), nil, map[string]any{"point": r.Point, "rated_on": r.RatedOn}); err != nil {
 		return r, err

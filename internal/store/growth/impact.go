@@ -65,12 +65,15 @@ func group(trained bool) domain.Group {
 func LoadImpact(ctx context.Context, q store.Querier, la string, d domain.Date) (Impact, error) {
 	var im Impact
 	var a store.Args
-	revWhere, crWhere, sWhere, apWhere := "", "", "", ""
+	gsa, gpa, sWhere, apWhere := "", "", "", ""
 	if la != "" {
 		p := a.Add(la)
-		revWhere, crWhere, sWhere, apWhere = " WHERE sr.la_code = "+p, " WHERE cr.la_code = "+p, " AND s.la_code = "+p, " AND ap.la_code = "+p
+		gsa, gpa, sWhere, apWhere = " AND g.la_code = "+p, " AND g.la_code = "+p, " AND s.la_code = "+p, " AND ap.la_code = "+p
 	}
+	// Uncorrelated IN subqueries: each database builds the set once.
 	finished := store.StatusIn("ap.status", domain.Finished)
+	trainedSettings := `(SELECT ap.setting_urn FROM applications ap WHERE ` + finished + apWhere + `)`
+	trainedPeople := `(SELECT ap.practitioner_id FROM applications ap WHERE ` + finished + `)`
 	rows, err := store.Collect(ctx, q, "impact of reviews", func(sc store.Scanner, r *ReviewAgg) error {
 		var trained int
 		var fs, fp, fd, ls, lp, ld int
@@ -81,22 +84,11 @@ func LoadImpact(ctx context.Context, q store.Querier, la string, d domain.Date) 
 		r.FirstCounts = map[domain.ReviewRating]int{domain.RatingSecure: fs, domain.RatingPartly: fp, domain.RatingDevelopment: fd}
 		r.LatestCounts = map[domain.ReviewRating]int{domain.RatingSecure: ls, domain.RatingPartly: lp, domain.RatingDevelopment: ld}
 		return nil
-	}, `WITH ranked AS (
-		SELECT sr.id, sr.setting_urn, sr.la_code,
-			ROW_NUMBER() OVER (PARTITION BY sr.setting_urn ORDER BY sr.reviewed_on, sr.id) AS first_n,
-			ROW_NUMBER() OVER (PARTITION BY sr.setting_urn ORDER BY sr.reviewed_on DESC, sr.id DESC) AS last_n
-		FROM self_reviews sr`+revWhere+`),
-	pairs AS (
-		SELECT f.setting_urn, f.la_code, f.id AS first_id, l.id AS last_id
-		FROM ranked f JOIN ranked l ON l.setting_urn = f.setting_urn AND l.last_n = 1 AND l.first_n > 1
-		WHERE f.first_n = 1),
-	trained AS (SELECT DISTINCT ap.setting_urn FROM applications ap WHERE `+finished+apWhere+`)
-	SELECT p.la_code, CASE WHEN t.setting_urn IS NULL THEN 0 ELSE 1 END, fa.area_code, COUNT(*), SUM(fa.items), SUM(fa.points), SUM(lb.points),
-		SUM(fa.secure), SUM(fa.partly), SUM(fa.development), SUM(lb.secure), SUM(lb.partly), SUM(lb.development)
-	FROM pairs p JOIN self_review_areas fa ON fa.review_id = p.first_id
-		JOIN self_review_areas lb ON lb.review_id = p.last_id AND lb.area_code = fa.area_code
-		LEFT JOIN trained t ON t.setting_urn = p.setting_urn
-	GROUP BY p.la_code, CASE WHEN t.setting_urn IS NULL THEN 0 ELSE 1 END, fa.area_code`, a...)
+	}, `SELECT x.la_code, x.trained, x.area_code, COUNT(*), SUM(x.items), SUM(x.first_points), SUM(x.latest_points),
+		SUM(x.first_secure), SUM(x.first_partly), SUM(x.first_development), SUM(x.latest_secure), SUM(x.latest_partly), SUM(x.latest_development)
+	FROM (SELECT g.*, CASE WHEN g.setting_urn IN `+trainedSettings+` THEN 1 ELSE 0 END AS trained
+		FROM growth_setting_areas g WHERE g.reviews > 1`+gsa+`) x
+	GROUP BY x.la_code, x.trained, x.area_code`, a...)
 	if err != nil {
 		return im, err
 	}
@@ -109,21 +101,10 @@ func LoadImpact(ctx context.Context, q store.Querier, la string, d domain.Date) 
 		}
 		r.Group = group(trained == 1)
 		return nil
-	}, `WITH ranked AS (
-		SELECT cr.id, cr.practitioner_id, cr.la_code,
-			ROW_NUMBER() OVER (PARTITION BY cr.practitioner_id ORDER BY cr.rated_on, cr.id) AS first_n,
-			ROW_NUMBER() OVER (PARTITION BY cr.practitioner_id ORDER BY cr.rated_on DESC, cr.id DESC) AS last_n
-		FROM confidence_ratings cr`+crWhere+`),
-	pairs AS (
-		SELECT f.practitioner_id, f.la_code, f.id AS first_id, l.id AS last_id
-		FROM ranked f JOIN ranked l ON l.practitioner_id = f.practitioner_id AND l.last_n = 1 AND l.first_n > 1
-		WHERE f.first_n = 1),
-	trained AS (SELECT DISTINCT ap.practitioner_id FROM applications ap WHERE `+finished+`)
-	SELECT p.la_code, CASE WHEN t.practitioner_id IS NULL THEN 0 ELSE 1 END, fs.area_code, COUNT(*), SUM(fs.score), SUM(ls.score)
-	FROM pairs p JOIN confidence_scores fs ON fs.rating_id = p.first_id
-		JOIN confidence_scores ls ON ls.rating_id = p.last_id AND ls.area_code = fs.area_code
-		LEFT JOIN trained t ON t.practitioner_id = p.practitioner_id
-	GROUP BY p.la_code, CASE WHEN t.practitioner_id IS NULL THEN 0 ELSE 1 END, fs.area_code`, a...)
+	}, `SELECT x.la_code, x.trained, x.area_code, COUNT(*), SUM(x.first_score), SUM(x.latest_score)
+	FROM (SELECT g.*, CASE WHEN g.practitioner_id IN `+trainedPeople+` THEN 1 ELSE 0 END AS trained
+		FROM growth_practitioner_areas g WHERE g.ratings > 1`+gpa+`) x
+	GROUP BY x.la_code, x.trained, x.area_code`, a...)
 	if err != nil {
 		return im, err
 	}
@@ -146,12 +127,12 @@ func LoadImpact(ctx context.Context, q store.Querier, la string, d domain.Date) 
 		}
 	}
 	settings, err := store.Collect(ctx, q, "impact response", scan(domain.MeasureReview),
-		`SELECT COALESCE(s.la_code, ''), CASE WHEN t.setting_urn IS NULL THEN 0 ELSE 1 END, COUNT(*), COUNT(rv.setting_urn)
-		FROM settings s
-		LEFT JOIN (SELECT DISTINCT ap.setting_urn FROM applications ap WHERE `+finished+`) t ON t.setting_urn = s.urn
-		LEFT JOIN (SELECT DISTINCT setting_urn FROM self_reviews) rv ON rv.setting_urn = s.urn
-		WHERE `+elig+sWhere+`
-		GROUP BY COALESCE(s.la_code, ''), CASE WHEN t.setting_urn IS NULL THEN 0 ELSE 1 END`, b...)
+		`SELECT x.la_code, x.trained, COUNT(*), SUM(x.responded) FROM (
+			SELECT COALESCE(s.la_code, '') AS la_code,
+				CASE WHEN s.urn IN `+trainedSettings+` THEN 1 ELSE 0 END AS trained,
+				CASE WHEN s.urn IN (SELECT g.setting_urn FROM growth_setting_areas g) THEN 1 ELSE 0 END AS responded
+			FROM settings s WHERE `+elig+sWhere+`) x
+		GROUP BY x.la_code, x.trained`, b...)
 	if err != nil {
 		return im, err
 	}
@@ -161,10 +142,9 @@ func LoadImpact(ctx context.Context, q store.Querier, la string, d domain.Date) 
 		apLA = " AND ap.la_code = " + c.Add(la)
 	}
 	people, err := store.Collect(ctx, q, "impact response", scan(domain.MeasureConfidence),
-		`SELECT x.la_code, x.trained, COUNT(*), COUNT(rt.practitioner_id) FROM (
+		`SELECT x.la_code, x.trained, COUNT(*), SUM(CASE WHEN x.practitioner_id IN (SELECT g.practitioner_id FROM growth_practitioner_areas g) THEN 1 ELSE 0 END) FROM (
 			SELECT ap.practitioner_id, MIN(COALESCE(ap.la_code, '')) AS la_code, MAX(CASE WHEN `+finished+` THEN 1 ELSE 0 END) AS trained
 			FROM applications ap WHERE `+store.StatusIn("ap.status", domain.PlaceHolding)+apLA+` GROUP BY ap.practitioner_id) x
-		LEFT JOIN (SELECT DISTINCT practitioner_id FROM confidence_ratings) rt ON rt.practitioner_id = x.practitioner_id
 		GROUP BY x.la_code, x.trained`, c...)
 	if err != nil {
 		return im, err

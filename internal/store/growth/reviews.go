@@ -226,8 +226,15 @@ func SaveReview(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.
 				dev++
 			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO self_review_areas (review_id, area_code, items, points, secure, partly, development) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			r.ID, area.Code, items, points, secure, partly, dev); err != nil {
+		// The newest review is the setting's latest (NewReview refuses one
+		// dated before the last); the first stays as it was.
+		if _, err := tx.Exec(ctx, `INSERT INTO growth_setting_areas (setting_urn, area_code, la_code, reviews, items,
+			first_points, first_secure, first_partly, first_development, latest_points, latest_secure, latest_partly, latest_development)
+			VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $5, $6, $7, $8)
+			ON CONFLICT (setting_urn, area_code) DO UPDATE SET reviews = growth_setting_areas.reviews + 1,
+				latest_points = excluded.latest_points, latest_secure = excluded.latest_secure,
+				latest_partly = excluded.latest_partly, latest_development = excluded.latest_development`,
+			r.SettingURN, area.Code, r.LACode, items, points, secure, partly, dev); err != nil {
 			return r, fmt.Errorf("save review area: %w", err)
 		}
 	}

@@ -39,17 +39,25 @@ CREATE TABLE self_review_ratings (
     PRIMARY KEY (review_id, item_code)
 );
 
--- Each review's ratings summed by area, written with the review, so that
--- national figures read a few rows per review rather than every item.
-CREATE TABLE self_review_areas (
-    review_id   bigint NOT NULL REFERENCES self_reviews (id),
-    area_code   text NOT NULL,
-    items       integer NOT NULL,
-    points      integer NOT NULL,
-    secure      integer NOT NULL,
-    partly      integer NOT NULL,
-    development integer NOT NULL,
-    PRIMARY KEY (review_id, area_code)
+-- Each setting's first and latest review, summed by area: written with
+-- each review (a review is never dated before the one before it, so the
+-- newest is the latest), so that national figures read one row per setting
+-- and area rather than every review and item.
+CREATE TABLE growth_setting_areas (
+    setting_urn        text NOT NULL REFERENCES settings (urn),
+    area_code          text NOT NULL,
+    la_code            text NOT NULL,
+    reviews            integer NOT NULL,
+    items              integer NOT NULL,
+    first_points       integer NOT NULL,
+    first_secure       integer NOT NULL,
+    first_partly       integer NOT NULL,
+    first_development  integer NOT NULL,
+    latest_points      integer NOT NULL,
+    latest_secure      integer NOT NULL,
+    latest_partly      integer NOT NULL,
+    latest_development integer NOT NULL,
+    PRIMARY KEY (setting_urn, area_code)
 );
 
 CREATE TABLE review_actions (
@@ -86,6 +94,17 @@ CREATE TABLE confidence_scores (
     area_code text NOT NULL,
     score     integer NOT NULL CHECK (score BETWEEN 1 AND 5),
     PRIMARY KEY (rating_id, area_code)
+);
+
+-- Each practitioner's first and latest confidence score by area, likewise.
+CREATE TABLE growth_practitioner_areas (
+    practitioner_id bigint NOT NULL REFERENCES practitioners (id),
+    area_code       text NOT NULL,
+    la_code         text NOT NULL,
+    ratings         integer NOT NULL,
+    first_score     integer NOT NULL,
+    latest_score    integer NOT NULL,
+    PRIMARY KEY (practitioner_id, area_code)
 );
 
 CREATE TABLE development_goals (
@@ -174,10 +193,11 @@ DROP TABLE la_courses;
 DROP TABLE rpl_claims;
 DROP TABLE cpd_entries;
 DROP TABLE development_goals;
+DROP TABLE growth_practitioner_areas;
 DROP TABLE confidence_scores;
 DROP TABLE confidence_ratings;
 DROP TABLE review_actions;
-DROP TABLE self_review_areas;
+DROP TABLE growth_setting_areas;
 DROP TABLE self_review_ratings;
 DROP TABLE self_reviews;
 DROP TABLE growth_version;
