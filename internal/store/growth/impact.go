@@ -70,7 +70,11 @@ func LoadImpact(ctx context.Context, q store.Querier, la string, d domain.Date) 
 		p := a.Add(la)
 		gsa, gpa, sWhere, apWhere = " AND g.la_code = "+p, " AND g.la_code = "+p, " AND s.la_code = "+p, " AND ap.la_code = "+p
 	}
-	// Uncorrelated IN subqueries: each database builds the set once.
+	// The trained sets are small (thousands): an uncorrelated IN builds
+	// each once. Whether a setting or person responded is asked of the
+	// summary's primary key instead: as an IN over its hundreds of
+	// thousands of rows PostgreSQL would not hash it and scanned it for
+	// every setting (minutes at national scale).
 	finished := store.StatusIn("ap.status", domain.Finished)
 	trainedSettings := `(SELECT ap.setting_urn FROM applications ap WHERE ` + finished + apWhere + `)`
 	trainedPeople := `(SELECT ap.practitioner_id FROM applications ap WHERE ` + finished + `)`
@@ -130,7 +134,7 @@ func LoadImpact(ctx context.Context, q store.Querier, la string, d domain.Date) 
 		`SELECT x.la_code, x.trained, COUNT(*), SUM(x.responded) FROM (
 			SELECT COALESCE(s.la_code, '') AS la_code,
 				CASE WHEN s.urn IN `+trainedSettings+` THEN 1 ELSE 0 END AS trained,
-				CASE WHEN s.urn IN (SELECT g.setting_urn FROM growth_setting_areas g) THEN 1 ELSE 0 END AS responded
+				CASE WHEN EXISTS (SELECT 1 FROM growth_setting_areas g WHERE g.setting_urn = s.urn) THEN 1 ELSE 0 END AS responded
 			FROM settings s WHERE `+elig+sWhere+`) x
 		GROUP BY x.la_code, x.trained`, b...)
 	if err != nil {
@@ -142,7 +146,7 @@ func LoadImpact(ctx context.Context, q store.Querier, la string, d domain.Date) 
 		apLA = " AND ap.la_code = " + c.Add(la)
 	}
 	people, err := store.Collect(ctx, q, "impact response", scan(domain.MeasureConfidence),
-		`SELECT x.la_code, x.trained, COUNT(*), SUM(CASE WHEN x.practitioner_id IN (SELECT g.practitioner_id FROM growth_practitioner_areas g) THEN 1 ELSE 0 END) FROM (
+		`SELECT x.la_code, x.trained, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM growth_practitioner_areas g WHERE g.practitioner_id = x.practitioner_id) THEN 1 ELSE 0 END) FROM (
 			SELECT ap.practitioner_id, MIN(COALESCE(ap.la_code, '')) AS la_code, MAX(CASE WHEN `+finished+` THEN 1 ELSE 0 END) AS trained
 			FROM applications ap WHERE `+store.StatusIn("ap.status", domain.PlaceHolding)+apLA+` GROUP BY ap.practitioner_id) x
 		GROUP BY x.la_code, x.trained`, c...)
