@@ -55,8 +55,9 @@ func (d *delivery) growth(register []domain.Setting) error {
 				without = append(without, s)
 			}
 		}
-		// Every trained setting and a dozen others of the authority.
-		chosen := append(withTraining, without[:min(12, len(without))]...)
+		// Every trained setting and six others of the authority: enough for
+		// the figures of five, few enough to keep the demo's start quick.
+		chosen := append(withTraining, without[:min(6, len(without))]...)
 		for _, s := range chosen {
 			if err := d.reviewTwice(fw, s, trained[s.URN]); err != nil {
 				return err
