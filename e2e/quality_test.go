@@ -24,10 +24,7 @@ import (
 	"senco/internal/store/quality"
 )
 
-const (
-	iqaEmail      = "iqa@demo.senco.example"
-	assessorEmail = "assessor@demo.senco.example"
-)
+const iqaEmail = "iqa@demo.senco.example"
 
 // TestQualityJourney walks quality assurance to a certificate anyone can
 // check: the IQA finds the demo's open action in its sample and draws and

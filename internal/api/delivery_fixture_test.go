@@ -51,6 +51,9 @@ type dlWorld struct {
 	// Money of supplier1: a declaration (started, for enrolled), May 2025's
 	// statement holding it, and a claim of cover from enrolled's setting.
 	money map[string]int64
+	// Growth (growth_test.go): Acorn's shared and unshared self-reviews and
+	// pS2's shared and pB's unshared confidence ratings.
+	growth map[string]int64
 }
 
 func (w *dlWorld) cohort(name string) string  { return dlID(w.cohorts, name) }
@@ -250,6 +253,7 @@ func dlSeed(t *testing.T, f *fixture) *dlWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	growthSeed(t, f, w)
 	return w
 }
 

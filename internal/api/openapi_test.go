@@ -79,7 +79,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			"/api/v1/applications/{id}": w.app("enrolled"), "/api/v1/programmes/{id}/progress": strconv.FormatInt(w.programme, 10),
 			"/api/v1/contracts/{id}": strconv.FormatInt(w.contract1, 10), "/api/v1/declarations/{id}": dlID(w.money, "declaration"),
 			"/api/v1/declarations/{id}/void": dlID(w.money, "declaration"), "/api/v1/statements/{id}": dlID(w.money, "statement"),
-			"/api/v1/claims/{id}/verify": dlID(w.money, "claim")}
+			"/api/v1/claims/{id}/verify": dlID(w.money, "claim"), "/api/v1/self-reviews/{id}": dlID(w.growth, "shared")}
 		for _, action := range []string{"accept", "reject", "defer", "resume", "withdraw", "transfer"} {
 			example["/api/v1/applications/{id}/"+action] = w.app("eligible")
 		}
@@ -106,6 +106,11 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				}
 				// A public operation is asked without a token.
 				token := "programme"
+				if strings.HasPrefix(path, "/api/v1/self-reviews") || path == "/api/v1/confidence-ratings" {
+					// The programme team reads no individual review or
+					// rating; an LA reads those shared with it.
+					token = "laA"
+				}
 				if sec, ok := dig(rawOp, "security").([]any); ok && len(sec) == 0 {
 					token = ""
 				}

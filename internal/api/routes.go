@@ -68,6 +68,12 @@ func (a *API) routes() []route {
 		{Method: http.MethodGet, Path: "/api/v1/learners", Scope: policy.Delivery, handle: a.listLearners},
 		{Method: http.MethodGet, Path: "/api/v1/coverage", Scope: policy.Coverage, handle: a.getCoverage},
 		{Method: http.MethodGet, Path: "/api/v1/programmes/{id}/progress", Scope: policy.Delivery, handle: a.getProgress},
+		// The SENCO's own growth: a setting's self-reviews (its own, or those
+		// shared with an LA), a practitioner's confidence ratings shared
+		// with their LA.
+		{Method: http.MethodGet, Path: "/api/v1/self-reviews", Scope: policy.Reviews, handle: a.listReviews},
+		{Method: http.MethodGet, Path: "/api/v1/self-reviews/{id}", Scope: policy.Reviews, handle: a.getReview},
+		{Method: http.MethodGet, Path: "/api/v1/confidence-ratings", Scope: policy.Confidence, handle: a.listRatings},
 		// Money: a supplier's contracts, declarations, statements and the
 		// claims of cover it verifies.
 		{Method: http.MethodGet, Path: "/api/v1/contracts", Scope: policy.Payments, handle: a.listContracts},

@@ -468,6 +468,21 @@ func routeMatrix() map[string]matrixCase {
 		"GET /api/v1/statements":      supplierList("/api/v1/statements", "money", []string{"statement"}, "First Training"),
 		"GET /api/v1/statements/{id}": supplierRecord(money("/api/v1/statements/", "statement", ""), supplier1Names...),
 		"GET /api/v1/claims":          supplierList("/api/v1/claims", "money", []string{"claim"}, supplier1Names...),
+		// Growth: an LA reads the self-reviews and ratings shared with it,
+		// never another authority's; the programme team reads none
+		// individually (growth_test.go).
+		"GET /api/v1/self-reviews": func() matrixCase {
+			c := readCase("laA", "laB", fixed("/api/v1/self-reviews"), fixed("/api/v1/self-reviews?page[size]=1000"), http.StatusOK, growthLeak...)
+			c.hiddenIDs = func(f *fixture, w *dlWorld) []string { return growthIDs(w, []string{"shared", "private"}) }
+			return c
+		}(),
+		"GET /api/v1/self-reviews/{id}": readCase("laA", "laB", growthPath("/api/v1/self-reviews/", "shared"), growthPath("/api/v1/self-reviews/", "shared"),
+			http.StatusNotFound, growthLeak...),
+		"GET /api/v1/confidence-ratings": func() matrixCase {
+			c := readCase("laA", "laB", fixed("/api/v1/confidence-ratings"), fixed("/api/v1/confidence-ratings?page[size]=1000"), http.StatusOK, `"scores"`)
+			c.hiddenIDs = func(f *fixture, w *dlWorld) []string { return growthIDs(w, []string{"rating", "unshared-rating"}) }
+			return c
+		}(),
 		"POST /api/v1/claims/{id}/verify": writeCaseOf("supplier1", "supplier2", money("/api/v1/claims/", "claim", "/verify"),
 			verifyBody, verifyBody, nil, http.StatusNotFound, supplier1Names...),
 	}
@@ -499,6 +514,7 @@ func routePath(f *fixture, w *dlWorld, path string) string {
 		"declarations":  dlID(w.money, "declaration"),
 		"statements":    dlID(w.money, "statement"),
 		"claims":        dlID(w.money, "claim"),
+		"self-reviews":  dlID(w.growth, "shared"),
 	}[prefix]
 	return strings.NewReplacer("{id}", id, "{urn}", "EY000001").Replace(path)
 }

@@ -25,7 +25,7 @@ import (
 	"senco/internal/store"
 )
 
-//go:embed data/qualifications/*.json data/pathway.json
+//go:embed data/qualifications/*.json data/pathway.json data/self_review/*.json
 var data embed.FS
 
 // The files' shapes: snake_case keys, unknown keys refused so a typo in a

@@ -260,3 +260,16 @@ func TestLoadRefusesAChangedVersion(t *testing.T) {
 		}
 	})
 }
+
+func TestReviewFrameworks(t *testing.T) {
+	fws, err := catalogue.ReviewFrameworks()
+	if err != nil || len(fws) == 0 {
+		t.Fatal(fws, err)
+	}
+	want := []string{"leadership", "outcomes", "parents", "assessment", "resources", "provision"}
+	for i, a := range fws[len(fws)-1].Areas {
+		if a.Code != want[i] {
+			t.Errorf("area %d is %s, want %s", i, a.Code, want[i])
+		}
+	}
+}

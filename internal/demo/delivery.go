@@ -257,6 +257,7 @@ func seedDelivery(ctx context.Context, db *store.DB, p *plan, register []domain.
 			d.duplicates,
 			d.payments,
 			d.claims,
+			func() error { return d.growth(register) },
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

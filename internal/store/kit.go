@@ -112,3 +112,6 @@ func ScanApp(sc Scanner, r *Application) error { return scanApp(sc, r) }
 func (tx *Tx) SaveApplication(ctx context.Context, a domain.Actor, old Application, ch domain.Change) error {
 	return tx.save(ctx, a, old, ch, true)
 }
+
+// EligibleSQL is domain.EligibleSetting as a condition on settings aliased t.
+func EligibleSQL(a *Args, t string, d domain.Date) string { return eligibleSQL(a, t, d) }

@@ -12,8 +12,11 @@ import (
 	"time"
 
 	"senco/internal/auth"
+	"senco/internal/catalogue"
 	"senco/internal/domain"
+	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/growth"
 	"senco/internal/store/storetest"
 	"senco/internal/web"
 )
@@ -28,11 +31,12 @@ type barking struct {
 	// Barking's certificate and its quality-assurance sample and item,
 	// written as rows: the fixture's learner has not got that far.
 	certificate, sample, item int64
+	review                    int64
 }
 
 // private is what only the Barking side (and the programme team) may see:
 // the names of its people, cohort, session and token.
-var private = []string{"Barkingworker", "Barking spring", "Barking unit", "Barking token", "BARKING-CERT-1", "BARKINGCODE", "Barking action"}
+var private = []string{"Barkingworker", "Barking spring", "Barking unit", "Barking token", "BARKING-CERT-1", "BARKINGCODE", "Barking action", "Barking evidence"}
 
 func (f *fixture) barking(t *testing.T) barking {
 	t.Helper()
@@ -98,6 +102,23 @@ func (f *fixture) barking(t *testing.T) barking {
 			VALUES ($1, $2, 'final', $3, $4, 'action', 'Barking action', $5)`, b.sample, a.ID, sup2, today, now); err != nil {
 			return err
 		}
+		// A self-review of Beta Nursery, shared with Barking's officer.
+		fws, err := catalogue.ReviewFrameworks()
+		if err != nil {
+			return err
+		}
+		ratings := map[string]domain.ItemRating{}
+		for _, a := range fws[0].Areas {
+			for _, it := range a.Items {
+				ratings[it.Code] = domain.ItemRating{Rating: domain.RatingPartly, Evidence: "Barking evidence"}
+			}
+		}
+		rv, err := growth.SaveReview(ctx, tx, op, policy.Scope{Kind: policy.Setting, SettingURN: "EY200002"}, fws[0],
+			domain.ReviewInput{ReviewedOn: today, ReviewedBy: "Beta manager", Share: true, Ratings: ratings})
+		if err != nil {
+			return err
+		}
+		b.review = rv.ID
 		// An assessor and an IQA of supplier one, so every role is tried.
 		hash, err = f.hasher.Hash(ctx, password)
 		if err != nil {
@@ -133,7 +154,7 @@ func (b barking) path(t *testing.T, f *fixture, pattern string) (method, path st
 	ids := map[string]int64{
 		"people": f.p2, "employments": f.e2, "api-tokens": b.token, "programmes": b.programme, "suppliers": b.supplier,
 		"qualifications": b.qualification, "cohorts": b.cohort, "sessions": b.session, "applications": b.app, "apply": b.app,
-		"coverage": b.programme, "portfolio": b.app,
+		"coverage": b.programme, "portfolio": b.app, "growth": b.review,
 		// The Barking side has no statement: an id no Leeds user may open.
 		"statements": 1, "claims": 1, "batches": 1, "declarations": 1, "submissions": 1, "progress-reviews": 1,
 		"certificates": b.certificate, "quality/suppliers": b.supplier, "quality/samples": b.sample, "quality/items": b.item,
@@ -143,7 +164,7 @@ func (b barking) path(t *testing.T, f *fixture, pattern string) (method, path st
 	if first == "quality" && len(parts) > 1 {
 		first += "/" + parts[1] // quality assurance has records of three kinds
 	}
-	path = strings.NewReplacer("{urn}", "EY200002", "{code}", "E09000002", "{evidence}", "1").Replace(path)
+	path = strings.NewReplacer("{urn}", "EY200002", "{code}", "E09000002", "{evidence}", "1", "{format}", "csv").Replace(path)
 	if strings.Contains(path, "{id}") {
 		id, ok := ids[first]
 		if !ok {

@@ -20,14 +20,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"senco/internal/auth"
+	"senco/internal/catalogue"
 	"senco/internal/files"
 	"senco/internal/openid"
 	"senco/internal/pdf"
 	"senco/internal/store"
+	storegrowth "senco/internal/store/growth"
 	"senco/internal/web/apply"
 	"senco/internal/web/assurance"
 	"senco/internal/web/coverage"
 	"senco/internal/web/delivery"
+	"senco/internal/web/growth"
 	"senco/internal/web/money"
 	"senco/internal/web/page"
 	"senco/internal/web/people"
@@ -94,6 +97,7 @@ type Server struct {
 	people    *people.Handlers
 	portfolio *portfolio.Handlers
 	assurance *assurance.Handlers
+	growth    *growth.Handlers
 }
 
 // New parses the templates (failing at start-up, not at first use, when a
@@ -130,6 +134,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	frameworks, err := catalogue.ReviewFrameworks()
+	if err != nil {
+		return nil, err
+	}
+	pathway, err := catalogue.Pathway()
+	if err != nil {
+		return nil, err
+	}
 	site := &page.Site{DB: cfg.DB, Log: cfg.Log, Pages: pages, Version: cfg.Version,
 		DemoUsers: cfg.DemoUsers, SecureCookies: cfg.SecureCookies}
 	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Log, site: site, metrics: newMetrics(cfg.Registry), pageCache: newPageCache(64 << 20),
@@ -141,6 +153,7 @@ func New(cfg Config) (*Server, error) {
 		people:    &people.Handlers{Site: site, Static: staticFS},
 		portfolio: &portfolio.Handlers{Site: site, Files: cfg.Files, MailConfigured: cfg.MailConfigured},
 		assurance: &assurance.Handlers{Site: site, PDF: cfg.PDF, Lookups: assurance.NewLimiter(20, 10)},
+		growth:    &growth.Handlers{Site: site, Frameworks: frameworks, Pathway: pathway, Impact: storegrowth.NewCache()},
 	}
 	s.handler = s.routes()
 	return s, nil

@@ -11,6 +11,7 @@ import (
 	"senco/internal/policy"
 	"senco/internal/report"
 	"senco/internal/store"
+	"senco/internal/store/growth"
 	"senco/internal/web/page"
 )
 
@@ -43,6 +44,7 @@ type covSettingRow struct {
 	URN, Name, Href, Type, Places, Outcome string
 	Withheld                               bool
 	Qualified, Designated, InTraining      bool
+	LATrained                              bool // someone there attended the LA's own SENCO course
 	Lost                                   domain.Date
 }
 
@@ -65,6 +67,7 @@ type covLAData struct {
 	TypeItems   []any
 	Caption     string
 	LostCount   int
+	LATrained   string // settings where someone attended the LA's own course
 	LostHref    string
 	Settings    []covSettingRow
 	Total       int
@@ -208,7 +211,12 @@ func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 		return covHref(path, d.Query, "settings", "show", what, "type", kind)
 	})
 	all := row.All()
+	laTrained, err := growth.LATrained(ctx, s.DB.Reader(), code, asAt)
+	if err != nil {
+		return err
+	}
 	d.LostCount = len(lost)
+	d.LATrained = page.Count(covCountIn(settings, laTrained))
 	d.LostHref = covHref(path, d.Query, "settings", "show", "lost", "type", "")
 	d.Key = []covKeyFigure{
 		{Label: "Eligible settings", Value: page.Count(all.Eligible), Detail: page.Count(row.Group.Eligible) + " group settings and " + page.Count(row.Childminder.Eligible) + " childminders", Href: covHref(path, d.Query, "settings", "show", "all", "type", "")},
@@ -226,7 +234,7 @@ func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 			}
 			d.Settings = append(d.Settings, covSettingRow{URN: st.URN, Name: name, Withheld: st.Name == "", Href: page.SettingPath(st.URN), Type: st.Type.Label(),
 				Places: page.Count(st.Places), Outcome: st.Outcome.String(), Qualified: st.Qualified, Designated: st.Designated,
-				InTraining: st.InTraining, Lost: lost[st.URN]})
+				InTraining: st.InTraining, LATrained: laTrained[st.URN], Lost: lost[st.URN]})
 		}
 		if d.Total > 0 {
 			d.First, d.Last = from+1, to
@@ -245,6 +253,17 @@ func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 		title = "Coverage of qualified SENCOs: settings whose local authority Ofsted did not record"
 	}
 	return s.Render(w, r, "coverage-la", title, d)
+}
+
+// covCountIn is how many of the settings are in set.
+func covCountIn(settings []store.SettingCoverageRow, set map[string]bool) int {
+	n := 0
+	for _, st := range settings {
+		if set[st.URN] {
+			n++
+		}
+	}
+	return n
 }
 
 // covLAName checks an authority exists in scope, for a page shown with

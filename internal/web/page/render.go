@@ -166,6 +166,9 @@ func nav(u *domain.User, path string) []map[string]any {
 	if policy.CanResolveActions(*u) {
 		items = append(items, navItem{Href: "/quality/actions", Text: "QA actions"})
 	}
+	if policy.NavGrowth(*u) {
+		items = append(items, navItem{Href: "/growth", Text: "Growth"})
+	}
 	if policy.CanReadAudit(*u) {
 		items = append(items, navItem{Href: "/audit", Text: "Audit log"})
 	}
