@@ -52,22 +52,32 @@ func TestPortfolioJourney(t *testing.T) {
 		return pf
 	}
 	pf := load()
-	// An assignment with no version waiting to be marked.
+	// An assignment with no version waiting to be marked, and one of its
+	// criteria not met yet, to refer (the demo may have met others).
 	var asg domain.PlannedAssignment
+	var referred domain.CriterionRef
+	met := domain.MetCriteria(pf.Decisions, pf.Overturned)
 	for _, x := range pf.Qualification.Plan.Assignments {
 		waiting := false
 		for _, s := range pf.Submissions {
 			waiting = waiting || (s.AssignmentRef == x.Ref && !s.Marked())
 		}
-		if !waiting {
-			asg = x
+		if waiting {
+			continue
+		}
+		for _, c := range x.Criteria {
+			if !met[c] {
+				asg, referred = x, c
+				break
+			}
+		}
+		if referred != "" {
 			break
 		}
 	}
 	if asg.Ref == "" {
-		t.Fatal("every assignment of the demo learner waits to be marked")
+		t.Fatal("the demo learner has no assignment free to submit with a criterion not yet met")
 	}
-	referred := asg.Criteria[0]
 	dir := t.TempDir()
 	pdfPath, fakePath := filepath.Join(dir, "essay.pdf"), filepath.Join(dir, "fake", "essay.pdf")
 	os.MkdirAll(filepath.Dir(fakePath), 0o755)
