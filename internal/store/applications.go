@@ -72,6 +72,7 @@ type AppFilter struct {
 	LACodes      []string // from any of these authorities
 	Unplaced     bool     // on no cohort yet
 	ManualReview bool
+	OldestFirst  bool // by date applied, oldest first: a queue
 	Q            string
 	UpdatedSince time.Time
 	Page         int
@@ -124,6 +125,9 @@ func (db *DB) Applications(ctx context.Context, scope policy.Scope, f AppFilter)
 		where += ` AND (lower(p.given_name || ' ' || p.family_name) LIKE ` + a.add(like(q)) + ` ESCAPE '\' OR ap.setting_urn = ` + a.add(strings.ToUpper(q)) + `)`
 	}
 	order := "ap.applied_on DESC, ap.id DESC"
+	if f.OldestFirst {
+		order = "ap.applied_on, ap.id"
+	}
 	if !f.UpdatedSince.IsZero() {
 		where += " AND ap.updated_at >= " + a.add(f.UpdatedSince.UTC())
 		order = "ap.updated_at, ap.id"

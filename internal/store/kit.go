@@ -93,3 +93,11 @@ func IsUniqueViolation(err error) bool { return isUniqueViolation(err) }
 
 // NullID is NULL for a zero id.
 func NullID(id int64) any { return nullID(id) }
+
+// AppScope is the condition limiting applications (aliased ap) to a scope;
+// false when the scope sees none.
+func AppScope(a *Args, scope policy.Scope) (string, bool) { return appScope(a, scope) }
+
+// CohortScope is the condition limiting cohorts (aliased ch) to a scope;
+// false when the scope sees none.
+func CohortScope(a *Args, scope policy.Scope) (string, bool) { return cohortScope(a, scope) }
