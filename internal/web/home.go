@@ -185,6 +185,7 @@ func (s *Server) programmeHome(ctx context.Context, u domain.User, today domain.
 	h.Groups = append(h.Groups, page.TaskGroup{Heading: "Data quality", Tasks: []page.Task{
 		{Text: "Settings Ofsted filed under no local authority", Href: "/settings?la=none", Count: none.Total,
 			Hint: "They count in England's figures but in no authority's; check the register's latest release"},
+		{Text: "Local authorities", Href: "/local-authorities", NoCount: true, Hint: "Each authority's settings on the register"},
 	}})
 	return h, nil
 }
@@ -304,7 +305,7 @@ func (s *Server) laHome(ctx context.Context, u domain.User, today domain.Date) (
 		{Key: "Eligible settings", Value: page.Count(all.Eligible)},
 		{Key: "With a qualified SENCO", Value: page.Count(all.Qualified) + " (" + page.Percent(all.Coverage()) + ")"},
 		{Key: "With someone in training", Value: page.Count(all.InTraining)},
-	}, Links: []page.Link{{Text: "Coverage of your authority", Href: path}}})
+	}, Links: []page.Link{{Text: "Coverage of your authority", Href: path}, {Text: "Your local authority", Href: "/local-authorities"}}})
 	lost, err := s.db.SettingsLostSENCO(ctx, scope, today.AddMonths(-6), today, code)
 	if err != nil {
 		return h, err
