@@ -519,6 +519,9 @@ func (tx *Tx) RegisterLearner(ctx context.Context, a domain.Actor, app Applicati
 // mandatory criteria not yet met, which the portfolio's store
 // (store/portfolio.CompleteAssessment) works out from the decisions.
 func (tx *Tx) CompleteAssessment(ctx context.Context, a domain.Actor, app Application, missing []domain.CriterionRef, on domain.Date) (completed bool, rate float64, err error) {
+	if err := domain.NotInFuture("date", "The date the assessment was completed", on, tx.today()); err != nil {
+		return false, 0, err
+	}
 	p, err := scanProgramme(tx.tx.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes p WHERE p.id = $1`, app.ProgrammeID))
 	if err != nil {
 		return false, 0, notFound(err, "programme")
@@ -537,6 +540,9 @@ func (tx *Tx) CompleteAssessment(ctx context.Context, a domain.Actor, app Applic
 
 // Certify records the certificate of a learner whose training is complete.
 func (tx *Tx) Certify(ctx context.Context, a domain.Actor, app Application, number string, on domain.Date) error {
+	if err := domain.NotInFuture("certified_on", "The date of the certificate", on, tx.today()); err != nil {
+		return err
+	}
 	ch, err := domain.Certify(app, number, on)
 	if err != nil {
 		return err
