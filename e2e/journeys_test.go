@@ -57,7 +57,8 @@ func programmeTeamJourney(t *testing.T, a *app) {
 	if status := p.signIn(u.Email, u.Password); status != 200 || p.path() != "/" {
 		p.fatalf("signing in led to status %d at %s, want the home page", status, p.path())
 	}
-	p.wantHeading(demo.ProgrammeOrg)
+	p.wantHeading("What needs doing")
+	p.wantText(demo.ProgrammeOrg)
 	if got := p.text("form[action='/sign-out']"); !strings.Contains(got, u.Name) {
 		p.errorf("the header says %q, want the user's name %q", got, u.Name)
 	}
@@ -333,7 +334,8 @@ func laOfficerJourney(t *testing.T, a *app) {
 	if status := p.signIn(u.Email, u.Password); status != 200 || p.path() != "/" {
 		p.fatalf("signing in led to status %d at %s", status, p.path())
 	}
-	p.wantHeading(u.Organisation)
+	p.wantHeading("What needs doing")
+	p.wantText(u.Organisation)
 	p.shot("01-home")
 
 	p.follow(p.link(".govuk-service-navigation", "Settings"))
@@ -439,7 +441,8 @@ func withoutJavaScriptJourney(t *testing.T, a *app) {
 	if status := p.signIn(u.Email, u.Password); status != 200 || p.path() != "/" {
 		p.fatalf("signing in without JavaScript led to status %d at %s", status, p.path())
 	}
-	p.wantHeading(demo.ProgrammeOrg)
+	p.wantHeading("What needs doing")
+	p.wantText(demo.ProgrammeOrg)
 	p.shot("02-home")
 	p.follow(p.link(".govuk-service-navigation", "Settings"))
 	p.wantHeading("Settings")

@@ -202,6 +202,15 @@ func dlSeed(t *testing.T, f *fixture) *dlWorld {
 		if err := tx.Withdraw(ctx, op, ap, domain.WithdrawWorkload, domain.DateOf(dlSeedAt), ""); err != nil {
 			return err
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Registers and money, once the first sessions are held: a register
+	// is taken on the session's day or after.
+	f.db.SetClock(func() time.Time { return time.Date(2025, 5, 20, 9, 0, 0, 0, time.UTC) })
+	err = f.db.InTx(ctx, func(tx *store.Tx) error {
 		for _, reg := range []struct {
 			session string
 			apps    []string
@@ -218,14 +227,6 @@ func dlSeed(t *testing.T, f *fixture) *dlWorld {
 				return err
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Money, once the first sessions are held.
-	f.db.SetClock(func() time.Time { return time.Date(2025, 5, 20, 9, 0, 0, 0, time.UTC) })
-	err = f.db.InTx(ctx, func(tx *store.Tx) error {
 		supplier1 := policy.Scope{Kind: policy.Org, OrgID: userOrg("supplier1")}
 		d, _, err := payments.Declare(ctx, tx, op, supplier1, w.apps["enrolled"], domain.MilestoneStarted, domain.NewDate(2025, 5, 10))
 		if err != nil {

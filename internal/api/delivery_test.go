@@ -109,7 +109,7 @@ func TestDeliveryCohortsAndSessions(t *testing.T) {
 			t.Errorf("k1's sessions after adding one: %v", got)
 		}
 		// updated_since: the new session only (it was made at now; s1 at the seed).
-		res = f.get(t, "supplier1", "/api/v1/cohorts/"+w.cohort("k1")+"/sessions?filter[updated_since]=2025-05-01T00:00:00Z")
+		res = f.get(t, "supplier1", "/api/v1/cohorts/"+w.cohort("k1")+"/sessions?filter[updated_since]=2025-05-21T00:00:00Z")
 		if got := res.ids(t); !slices.Equal(got, []string{s["id"].(string)}) || res.Doc.Meta.Page.TotalItems != 1 {
 			t.Errorf("sessions updated since: %v", got)
 		}
@@ -296,7 +296,7 @@ func TestDeliveryApplications(t *testing.T) {
 			"filter[cohort]=" + w.cohort("k1"):                           {w.app("enrolled"), w.app("barnet")},
 			"filter[cohort]=" + w.cohort("k2"):                           {},
 			"filter[programme]=" + fmt.Sprint(w.programme):               {w.app("enrolled"), w.app("barnet"), w.app("eligible"), w.app("eligible2"), w.app("withdrawn")},
-			"filter[updated_since]=2025-05-01T00:00:00Z":                 {},
+			"filter[updated_since]=2025-05-21T00:00:00Z":                 {},
 			"filter[status]=withdrawn&filter[cohort]=" + w.cohort("k1b"): {w.app("withdrawn")},
 		} {
 			res := f.get(t, "supplier1", "/api/v1/applications?"+q)
@@ -479,7 +479,7 @@ func TestDeliveryLearners(t *testing.T) {
 			t.Errorf("after a half mark and an unmarked session: %s", res.Body)
 		}
 		// Syncing: only the learner changed since the seed.
-		res = f.get(t, "supplier1", "/api/v1/learners?filter[updated_since]=2025-05-01T00:00:00Z")
+		res = f.get(t, "supplier1", "/api/v1/learners?filter[updated_since]=2025-05-21T00:00:00Z")
 		if got := res.ids(t); !slices.Equal(got, []string{w.app("enrolled")}) {
 			t.Errorf("learners updated since: %v", got)
 		}

@@ -362,7 +362,13 @@ func (d *delivery) contractsAndCohorts() error {
 		dc := &dCohort{plan: cp, cohort: c}
 		for i := range sessionsPerCohort {
 			topic, unit := SessionTopic(i)
-			s := domain.Session{Date: first.AddDays(i * cp.every), Topic: topic, Units: []string{unit}, Venue: cp.link}
+			on := first.AddDays(i * cp.every)
+			// Trainers do not teach on bank holidays: the session moves to
+			// the next working day within the cohort.
+			for on.Before(last) && demoDayOff(on) {
+				on = on.AddDays(1)
+			}
+			s := domain.Session{Date: on, Topic: topic, Units: []string{unit}, Venue: cp.link}
 			s.Mode, s.Minutes = SessionShape(cp.mode, i, sessionsPerCohort)
 			if s.Mode == domain.FaceToFace {
 				s.Venue = cp.venue
@@ -1128,3 +1134,10 @@ func (g *People) Practitioner(role domain.EmploymentRole, start domain.Date) dom
 
 // Name is a generated given and family name.
 func (g *People) Name() (given, family string) { return g.p.name() }
+
+// demoDayOff: a bank holiday in England or a weekend.
+func demoDayOff(d domain.Date) bool {
+	_, hol := domain.BankHoliday(d)
+	wd := d.Time().Weekday()
+	return hol || wd == time.Saturday || wd == time.Sunday
+}

@@ -234,3 +234,13 @@ func GapTable(rows []store.SettingCoverageRow, asAt domain.Date) Table {
 	}
 	return t
 }
+
+// ForecastTotal is the completions the forecast expects from the cohorts in
+// flight, summed over its months.
+func (r ProgressReport) ForecastTotal() float64 {
+	var t float64
+	for _, m := range r.Forecast {
+		t += m.Expected
+	}
+	return t
+}

@@ -79,6 +79,7 @@ type AppFilter struct {
 	// Learners keeps those ever placed on a cohort: learners, not
 	// applications still being decided.
 	Learners     bool
+	OldestFirst  bool // by date applied, oldest first: a queue
 	Q            string
 	UpdatedSince time.Time
 	Page         int
@@ -140,6 +141,9 @@ func (db *DB) Applications(ctx context.Context, scope policy.Scope, f AppFilter)
 		where += ` AND (lower(p.given_name || ' ' || p.family_name) LIKE ` + a.add(like(q)) + ` ESCAPE '\' OR ap.setting_urn = ` + a.add(strings.ToUpper(q)) + `)`
 	}
 	order := "ap.applied_on DESC, ap.id DESC"
+	if f.OldestFirst {
+		order = "ap.applied_on, ap.id"
+	}
 	if !f.UpdatedSince.IsZero() {
 		where += " AND ap.updated_at >= " + a.add(f.UpdatedSince.UTC())
 		order = "ap.updated_at, ap.id"
@@ -531,6 +535,9 @@ func (tx *Tx) RegisterLearner(ctx context.Context, a domain.Actor, app Applicati
 // mandatory criteria not yet met, which the portfolio's store
 // (store/portfolio.CompleteAssessment) works out from the decisions.
 func (tx *Tx) CompleteAssessment(ctx context.Context, a domain.Actor, app Application, missing []domain.CriterionRef, on domain.Date) (completed bool, rate float64, err error) {
+	if err := domain.NotInFuture("date", "The date the assessment was completed", on, tx.today()); err != nil {
+		return false, 0, err
+	}
 	p, err := scanProgramme(tx.tx.QueryRowContext(ctx, `SELECT `+programmeColumns+` FROM programmes p WHERE p.id = $1`, app.ProgrammeID))
 	if err != nil {
 		return false, 0, notFound(err, "programme")

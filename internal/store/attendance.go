@@ -44,6 +44,9 @@ func register(ctx context.Context, q rowsQuerier, s SessionRecord) ([]RegisterLi
 // first, it is refused with ErrConflict rather than silently undoing it.
 // A mark for anyone not on the register refuses the whole save.
 func (tx *Tx) SaveRegister(ctx context.Context, a domain.Actor, s SessionRecord, version int, marks map[int64]domain.Mark) error {
+	if err := domain.CheckRegisterDay(s.Date, tx.today()); err != nil {
+		return err
+	}
 	var current int
 	if err := tx.tx.QueryRowContext(ctx, `SELECT register_version FROM sessions_taught WHERE id = $1`, s.ID).Scan(&current); err != nil {
 		return notFound(err, "session")
@@ -112,6 +115,9 @@ func (tx *Tx) RecordCatchUp(ctx context.Context, a domain.Actor, s SessionRecord
 		return fmt.Errorf("catch-up: %w", err)
 	}
 	if err := domain.CheckCatchUp(mark, s.Date, on); err != nil {
+		return err
+	}
+	if err := domain.NotInFuture("catch_up", "The date of the catch-up", on, tx.today()); err != nil {
 		return err
 	}
 	if _, err := tx.tx.ExecContext(ctx, `UPDATE attendance SET caught_up_on = $3, catch_up_note = $4, updated_at = $5, updated_by = $6

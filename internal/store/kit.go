@@ -115,3 +115,7 @@ func (tx *Tx) SaveApplication(ctx context.Context, a domain.Actor, old Applicati
 
 // EligibleSQL is domain.EligibleSetting as a condition on settings aliased t.
 func EligibleSQL(a *Args, t string, d domain.Date) string { return eligibleSQL(a, t, d) }
+
+// CohortScope is the condition limiting cohorts (aliased ch) to a scope;
+// false when the scope sees none.
+func CohortScope(a *Args, scope policy.Scope) (string, bool) { return cohortScope(a, scope) }

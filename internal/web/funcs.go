@@ -56,7 +56,17 @@ func templateFuncs() template.FuncMap {
 		"govukCell":         tmplCell,
 		"govukHeadingLevel": tmplHeadingLevel,
 		"govukDateItems":    tmplDateItems,
+		"footerVersion":     footerVersion,
 	}
+}
+
+// footerVersion is the release shown in the footer, for reporting a
+// problem; a build with no release (a developer's) shows none.
+func footerVersion(v string) string {
+	if v == "" || v == "dev" {
+		return ""
+	}
+	return "Release " + v
 }
 
 // tmplDict builds a map from alternating string keys and values.

@@ -222,10 +222,17 @@ func Seed(t testing.TB, db *store.DB) World {
 		if err != nil {
 			return err
 		}
-		if err := tx.Withdraw(ctx, op, app, domain.WithdrawWorkload, domain.NewDate(2024, 4, 1), ""); err != nil {
-			return err
-		}
-		if app, err = load("learner3"); err != nil {
+		return tx.Withdraw(ctx, op, app, domain.WithdrawWorkload, domain.NewDate(2024, 4, 1), "")
+	})
+	if err != nil {
+		t.Fatalf("seed the report world: %v", err)
+	}
+	// An assessment and a certificate are recorded on or after their day.
+	db.SetClock(func() time.Time { return time.Date(2024, 5, 25, 9, 0, 0, 0, time.UTC) })
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		load := func(name string) (store.Application, error) { return tx.ScopedApplication(ctx, national, w.Apps[name]) }
+		app, err := load("learner3")
+		if err != nil {
 			return err
 		}
 		if done, _, err := tx.CompleteAssessment(ctx, op, app, nil, domain.NewDate(2024, 5, 1)); err != nil || !done {

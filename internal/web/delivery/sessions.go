@@ -27,6 +27,10 @@ type cohortSessionForm struct {
 	Venue     string
 	Units     string
 	ModeItems []any
+	// Holiday names the bank holiday the date falls on; HolidayOK is the
+	// supplier's answer that the session is meant to be held on it.
+	Holiday, HolidayOn string
+	HolidayOK          bool
 	page.Form
 }
 
@@ -102,6 +106,14 @@ func (s *Handlers) SessionCreate(w http.ResponseWriter, r *http.Request) error {
 	f.ErrorOrder = page.OrderFields(f.ErrorOrder, "date-day", "hours", "mode", "topic", "venue", "units")
 	if !f.Valid() {
 		return s.RenderForm(w, r, "cohort-session-new", "Add a session", f)
+	}
+	// A session on a bank holiday is allowed, but is more often a slip of
+	// the date: ask once before scheduling it.
+	if name, ok := domain.BankHoliday(sess.Date); ok {
+		f.Holiday, f.HolidayOn, f.HolidayOK = name, sess.Date.Long(), r.PostFormValue("holiday") == "yes"
+		if !f.HolidayOK {
+			return s.Render(w, r, "cohort-session-new", "Add a session", f)
+		}
 	}
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error

@@ -158,3 +158,17 @@ func StatusTag(a domain.Application) map[string]any {
 	}
 	return tag
 }
+
+// Waited writes how long something has waited from from to today, in the
+// largest whole unit: "3 days", "2 weeks", "18 months".
+func Waited(from, today domain.Date) string {
+	days := int(today.Time().Sub(from.Time()).Hours() / 24)
+	switch {
+	case days < 14:
+		return Count(days) + " " + Plural(days, "day", "days")
+	case days < 61:
+		return Count(days/7) + " weeks"
+	}
+	m := days * 12 / 365
+	return Count(m) + " months"
+}

@@ -19,6 +19,7 @@ type progReviewData struct {
 	Programmes []any
 	RuleTitles map[string]string
 	page.Span
+	Waited map[int64]string
 }
 
 // progReview is the queue of applications the rules could not decide.
@@ -48,9 +49,13 @@ func (s *Handlers) Review(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range domain.EligibilityRules {
 		d.RuleTitles[string(k.Rule)] = progRuleTitle(k.Rule)
 	}
-	d.Page, err = s.DB.Applications(ctx, teamScope(r), store.AppFilter{ManualReview: true, ProgrammeID: d.Programme, Page: pageNo, PageSize: progReviewPageSize})
+	d.Page, err = s.DB.Applications(ctx, teamScope(r), store.AppFilter{ManualReview: true, OldestFirst: true, ProgrammeID: d.Programme, Page: pageNo, PageSize: progReviewPageSize})
 	if err != nil {
 		return err
+	}
+	d.Waited = map[int64]string{}
+	for _, a := range d.Page.Applications {
+		d.Waited[a.ID] = page.Waited(a.AppliedOn, s.Today())
 	}
 	d.Span = page.SpanOf(r.URL, pageNo, progReviewPageSize, d.Page.Total, len(d.Page.Applications))
 	return s.Render(w, r, "prog-review", "Applications for manual review", d)
