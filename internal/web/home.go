@@ -10,6 +10,7 @@ import (
 	"senco/internal/report"
 	"senco/internal/store"
 	"senco/internal/store/daily"
+	"senco/internal/store/portfolio"
 	"senco/internal/web/page"
 )
 
@@ -255,17 +256,23 @@ func (s *Server) assessorHome(ctx context.Context, u domain.User, today domain.D
 	if err != nil {
 		return h, err
 	}
+	q, err := portfolio.Queue(ctx, s.db.Reader(), policy.Portfolio(u), 1, 1)
+	if err != nil {
+		return h, err
+	}
 	h.Groups = append(h.Groups, page.TaskGroup{Heading: "Your learners", Tasks: []page.Task{
+		{Text: "Work waiting to be marked", Href: "/portfolio", Count: q.Total, Hint: "Submissions of your learners, oldest first"},
+		{Text: "Quality assurance actions on your decisions", Href: "/quality/actions", NoCount: true},
 		{Text: "Learners in training on your cohorts", Href: "/cohorts", Count: c.InTraining, Hint: "Open a cohort to record that a learner's assessment is complete"},
 	}})
 	return h, nil
 }
 
-// iqaHome holds the IQA's place on the home until quality assurance adds
-// its sampling queue with its own homeSource.
+// iqaHome is the IQA's way into sampling their supplier's assessment.
 func (s *Server) iqaHome(ctx context.Context, u domain.User, today domain.Date) (page.Home, error) {
 	return page.Home{Groups: []page.TaskGroup{{Heading: "Quality assurance", Tasks: []page.Task{
-		{Text: "Your supplier's cohorts", Href: "/cohorts", NoCount: true, Hint: "Sampling of assessors' decisions will be listed here"},
+		{Text: "Sampling plans, samples and reports per assessor", Href: "/quality", NoCount: true},
+		{Text: "Your supplier's cohorts", Href: "/cohorts", NoCount: true},
 	}}}}, nil
 }
 
