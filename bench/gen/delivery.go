@@ -152,6 +152,13 @@ func (g *generator) organisations(w *writer, q domain.Qualification) error {
 			return err
 		}
 		d.orgs[code] = o.ID
+		// One officer per authority, so that load and soak runs can sign
+		// in as an LA (la.<code>@bench.senco.example, lower case).
+		if _, err := tx.CreateUser(ctx, actor, domain.User{Email: "la." + strings.ToLower(code) + "@bench.senco.example",
+			Name: la.Name + " officer (generated)", Role: domain.RoleLAOfficer, Org: o}, g.opts.PasswordHash); err != nil {
+			return err
+		}
+		d.users++
 	}
 	rules := domain.DefaultRules()
 	rules.PlacesPerSetting = 2

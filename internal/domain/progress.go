@@ -9,7 +9,8 @@ type ProgressApp struct {
 	Decision         Decision
 	WithdrawalReason WithdrawalReason
 	EverEnrolled     bool
-	Completed        bool // completed training (certified learners included)
+	Completed        bool  // completed training (certified learners included)
+	SupplierOrgID    int64 // of the learner's cohort; 0 when not placed
 }
 
 // Progress is a programme's progress against its target (DESIGN.md

@@ -96,11 +96,16 @@ func BuildProgress(ctx context.Context, db *store.DB, scope policy.Scope, progra
 	if err != nil {
 		return r, err
 	}
-	for _, s := range sups {
-		sApps, err := db.ProgressApps(ctx, scope, programmeID, s.SupplierOrgID)
-		if err != nil {
-			return r, err
+	// Each supplier's applications are those of the programme in their
+	// cohorts: partitioned here rather than read again per supplier.
+	bySupplier := map[int64][]domain.ProgressApp{}
+	for _, a := range apps {
+		if a.SupplierOrgID != 0 {
+			bySupplier[a.SupplierOrgID] = append(bySupplier[a.SupplierOrgID], a)
 		}
+	}
+	for _, s := range sups {
+		sApps := bySupplier[s.SupplierOrgID]
 		row := SupplierRow{SupplierOrgID: s.SupplierOrgID, Name: s.Name, Performance: performance(sApps, s.Allocated), Progress: domain.ComputeProgress(sApps, 0)}
 		r.Allocated += s.Allocated
 		r.Suppliers = append(r.Suppliers, row)

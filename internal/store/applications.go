@@ -137,8 +137,12 @@ func (db *DB) Applications(ctx context.Context, scope policy.Scope, f AppFilter)
 	if f.ManualReview {
 		where += " AND ap.decision = '" + string(domain.DecisionManual) + "' AND " + statusIs("ap.status", domain.StatusApplied)
 	}
+	// The count joins practitioners only when a name is searched: the
+	// scope and the other filters are on the application itself.
+	countFrom := ` FROM applications ap`
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where += ` AND (lower(p.given_name || ' ' || p.family_name) LIKE ` + a.add(like(q)) + ` ESCAPE '\' OR ap.setting_urn = ` + a.add(strings.ToUpper(q)) + `)`
+		countFrom += ` JOIN practitioners p ON p.id = ap.practitioner_id`
 	}
 	order := "ap.applied_on DESC, ap.id DESC"
 	if f.OldestFirst {
@@ -148,7 +152,7 @@ func (db *DB) Applications(ctx context.Context, scope policy.Scope, f AppFilter)
 		where += " AND ap.updated_at >= " + a.add(f.UpdatedSince.UTC())
 		order = "ap.updated_at, ap.id"
 	}
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id WHERE `+where, a...).Scan(&page.Total); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+countFrom+` WHERE `+where, a...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count applications: %w", err)
 	}
 	var err error

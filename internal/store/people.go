@@ -12,15 +12,27 @@ import (
 
 // practitionerScope limits practitioners (aliased p) to a scope: those
 // employed at a setting in scope (now or before), those the caller's
-// organisation recorded, or the caller themself.
-func practitionerScope(a *args, scope policy.Scope) (string, bool) {
+// organisation recorded, or the caller themself. many says whether the
+// query lists practitioners or reads one: a list tests membership of one
+// set computed once (an IN of a UNION), since an EXISTS per practitioner
+// read every practitioner of the national register (1.4 s for Leeds on
+// SQLite, the set 35 ms); one practitioner is a single EXISTS probe.
+func practitionerScope(a *args, scope policy.Scope, many bool) (string, bool) {
 	switch scope.Kind {
 	case policy.National:
 		return "1=1", true
 	case policy.LA:
+		if many {
+			return "p.id IN (SELECT e.practitioner_id FROM employments e JOIN settings es ON es.urn = e.setting_urn WHERE es.la_code = " +
+				a.add(scope.LACode) + " UNION SELECT o.id FROM practitioners o WHERE o.owner_org_id = " + a.add(scope.OrgID) + ")", true
+		}
 		return "(EXISTS (SELECT 1 FROM employments e JOIN settings es ON es.urn = e.setting_urn WHERE e.practitioner_id = p.id AND es.la_code = " +
 			a.add(scope.LACode) + ") OR p.owner_org_id = " + a.add(scope.OrgID) + ")", true
 	case policy.Setting:
+		if many {
+			return "p.id IN (SELECT e.practitioner_id FROM employments e WHERE e.setting_urn = " + a.add(scope.SettingURN) +
+				" UNION SELECT o.id FROM practitioners o WHERE o.owner_org_id = " + a.add(scope.OrgID) + ")", true
+		}
 		return "(EXISTS (SELECT 1 FROM employments e WHERE e.practitioner_id = p.id AND e.setting_urn = " + a.add(scope.SettingURN) +
 			") OR p.owner_org_id = " + a.add(scope.OrgID) + ")", true
 	case policy.Org:
@@ -86,7 +98,7 @@ type PractitionerPage struct {
 func (db *DB) SearchPractitioners(ctx context.Context, scope policy.Scope, f PeopleFilter) (PractitionerPage, error) {
 	var page PractitionerPage
 	var a args
-	where, ok := practitionerScope(&a, scope)
+	where, ok := practitionerScope(&a, scope, true)
 	if !ok {
 		return page, nil
 	}
@@ -120,7 +132,7 @@ func (db *DB) SearchPractitioners(ctx context.Context, scope policy.Scope, f Peo
 func (db *DB) Practitioner(ctx context.Context, scope policy.Scope, id int64) (PractitionerRecord, error) {
 	var r PractitionerRecord
 	var a args
-	where, ok := practitionerScope(&a, scope)
+	where, ok := practitionerScope(&a, scope, false)
 	if !ok {
 		return r, ErrNotFound
 	}

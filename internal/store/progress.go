@@ -21,7 +21,8 @@ func (db *DB) ProgressApps(ctx context.Context, scope policy.Scope, programmeID,
 	if supplierOrgID != 0 {
 		where += " AND EXISTS (SELECT 1 FROM cohorts sc WHERE sc.id = ap.cohort_id AND sc.supplier_org_id = " + a.add(supplierOrgID) + ")"
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT ap.practitioner_id, ap.status, ap.decision, ap.withdrawal_reason, ap.enrolled_on IS NOT NULL
+	rows, err := db.read.QueryContext(ctx, `SELECT ap.practitioner_id, ap.status, ap.decision, ap.withdrawal_reason, ap.enrolled_on IS NOT NULL,
+		COALESCE((SELECT sc.supplier_org_id FROM cohorts sc WHERE sc.id = ap.cohort_id), 0)
 		FROM applications ap WHERE `+where, a...)
 	if err != nil {
 		return nil, fmt.Errorf("progress: %w", err)
@@ -30,7 +31,7 @@ func (db *DB) ProgressApps(ctx context.Context, scope policy.Scope, programmeID,
 	var out []domain.ProgressApp
 	for rows.Next() {
 		var p domain.ProgressApp
-		if err := rows.Scan(&p.PractitionerID, &p.Status, &p.Decision, &p.WithdrawalReason, &p.EverEnrolled); err != nil {
+		if err := rows.Scan(&p.PractitionerID, &p.Status, &p.Decision, &p.WithdrawalReason, &p.EverEnrolled, &p.SupplierOrgID); err != nil {
 			return nil, fmt.Errorf("progress: %w", err)
 		}
 		p.Completed = p.Status == domain.StatusCompleted || p.Status == domain.StatusCertified

@@ -298,7 +298,7 @@ func (s *Server) laHome(ctx context.Context, u domain.User, today domain.Date) (
 	if !ok {
 		return h, nil
 	}
-	cov, err := report.BuildCoverage(ctx, s.db, scope, today)
+	cov, err := s.coverageCache.Build(ctx, s.db, scope, today)
 	if err != nil {
 		return h, err
 	}

@@ -86,7 +86,7 @@ func (s *Server) pageRoutes() []route {
 		{"GET /settings/{urn}", signedIn(s.people.Setting)},
 		{"GET /settings/{urn}/staff/new", signedIn(s.people.StaffNew)},
 		{"POST /settings/{urn}/staff", signedIn(s.people.StaffCreate)},
-		{"GET /local-authorities", can(policy.CanListLAs, s.people.LAs)},
+		{"GET /local-authorities", can(policy.CanListLAs, s.cachedByCoverage(s.people.LAs))},
 		{"GET /local-authorities/{code}", signedIn(s.people.LA)},
 		{"GET /people", signedIn(s.people.List)},
 		{"GET /people/import", can(policy.CanImportPractitioners, s.people.ImportForm)},

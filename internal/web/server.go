@@ -24,6 +24,7 @@ import (
 	"senco/internal/files"
 	"senco/internal/openid"
 	"senco/internal/pdf"
+	"senco/internal/report"
 	"senco/internal/store"
 	storegrowth "senco/internal/store/growth"
 	"senco/internal/web/apply"
@@ -87,6 +88,9 @@ type Server struct {
 	handler http.Handler
 	// pageCache keeps the coverage dashboards between changes to the data.
 	pageCache *pageCache
+	// coverage keeps the coverage reports that pages other than the
+	// dashboards show (an LA officer's home), between changes to the data.
+	coverageCache *report.CoverageCache
 
 	// The rooms: one set of handlers per area of the service.
 	apply     *apply.Handlers
@@ -144,7 +148,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	site := &page.Site{DB: cfg.DB, Log: cfg.Log, Pages: pages, Version: cfg.Version,
 		DemoUsers: cfg.DemoUsers, SecureCookies: cfg.SecureCookies}
-	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Log, site: site, metrics: newMetrics(cfg.Registry), pageCache: newPageCache(64 << 20),
+	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Log, site: site, metrics: newMetrics(cfg.Registry), pageCache: newPageCache(64 << 20), coverageCache: report.NewCoverageCache(256),
 		apply:     &apply.Handlers{Site: site, PDF: cfg.PDF.Available()},
 		delivery:  &delivery.Handlers{Site: site},
 		coverage:  &coverage.Handlers{Site: site},

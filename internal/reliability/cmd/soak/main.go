@@ -52,6 +52,8 @@ type options struct {
 	out      string
 	senco    string
 	db       string
+	national bool
+	password string
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&o.out, "out", "soak-out", "directory for soak.csv, soak.md and soak.png")
 	fs.StringVar(&o.senco, "senco", "", "the senco binary (default: built from ./cmd/senco)")
 	fs.StringVar(&o.db, "db", "", "a demo database URL to serve (default: a new SQLite demo in --out)")
+	fs.BoolVar(&o.national, "national", false, "--db was made by bench/cmd/gengland: serve it as it is and sign in with its generated accounts")
+	fs.StringVar(&o.password, "password", "senco-bench", "with --national, the password gengland gave its accounts")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,6 +82,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("building senco: %w", err)
 		}
 	}
+	if o.national && o.db == "" {
+		return errors.New("--national needs --db naming a database made by bench/cmd/gengland")
+	}
 	if o.db == "" {
 		path, err := filepath.Abs(filepath.Join(o.out, "soak.db"))
 		if err != nil {
@@ -88,8 +95,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		o.db = "sqlite:" + path
 	}
-	if err := seed(ctx, o.db); err != nil {
-		return err
+	if !o.national {
+		if err := seed(ctx, o.db); err != nil {
+			return err
+		}
 	}
 	base, srv, err := startServer(ctx, o)
 	if err != nil {
@@ -153,6 +162,8 @@ func startServer(ctx context.Context, o options) (string, *exec.Cmd, error) {
 type sample struct {
 	at                time.Duration
 	rssMiB            float64
+	anonMiB           float64 // of RSS, what is not a mapped file (the database is read through mmap)
+	heapMiB           float64 // Go heap in use, from /metrics
 	goroutines        int
 	dbConns           int
 	requests, errors  int
@@ -196,13 +207,16 @@ func (w *window) take() tally {
 }
 
 func soak(ctx context.Context, o options, base string, pid int) ([]sample, error) {
-	emails := demo.Emails()
+	emails, trainerEmail, password := demo.Emails(), "trainer@demo.senco.example", demo.Password
+	if o.national {
+		emails, trainerEmail, password = nationalEmails(), "trainer1.s001@bench.senco.example", o.password
+	}
 	users := make([]*reliability.User, o.users)
 	pages := make([][]string, o.users)
 	for i := range users {
 		users[i] = reliability.NewUser(base, emails[i%len(emails)], 30*time.Second)
-		if err := users[i].SignIn(ctx, demo.Password); err != nil {
-			return nil, err
+		if err := users[i].SignIn(ctx, password); err != nil {
+			return nil, fmt.Errorf("%s: %w", users[i].Email, err)
 		}
 		p, refused, err := users[i].Pages(ctx)
 		if err != nil {
@@ -213,8 +227,8 @@ func soak(ctx context.Context, o options, base string, pid int) ([]sample, error
 		}
 		pages[i] = p
 	}
-	trainer := reliability.NewUser(base, "trainer@demo.senco.example", 30*time.Second)
-	if err := trainer.SignIn(ctx, demo.Password); err != nil {
+	trainer := reliability.NewUser(base, trainerEmail, 30*time.Second)
+	if err := trainer.SignIn(ctx, password); err != nil {
 		return nil, err
 	}
 	registers, err := trainer.Registers(ctx)
@@ -281,8 +295,8 @@ sampling:
 		}
 		w := win.take()
 		s := sample{at: time.Since(began).Round(time.Second), requests: len(w.lat), errors: w.errors, writes: w.writes, writeErrs: w.writeErrs}
-		s.rssMiB = rss(pid)
-		s.goroutines = goroutines(base)
+		s.rssMiB, s.anonMiB = rss(pid)
+		s.goroutines, s.heapMiB = runtimeMetrics(base)
 		s.dbConns = dbConns(pid, dbPath)
 		if len(w.lat) > 0 {
 			slices.Sort(w.lat)
@@ -291,14 +305,31 @@ sampling:
 			s.max = w.lat[len(w.lat)-1]
 		}
 		samples = append(samples, s)
-		fmt.Fprintf(os.Stderr, "%6s rss %.0f MiB, %d goroutines, %d db conns, %d requests (%d errors), p99 %s\n",
-			s.at, s.rssMiB, s.goroutines, s.dbConns, s.requests, s.errors, s.p99.Round(time.Millisecond))
+		fmt.Fprintf(os.Stderr, "%6s rss %.0f MiB (anon %.0f, heap %.0f), %d goroutines, %d db conns, %d requests (%d errors), p99 %s\n",
+			s.at, s.rssMiB, s.anonMiB, s.heapMiB, s.goroutines, s.dbConns, s.requests, s.errors, s.p99.Round(time.Millisecond))
 	}
 	wg.Wait()
 	if e := firstErr.Load(); e != nil {
 		fmt.Fprintln(os.Stderr, "soak: first error:", e)
 	}
 	return samples, nil
+}
+
+// nationalEmails are sign-ins bench/cmd/gengland makes, one of each kind
+// of role it has: the programme team, the awarding organisation, the
+// staff of three suppliers and the officers of five authorities of
+// different sizes and kinds.
+func nationalEmails() []string {
+	out := []string{"programme@bench.senco.example", "ao@bench.senco.example"}
+	for _, s := range []string{"s001", "s002", "s003"} {
+		for _, kind := range []string{"admin", "trainer1", "assessor"} {
+			out = append(out, kind+"."+s+"@bench.senco.example")
+		}
+	}
+	for _, code := range []string{"E08000035", "E09000012", "E10000017", "E08000025", "E06000001"} {
+		out = append(out, "la."+strings.ToLower(code)+"@bench.senco.example")
+	}
+	return out
 }
 
 func pause(ctx context.Context, d time.Duration) {
@@ -310,38 +341,52 @@ func pause(ctx context.Context, d time.Duration) {
 	}
 }
 
-// rss is the process's resident set in MiB, from /proc.
-func rss(pid int) float64 {
+// rss is the process's resident set in MiB, from /proc: all of it, and
+// its anonymous part. senco's read connections map the SQLite file into
+// memory, so on a large database the total grows with the pages read
+// (file-backed, given back under pressure); the anonymous part is the
+// process's own memory, where a leak would show.
+func rss(pid int) (total, anon float64) {
+	total, anon = -1, -1
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return -1
+		return total, anon
 	}
 	defer f.Close()
+	kib := func(rest string) float64 {
+		kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+		return kb / 1024
+	}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
-			return kb / 1024
+			total = kib(rest)
+		} else if rest, ok := strings.CutPrefix(sc.Text(), "RssAnon:"); ok {
+			anon = kib(rest)
 		}
 	}
-	return -1
+	return total, anon
 }
 
 // goroutines is go_goroutines from the server's /metrics.
-func goroutines(base string) int {
+func runtimeMetrics(base string) (goroutines int, heapMiB float64) {
+	goroutines, heapMiB = -1, -1
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {
-		return -1
+		return goroutines, heapMiB
 	}
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		if rest, ok := strings.CutPrefix(sc.Text(), "go_goroutines "); ok {
 			n, _ := strconv.ParseFloat(rest, 64)
-			return int(n)
+			goroutines = int(n)
+		} else if rest, ok := strings.CutPrefix(sc.Text(), "go_memstats_heap_inuse_bytes "); ok {
+			n, _ := strconv.ParseFloat(rest, 64)
+			heapMiB = n / (1 << 20)
 		}
 	}
-	return -1
+	return goroutines, heapMiB
 }
 
 // dbConns counts the server's open handles on the SQLite file: one a
@@ -368,10 +413,10 @@ func report(o options, samples []sample, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(f, "seconds,rss_mib,goroutines,db_conns,requests,errors,writes,write_errors,p50_ms,p99_ms,max_ms")
+	fmt.Fprintln(f, "seconds,rss_mib,goroutines,db_conns,requests,errors,writes,write_errors,p50_ms,p99_ms,max_ms,anon_rss_mib,heap_mib")
 	for _, s := range samples {
-		fmt.Fprintf(f, "%.0f,%.1f,%d,%d,%d,%d,%d,%d,%.1f,%.1f,%.1f\n", s.at.Seconds(), s.rssMiB, s.goroutines, s.dbConns,
-			s.requests, s.errors, s.writes, s.writeErrs, ms(s.p50), ms(s.p99), ms(s.max))
+		fmt.Fprintf(f, "%.0f,%.1f,%d,%d,%d,%d,%d,%d,%.1f,%.1f,%.1f,%.1f,%.1f\n", s.at.Seconds(), s.rssMiB, s.goroutines, s.dbConns,
+			s.requests, s.errors, s.writes, s.writeErrs, ms(s.p50), ms(s.p99), ms(s.max), s.anonMiB, s.heapMiB)
 	}
 	if err := f.Close(); err != nil {
 		return err
@@ -382,8 +427,8 @@ func report(o options, samples []sample, stdout io.Writer) error {
 	}
 	w := io.MultiWriter(md, stdout)
 	fmt.Fprintf(w, "%d users, think time %s, one register save a second, %s, sampled every %s.\n\n", o.users, o.think, o.duration, o.sample)
-	fmt.Fprintln(w, "| time | RSS (MiB) | goroutines | DB connections | requests | errors | writes | p50 (ms) | p99 (ms) | max (ms) |")
-	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| time | RSS (MiB) | of it anonymous | Go heap (MiB) | goroutines | DB connections | requests | errors | writes | p50 (ms) | p99 (ms) | max (ms) |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	// The table keeps about twelve rows, evenly spread, and the last.
 	step := max(1, len(samples)/12)
 	var total, errs, writes int
@@ -392,7 +437,7 @@ func report(o options, samples []sample, stdout io.Writer) error {
 		errs += s.errors
 		writes += s.writes
 		if i%step == 0 || i == len(samples)-1 {
-			fmt.Fprintf(w, "| %s | %.0f | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f |\n", s.at, s.rssMiB, s.goroutines, s.dbConns,
+			fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f |\n", s.at, s.rssMiB, s.anonMiB, s.heapMiB, s.goroutines, s.dbConns,
 				s.requests, s.errors, s.writes, ms(s.p50), ms(s.p99), ms(s.max))
 		}
 	}
@@ -424,7 +469,7 @@ set key autotitle columnhead
 set multiplot layout 4,1 title "senco soak"
 set xlabel "seconds"
 set ylabel "MiB"
-plot %[2]q using 1:2 with lines title "RSS"
+plot %[2]q using 1:2 with lines title "RSS", %[2]q using 1:12 with lines title "anonymous RSS", %[2]q using 1:13 with lines title "Go heap in use"
 set ylabel "count"
 plot %[2]q using 1:3 with lines title "goroutines"
 set ylabel "connections"
