@@ -3,6 +3,10 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -220,4 +224,253 @@ func TestGrowthScopes(t *testing.T) {
 			t.Errorf("cache %d %d", len(a.Reviews), len(b.Reviews))
 		}
 	})
+}
+
+// TestImpactKeptSumsAgree: the impact counts, read from the sums kept per
+// authority and area, equal the same counts made directly from every
+// setting's and practitioner's rows, for England and for one authority,
+// on data written by the real review and rating functions (random ratings,
+// one to three reviews a setting, some settings and people trained), on
+// both databases.
+func TestImpactKeptSumsAgree(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newDelivery(t, db)
+		fws, err := catalogue.ReviewFrameworks()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw := fws[len(fws)-1]
+		today := domain.DateOf(db.Now())
+		rng := rand.New(rand.NewPCG(7, 11))
+		las := []string{"E08000035", "E09000002"}
+		var urns []string
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			var ss []domain.Setting
+			for i := range 24 {
+				urn := fmt.Sprintf("EY9%05d", i)
+				ss = append(ss, setting(urn, "Impact "+urn, domain.NonDomestic, las[i%2], true))
+				urns = append(urns, urn)
+			}
+			return tx.InsertSettings(ctx, ss)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ratings := domain.ReviewRatings
+		for i, urn := range urns {
+			scope := policy.Scope{Kind: policy.Setting, SettingURN: urn}
+			for k := range 1 + i%3 {
+				m := map[string]domain.ItemRating{}
+				for _, a := range fw.Areas {
+					for _, it := range a.Items {
+						m[it.Code] = domain.ItemRating{Rating: ratings[rng.IntN(len(ratings))], Evidence: "Seen"}
+					}
+				}
+				if _, err := inTx(t, db, func(tx *store.Tx) (domain.SelfReview, error) {
+					return growth.SaveReview(ctx, tx, op, scope, fw, domain.ReviewInput{ReviewedOn: today.AddDays(-300 + 100*k), ReviewedBy: "Manager", Ratings: m})
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for i, id := range f.people {
+			self := policy.Scope{Kind: policy.Self, PractitionerID: id}
+			for k, point := range domain.RatingPoints[:1+i%3] {
+				scores := map[string]int{}
+				for _, a := range domain.JobRoleAreas {
+					scores[a.Code] = 1 + rng.IntN(5)
+				}
+				if _, err := inTx(t, db, func(tx *store.Tx) (domain.ConfidenceRating, error) {
+					return growth.Rate(ctx, tx, op, self, point, today.AddDays(-400+190*k), scores, false)
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// Trained: completed applications from every third setting and of
+		// two of the people (written as rows: only their status counts).
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			now := tx.Now()
+			for i, urn := range urns {
+				if i%3 != 0 {
+					continue
+				}
+				p, err := tx.CreatePractitioner(ctx, op, domain.Practitioner{GivenName: "T", FamilyName: urn, QualificationLevel: 3, OwnerOrgID: f.supplier.ID})
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO applications (programme_id, practitioner_id, setting_urn, la_code, applied_on, nominated, status, created_at, updated_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`, f.prog.ID, p.ID, urn, las[i%2], today.AddDays(-400), true, string(domain.StatusCompleted), now); err != nil {
+					return err
+				}
+			}
+			for _, id := range f.people[1:3] {
+				if _, err := tx.Exec(ctx, `INSERT INTO applications (programme_id, practitioner_id, setting_urn, la_code, applied_on, nominated, status, created_at, updated_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`, f.prog.ID, id, "EY000001", "E08000035", today.AddDays(-400), true, string(domain.StatusCertified), now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// Responses are counted in two forms (a join for England, a probe
+		// for one authority): Leeds's cells agree in both.
+		responses := map[string]map[string]string{}
+		for _, la := range []string{"", "E08000035"} {
+			im, err := growth.LoadImpact(ctx, db.Reader(), la, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			responses[la] = map[string]string{}
+			for _, r := range im.Responses {
+				if r.LACode == "E08000035" {
+					responses[la][fmt.Sprint(r.Measure, r.Group)] = fmt.Sprint(r.Of, r.Responded)
+				}
+			}
+			wantReviews, wantConf := impactFromRows(t, db, la)
+			if got := reviewCells(im.Reviews); !maps.Equal(got, wantReviews) {
+				t.Errorf("la %q: reviews from the kept sums\n%v\nfrom the rows\n%v", la, got, wantReviews)
+			}
+			if got := confidenceCells(im.Confidence); !maps.Equal(got, wantConf) {
+				t.Errorf("la %q: confidence from the kept sums\n%v\nfrom the rows\n%v", la, got, wantConf)
+			}
+			if len(wantReviews) == 0 || len(wantConf) == 0 {
+				t.Errorf("la %q: nothing to compare (%d, %d)", la, len(wantReviews), len(wantConf))
+			}
+		}
+		if !maps.Equal(responses[""], responses["E08000035"]) || len(responses[""]) < 3 {
+			t.Errorf("Leeds's responses in England's count %v, in Leeds's own %v", responses[""], responses["E08000035"])
+		}
+	})
+}
+
+type impactCell struct {
+	la    string
+	group domain.Group
+	area  string
+}
+
+func reviewCells(rs []growth.ReviewAgg) map[impactCell]string {
+	out := map[impactCell]string{}
+	for _, r := range rs {
+		out[impactCell{r.LACode, r.Group, r.Area}] = fmt.Sprint(r.Settings, r.Items, r.First, r.Latest,
+			r.FirstCounts[domain.RatingSecure], r.FirstCounts[domain.RatingPartly], r.FirstCounts[domain.RatingDevelopment],
+			r.LatestCounts[domain.RatingSecure], r.LatestCounts[domain.RatingPartly], r.LatestCounts[domain.RatingDevelopment])
+	}
+	return out
+}
+
+func confidenceCells(cs []growth.ConfidenceAgg) map[impactCell]string {
+	out := map[impactCell]string{}
+	for _, c := range cs {
+		out[impactCell{c.LACode, c.Group, c.Area}] = fmt.Sprint(c.People, c.First, c.Latest)
+	}
+	return out
+}
+
+// impactFromRows counts the impact cells in Go from every row of the
+// per-setting and per-practitioner tables, and who trained.
+func impactFromRows(t *testing.T, db *store.DB, la string) (map[impactCell]string, map[impactCell]string) {
+	t.Helper()
+	ctx := context.Background()
+	trainedSettings, trainedPeople := map[string]bool{}, map[int64]bool{}
+	type app struct {
+		urn, la string
+		person  int64
+		status  domain.Status
+	}
+	apps, err := store.Collect(ctx, db.Reader(), "apps", func(sc store.Scanner, a *app) error {
+		return sc.Scan(&a.urn, &a.la, &a.person, &a.status)
+	}, `SELECT setting_urn, COALESCE(la_code, ''), practitioner_id, status FROM applications`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range apps {
+		if slices.Contains(domain.Finished, a.status) {
+			if la == "" || a.la == la {
+				trainedSettings[a.urn] = true
+			}
+			trainedPeople[a.person] = true
+		}
+	}
+	reviews := map[impactCell]*growth.ReviewAgg{}
+	type srow struct {
+		urn, area, la                              string
+		n, items, fp, fs, fpa, fd, lp, ls, lpa, ld int
+	}
+	srows, err := store.Collect(ctx, db.Reader(), "setting areas", func(sc store.Scanner, r *srow) error {
+		return sc.Scan(&r.urn, &r.area, &r.la, &r.n, &r.items, &r.fp, &r.fs, &r.fpa, &r.fd, &r.lp, &r.ls, &r.lpa, &r.ld)
+	}, `SELECT setting_urn, area_code, la_code, reviews, items, first_points, first_secure, first_partly, first_development,
+		latest_points, latest_secure, latest_partly, latest_development FROM growth_setting_areas`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range srows {
+		if r.n < 2 || (la != "" && r.la != la) {
+			continue
+		}
+		g := domain.GroupNotTrained
+		if trainedSettings[r.urn] {
+			g = domain.GroupTrained
+		}
+		k := impactCell{r.la, g, r.area}
+		c := reviews[k]
+		if c == nil {
+			c = &growth.ReviewAgg{LACode: r.la, Group: g, Area: r.area, FirstCounts: map[domain.ReviewRating]int{}, LatestCounts: map[domain.ReviewRating]int{}}
+			reviews[k] = c
+		}
+		c.Settings++
+		c.Items += r.items
+		c.First += r.fp
+		c.Latest += r.lp
+		c.FirstCounts[domain.RatingSecure] += r.fs
+		c.FirstCounts[domain.RatingPartly] += r.fpa
+		c.FirstCounts[domain.RatingDevelopment] += r.fd
+		c.LatestCounts[domain.RatingSecure] += r.ls
+		c.LatestCounts[domain.RatingPartly] += r.lpa
+		c.LatestCounts[domain.RatingDevelopment] += r.ld
+	}
+	conf := map[impactCell]*growth.ConfidenceAgg{}
+	type prow struct {
+		person           int64
+		area, la         string
+		n, first, latest int
+	}
+	prows, err := store.Collect(ctx, db.Reader(), "practitioner areas", func(sc store.Scanner, r *prow) error {
+		return sc.Scan(&r.person, &r.area, &r.la, &r.n, &r.first, &r.latest)
+	}, `SELECT practitioner_id, area_code, la_code, ratings, first_score, latest_score FROM growth_practitioner_areas`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range prows {
+		if r.n < 2 || (la != "" && r.la != la) {
+			continue
+		}
+		g := domain.GroupNotTrained
+		if trainedPeople[r.person] {
+			g = domain.GroupTrained
+		}
+		k := impactCell{r.la, g, r.area}
+		c := conf[k]
+		if c == nil {
+			c = &growth.ConfidenceAgg{LACode: r.la, Group: g, Area: r.area}
+			conf[k] = c
+		}
+		c.People++
+		c.First += r.first
+		c.Latest += r.latest
+	}
+	var rs []growth.ReviewAgg
+	for _, c := range reviews {
+		rs = append(rs, *c)
+	}
+	var cs []growth.ConfidenceAgg
+	for _, c := range conf {
+		cs = append(cs, *c)
+	}
+	return reviewCells(rs), confidenceCells(cs)
 }

@@ -146,7 +146,10 @@ func Rate(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.Scope,
 	if err := tx.Audit(ctx, a, "rate confidence", "practitioner", strconv.FormatInt(r.PractitionerID, 10), nil, map[string]any{"point": r.Point, "rated_on": r.RatedOn}); err != nil {
 		return r, err
 	}
-	return r, bump(ctx, tx)
+	if err := bump(ctx, tx); err != nil {
+		return r, err
+	}
+	return r, keepConfidenceSums(ctx, tx, r.PractitionerID)
 }
 
 // Goals is a practitioner's development plan.

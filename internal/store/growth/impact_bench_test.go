@@ -20,7 +20,9 @@ import (
 // ratings each, and 8,000 of them trained. The reviews' items and the
 // ratings' scores are not written: the figures read the per-setting and
 // per-practitioner sums by area (growth_setting_areas,
-// growth_practitioner_areas) that every review and rating maintains. "load" is the first computation after a
+// growth_practitioner_areas) and the sums per authority and area kept
+// from them (growth_la_review_sums, growth_la_confidence_sums), which every
+// review and rating maintains. "load" is the first computation after a
 // change; "cached" is every request after it until the data changes.
 //
 //	go test ./internal/store/growth/ -run '^$' -bench ImpactNational -benchtime 5x -v
@@ -187,6 +189,22 @@ func seedNational(b *testing.B, db *store.DB) {
 		}
 		insertRows(b, ctx, tx, "INSERT INTO confidence_ratings (id, practitioner_id, la_code, point, rated_on, shared_with_la, created_by, created_at, updated_at)", 9, ratings)
 		insertRows(b, ctx, tx, "INSERT INTO growth_practitioner_areas (practitioner_id, area_code, la_code, ratings, first_score, latest_score)", 6, scores)
+		// The sums per authority and area that every review and rating
+		// keeps, made at once as migration 00023 makes them.
+		for _, q := range []string{
+			`INSERT INTO growth_la_review_sums (la_code, area_code, settings, items, first_points, first_secure, first_partly, first_development,
+				latest_points, latest_secure, latest_partly, latest_development)
+			SELECT la_code, area_code, COUNT(*), SUM(items), SUM(first_points), SUM(first_secure), SUM(first_partly), SUM(first_development),
+				SUM(latest_points), SUM(latest_secure), SUM(latest_partly), SUM(latest_development)
+			FROM growth_setting_areas WHERE reviews > 1 GROUP BY la_code, area_code`,
+			`INSERT INTO growth_la_confidence_sums (la_code, area_code, people, first_score, latest_score)
+			SELECT la_code, area_code, COUNT(*), SUM(first_score), SUM(latest_score)
+			FROM growth_practitioner_areas WHERE ratings > 1 GROUP BY la_code, area_code`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {

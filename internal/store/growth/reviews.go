@@ -241,7 +241,52 @@ func SaveReview(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.
 	if err := tx.Audit(ctx, a, "self-review", "setting", r.SettingURN, nil, map[string]any{"review_id": r.ID, "reviewed_on": r.ReviewedOn, "shared_with_la": r.SharedWithLA}); err != nil {
 		return r, err
 	}
-	return r, bump(ctx, tx)
+	if err := bump(ctx, tx); err != nil {
+		return r, err
+	}
+	return r, keepReviewSums(ctx, tx, r.SettingURN)
+}
+
+// keepReviewSums recomputes the review sums by area of the authority a
+// setting's rows count in (the authority of its first review; see
+// migration 00023). It runs after bump: the growth version's row lock
+// orders concurrent writers on PostgreSQL, so each recomputes from the
+// rows the one before it committed.
+func keepReviewSums(ctx context.Context, tx *store.Tx, settingURN string) error {
+	return keepSums(ctx, tx, "review sums", `SELECT DISTINCT la_code FROM growth_setting_areas WHERE setting_urn = $1`, settingURN,
+		`DELETE FROM growth_la_review_sums WHERE la_code = $1`,
+		`INSERT INTO growth_la_review_sums (la_code, area_code, settings, items, first_points, first_secure, first_partly, first_development,
+			latest_points, latest_secure, latest_partly, latest_development)
+		SELECT la_code, area_code, COUNT(*), SUM(items), SUM(first_points), SUM(first_secure), SUM(first_partly), SUM(first_development),
+			SUM(latest_points), SUM(latest_secure), SUM(latest_partly), SUM(latest_development)
+		FROM growth_setting_areas WHERE la_code = $1 AND reviews > 1 GROUP BY la_code, area_code`)
+}
+
+// keepConfidenceSums is keepReviewSums for a practitioner's confidence.
+func keepConfidenceSums(ctx context.Context, tx *store.Tx, practitionerID int64) error {
+	return keepSums(ctx, tx, "confidence sums", `SELECT DISTINCT la_code FROM growth_practitioner_areas WHERE practitioner_id = $1`, practitionerID,
+		`DELETE FROM growth_la_confidence_sums WHERE la_code = $1`,
+		`INSERT INTO growth_la_confidence_sums (la_code, area_code, people, first_score, latest_score)
+		SELECT la_code, area_code, COUNT(*), SUM(first_score), SUM(latest_score)
+		FROM growth_practitioner_areas WHERE la_code = $1 AND ratings > 1 GROUP BY la_code, area_code`)
+}
+
+// keepSums finds the authorities whose sums a write touched (las, of key)
+// and recomputes each: clear, then sum again.
+func keepSums(ctx context.Context, tx *store.Tx, what, las string, key any, clear, sum string) error {
+	codes, err := store.Collect(ctx, tx.Reader(), what, func(sc store.Scanner, code *string) error { return sc.Scan(code) }, las, key)
+	if err != nil {
+		return err
+	}
+	for _, la := range codes {
+		if _, err := tx.Exec(ctx, clear, la); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if _, err := tx.Exec(ctx, sum, la); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	return nil
 }
 
 // ShareReview sets whether the setting's LA sees review id.
