@@ -389,6 +389,10 @@ type CriterionDecision struct {
 	DecidedOn     Date
 	ExternalID    string
 	CreatedAt     time.Time
+	// PriorLearning is where the learning came from when the decision is
+	// an approved claim of recognised prior learning (RecognisedDecisions),
+	// not an assessor's judgement of evidence; "" otherwise.
+	PriorLearning string
 }
 
 // CriterionMark is what an assessor gave one criterion of a submission.
@@ -482,6 +486,34 @@ func MetCriteria(decisions []CriterionDecision, over Overturned) map[CriterionRe
 	return met
 }
 
+// RecognisedDecisions are the met decisions that approved claims of
+// recognised prior learning stand for, on the criteria of qualification q:
+// an assessor approved each claim against one criterion, so it counts as
+// met without new evidence (DESIGN.md: the record keeps where it came
+// from). A claim is referenced "unit/outcome/criterion"; the portfolio's
+// criteria "unit/criterion". Claims of other qualifications, or not
+// approved, stand for nothing. The decisions have no id, so quality
+// assurance cannot overturn them; a claim is refused or withdrawn instead.
+func RecognisedDecisions(q Qualification, claims []RPLClaim) []CriterionDecision {
+	refs := map[string]CriterionRef{}
+	for _, u := range q.Units {
+		for _, o := range u.Outcomes {
+			for _, c := range o.Criteria {
+				refs[u.Ref+"/"+o.Ref+"/"+c.Ref] = CriterionOf(u.Ref, c.Ref)
+			}
+		}
+	}
+	var out []CriterionDecision
+	for _, c := range claims {
+		ref, ok := refs[c.CriterionRef]
+		if !ok || c.QualificationID != q.ID || c.State != RPLApproved {
+			continue
+		}
+		out = append(out, CriterionDecision{Criterion: ref, Outcome: OutcomeMet, DecidedOn: c.DecidedOn, PriorLearning: c.Source})
+	}
+	return out
+}
+
 // CriterionMet reports whether criterion c is met.
 func CriterionMet(c CriterionRef, decisions []CriterionDecision, over Overturned) bool {
 	return MetCriteria(decisions, over)[c]
@@ -573,6 +605,9 @@ type MatrixRow struct {
 	// Feedback is the latest "not yet" feedback, while the criterion is
 	// referred.
 	Feedback string
+	// PriorLearning is where the learning came from, when recognised prior
+	// learning meets the criterion and no assessor's decision does.
+	PriorLearning string
 }
 
 // EvidenceMatrix works out every cell. A cell is met or referred by the
@@ -621,9 +656,17 @@ func EvidenceMatrix(q Qualification, evidence []Evidence, subs []Submission, dec
 	latest := map[key]CriterionDecision{}
 	latestOf := map[CriterionRef]CriterionDecision{}
 	met := MetCriteria(decisions, over)
+	assessed, recognised := map[CriterionRef]bool{}, map[CriterionRef]string{}
 	for _, d := range sorted {
+		if d.PriorLearning != "" {
+			recognised[d.Criterion] = d.PriorLearning
+			continue
+		}
 		if over.Has(d.ID) {
 			continue
+		}
+		if d.Outcome == OutcomeMet {
+			assessed[d.Criterion] = true
 		}
 		latest[key{d.Criterion, d.EvidenceID}] = d
 		latestOf[d.Criterion] = d
@@ -652,6 +695,9 @@ func EvidenceMatrix(q Qualification, evidence []Evidence, subs []Submission, dec
 		switch {
 		case met[c]:
 			row.State = CellMet
+			if !assessed[c] {
+				row.PriorLearning = recognised[c]
+			}
 		case any[CellSubmitted]:
 			row.State = CellSubmitted
 		case judged && d.Outcome == OutcomeNotYet:

@@ -100,6 +100,53 @@ func TestCriterionMetAndComplete(t *testing.T) {
 	}
 }
 
+func TestRecognisedPriorLearningCountsAsMet(t *testing.T) {
+	q := testQual()
+	claim := func(ref string, st RPLState, qid int64) RPLClaim {
+		return RPLClaim{QualificationID: qid, CriterionRef: ref, Source: "LA SENCO course, 2024", State: st, DecidedOn: day}
+	}
+	assessor := CriterionDecision{ID: 1, Criterion: "301/1.1", Outcome: OutcomeMet, DecidedOn: day}
+	tests := []struct {
+		name    string
+		claims  []RPLClaim
+		over    Overturned
+		missing []CriterionRef
+	}{
+		{"no claims", nil, nil, []CriterionRef{"301/1.2"}},
+		{"approved claim meets its criterion", []RPLClaim{claim("301/1/1.2", RPLApproved, 1)}, nil, nil},
+		{"a claim awaiting an assessor does not", []RPLClaim{claim("301/1/1.2", RPLClaimed, 1)}, nil, []CriterionRef{"301/1.2"}},
+		{"a refused claim does not", []RPLClaim{claim("301/1/1.2", RPLRefused, 1)}, nil, []CriterionRef{"301/1.2"}},
+		{"a claim on another qualification does not", []RPLClaim{claim("301/1/1.2", RPLApproved, 2)}, nil, []CriterionRef{"301/1.2"}},
+		{"a claim naming no criterion of it does not", []RPLClaim{claim("301/9/1.2", RPLApproved, 1)}, nil, []CriterionRef{"301/1.2"}},
+		{"no overturn reaches a claim", []RPLClaim{claim("301/1/1.2", RPLApproved, 1)}, Overturned{0: false, 1: false}, nil},
+		{"it does not stand for the assessor's overturned decision", []RPLClaim{claim("301/1/1.2", RPLApproved, 1)}, Overturned{1: true}, []CriterionRef{"301/1.1"}},
+	}
+	for _, tt := range tests {
+		rec := RecognisedDecisions(q, tt.claims)
+		for _, d := range rec {
+			if d.PriorLearning != "LA SENCO course, 2024" || d.ID != 0 || d.Outcome != OutcomeMet {
+				t.Errorf("%s: decision %+v does not say where it came from", tt.name, d)
+			}
+		}
+		decisions := append([]CriterionDecision{assessor}, rec...)
+		if got := MissingCriteria(q.Plan, decisions, tt.over); !slices.Equal(got, tt.missing) {
+			t.Errorf("%s: missing %v, want %v", tt.name, got, tt.missing)
+		}
+		m := EvidenceMatrix(q, nil, nil, decisions, tt.over)
+		for _, row := range m.Rows {
+			if row.Criterion == "301/1.2" && (row.State == CellMet) == slices.Contains(tt.missing, "301/1.2") {
+				t.Errorf("%s: the matrix shows 301/1.2 %s", tt.name, row.State)
+			}
+			if row.Criterion == "301/1.2" && (row.PriorLearning != "") != (row.State == CellMet) {
+				t.Errorf("%s: the matrix says 301/1.2 came from %q while %s", tt.name, row.PriorLearning, row.State)
+			}
+			if row.Criterion == "301/1.1" && row.PriorLearning != "" {
+				t.Errorf("%s: an assessor's decision shown as prior learning", tt.name)
+			}
+		}
+	}
+}
+
 func TestCompleteAssessmentNeedsEveryMandatoryCriterion(t *testing.T) {
 	tests := []struct {
 		name    string

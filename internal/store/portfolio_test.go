@@ -10,6 +10,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/growth"
 	"senco/internal/store/portfolio"
 	"senco/internal/store/storetest"
 )
@@ -360,6 +361,61 @@ func TestPortfolioScope(t *testing.T) {
 					t.Errorf("%s lists learner %d: %v, want %v", c.name, i, !c.sees[i], c.sees[i])
 				}
 			}
+		}
+	})
+}
+
+// TestRecognisedPriorLearningInThePortfolio: a criterion an assessor
+// approved a claim of prior learning for is met in the learner's
+// portfolio, says where it came from, and is no longer missing; a claim
+// still awaiting an assessor counts for nothing. Both databases.
+func TestRecognisedPriorLearningInThePortfolio(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newPortfolioWorld(t, db)
+		app := w.apps[1]
+		q, err := db.Qualification(ctx, app.QualificationID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		self := policy.Scope{Kind: policy.Self, PractitionerID: app.PractitionerID}
+		claim := func(ref string) domain.RPLClaim {
+			c, err := inTx(t, db, func(tx *store.Tx) (domain.RPLClaim, error) {
+				return growth.ClaimRPL(ctx, tx, op, self, q, ref, "LA SENCO course, 2024", "Certificate and reflective account")
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		approved := claim("301/1/1.3")
+		claim("301/1/1.2") // left awaiting an assessor
+		if _, err := inTx(t, db, func(tx *store.Tx) (domain.RPLClaim, error) {
+			return growth.DecideRPL(ctx, tx, op, w.national, approved.ID, true, "")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := portfolio.Load(ctx, db.Reader(), w.assessorS, app.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if missing := p.Missing(); !slices.Equal(missing, []domain.CriterionRef{"301/1.1", "301/1.2"}) {
+			t.Errorf("missing %v, want 301/1.1 and 301/1.2", missing)
+		}
+		for _, row := range p.Matrix().Rows {
+			switch row.Criterion {
+			case "301/1.3":
+				if row.State != domain.CellMet || row.PriorLearning != "LA SENCO course, 2024" {
+					t.Errorf("301/1.3: %s from %q", row.State, row.PriorLearning)
+				}
+			default:
+				if row.State == domain.CellMet || row.PriorLearning != "" {
+					t.Errorf("%s: %s from %q", row.Criterion, row.State, row.PriorLearning)
+				}
+			}
+		}
+		if len(p.Decisions) != 0 {
+			t.Errorf("recognised learning listed among the assessors' decisions: %+v", p.Decisions)
 		}
 	})
 }

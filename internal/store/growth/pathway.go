@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
@@ -83,6 +84,21 @@ func RPLClaims(ctx context.Context, q store.Querier, scope policy.Scope) ([]doma
 	}
 	return store.Collect(ctx, q, "prior learning", scanRPL, `SELECT `+rplColumns+` FROM rpl_claims rc JOIN practitioners p ON p.id = rc.practitioner_id
 		WHERE `+where+` ORDER BY CASE WHEN rc.state = `+a.Add(domain.RPLClaimed)+` THEN 0 ELSE 1 END, rc.claimed_on DESC, rc.id DESC`, a...)
+}
+
+// RPLClaimsOf are the claims of prior learning of the practitioners given,
+// read together, for the checks made of many learners at once.
+func RPLClaimsOf(ctx context.Context, q store.Querier, practitionerIDs []int64) ([]domain.RPLClaim, error) {
+	if len(practitionerIDs) == 0 {
+		return nil, nil
+	}
+	var a store.Args
+	ph := make([]string, len(practitionerIDs))
+	for i, id := range practitionerIDs {
+		ph[i] = a.Add(id)
+	}
+	return store.Collect(ctx, q, "prior learning", scanRPL, `SELECT `+rplColumns+` FROM rpl_claims rc JOIN practitioners p ON p.id = rc.practitioner_id
+		WHERE rc.practitioner_id IN (`+strings.Join(ph, ", ")+`) ORDER BY rc.id`, a...)
 }
 
 // ApprovedCriteria are the criteria of a qualification that a practitioner's

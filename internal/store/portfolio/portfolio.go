@@ -3,12 +3,14 @@ package portfolio
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/growth"
 	"senco/internal/store/quality"
 )
 
@@ -24,16 +26,26 @@ type Portfolio struct {
 	Reviews        []domain.ProgressReview
 	// Overturned are the decisions quality assurance overturned.
 	Overturned domain.Overturned
+	// Recognised are the met decisions the learner's approved claims of
+	// recognised prior learning stand for (domain.RecognisedDecisions):
+	// counted by every rule, listed apart from the assessors' decisions.
+	Recognised []domain.CriterionDecision
+}
+
+// judged are the assessors' decisions and the recognised prior learning,
+// which the rules count together.
+func (p Portfolio) judged() []domain.CriterionDecision {
+	return append(slices.Clone(p.Decisions), p.Recognised...)
 }
 
 // Matrix is the learner's evidence matrix.
 func (p Portfolio) Matrix() domain.Matrix {
-	return domain.EvidenceMatrix(p.Qualification, p.Evidence, p.Submissions, p.Decisions, p.Overturned)
+	return domain.EvidenceMatrix(p.Qualification, p.Evidence, p.Submissions, p.judged(), p.Overturned)
 }
 
 // Missing are the mandatory criteria not yet met.
 func (p Portfolio) Missing() []domain.CriterionRef {
-	return domain.MissingCriteria(p.Qualification.Plan, p.Decisions, p.Overturned)
+	return domain.MissingCriteria(p.Qualification.Plan, p.judged(), p.Overturned)
 }
 
 // EvidenceByID finds a piece of the portfolio's evidence.
@@ -117,6 +129,11 @@ func load(ctx context.Context, q store.Querier, appID int64) (Portfolio, error) 
 		`SELECT `+reviewColumns+` FROM progress_reviews r WHERE r.application_id = $1 ORDER BY r.held_on, r.id`, appID); err != nil {
 		return p, err
 	}
+	claims, err := growth.RPLClaims(ctx, q, policy.Scope{Kind: policy.Self, PractitionerID: app.PractitionerID})
+	if err != nil {
+		return p, err
+	}
+	p.Recognised = domain.RecognisedDecisions(p.Qualification, claims)
 	p.Overturned, err = Overturned(ctx, q, appID)
 	return p, err
 }

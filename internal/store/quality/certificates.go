@@ -17,6 +17,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/growth"
 )
 
 const certColumns = `c.id, c.application_id, COALESCE(c.number, ''), c.kind, c.units, c.code, c.issued_on, c.state, c.invalidated_on,
@@ -80,55 +81,111 @@ func Flagged(ctx context.Context, q store.Querier, scope policy.Scope) ([]domain
 // open quality-assurance actions and (when the portfolio records
 // criterion decisions for them) their criteria.
 func Facts(ctx context.Context, q store.Querier, app store.Application) (domain.CertificationFacts, error) {
-	f := domain.CertificationFacts{App: app}
-	var err error
-	if f.Held, err = Certificates(ctx, q, app.ID); err != nil {
-		return f, err
-	}
-	items, err := ItemsOfApplication(ctx, q, app.ID)
-	if err != nil {
-		return f, err
-	}
-	f.OpenActions = domain.OpenQAActions(items)
-	if f.Criteria, err = criteriaOf(ctx, q, app, domain.OverturnedDecisions(items)); err != nil {
-		return f, err
-	}
-	return f, nil
+	fs, err := FactsOf(ctx, q, []store.Application{app})
+	return fs[app.ID], err
 }
 
-// criteriaOf is the learner's criteria and whether each is met
-// (domain.MetCriteria, without the overturned decisions), read from the
-// portfolio's criterion decisions; nil when none is recorded for them or
-// their qualification has no assessment plan, when the assessor's
-// "assessment complete" stands for them.
-func criteriaOf(ctx context.Context, q store.Querier, app store.Application, overturned domain.Overturned) ([]domain.CriterionStanding, error) {
-	decisions, err := store.Collect(ctx, q, "criterion decisions", func(sc store.Scanner, d *domain.CriterionDecision) error {
-		return sc.Scan(&d.ID, &d.Criterion, &d.Outcome)
-	}, `SELECT id, criterion, outcome FROM criterion_decisions WHERE application_id = $1 ORDER BY id`, app.ID)
-	if err != nil || len(decisions) == 0 {
+// FactsOf is Facts for many learners at once, by application id, in one
+// query a kind of record rather than several a learner: the awarding
+// organisation's queue shows fifty at a time.
+func FactsOf(ctx context.Context, q store.Querier, apps []store.Application) (map[int64]domain.CertificationFacts, error) {
+	out := make(map[int64]domain.CertificationFacts, len(apps))
+	if len(apps) == 0 {
+		return out, nil
+	}
+	var a store.Args
+	ids, practitioners := make([]string, len(apps)), make([]int64, len(apps))
+	for i, app := range apps {
+		ids[i], practitioners[i] = a.Add(app.ID), app.PractitionerID
+		out[app.ID] = domain.CertificationFacts{App: app}
+	}
+	in := "(" + strings.Join(ids, ", ") + ")"
+	held, err := store.Collect(ctx, q, "certificates", scanCert, `SELECT `+certColumns+certFrom+` WHERE c.application_id IN `+in+` ORDER BY c.id`, a...)
+	if err != nil {
 		return nil, err
 	}
+	items, err := store.Collect(ctx, q, "sample items", scanItem, `SELECT `+itemColumns+itemFrom+` WHERE i.application_id IN `+in+` ORDER BY i.id`, a...)
+	if err != nil {
+		return nil, err
+	}
+	type decision struct {
+		app int64
+		domain.CriterionDecision
+	}
+	decisions, err := store.Collect(ctx, q, "criterion decisions", func(sc store.Scanner, d *decision) error {
+		return sc.Scan(&d.app, &d.ID, &d.Criterion, &d.Outcome)
+	}, `SELECT application_id, id, criterion, outcome FROM criterion_decisions WHERE application_id IN `+in+` ORDER BY id`, a...)
+	if err != nil {
+		return nil, err
+	}
+	claims, err := growth.RPLClaimsOf(ctx, q, practitioners)
+	if err != nil {
+		return nil, err
+	}
+	heldOf, itemsOf, decisionsOf, claimsOf := map[int64][]domain.Award{}, map[int64][]domain.QAItem{}, map[int64][]domain.CriterionDecision{}, map[int64][]domain.RPLClaim{}
+	for _, c := range held {
+		heldOf[c.ApplicationID] = append(heldOf[c.ApplicationID], c)
+	}
+	for _, i := range items {
+		itemsOf[i.Decision.ApplicationID] = append(itemsOf[i.Decision.ApplicationID], i)
+	}
+	for _, d := range decisions {
+		decisionsOf[d.app] = append(decisionsOf[d.app], d.CriterionDecision)
+	}
+	for _, c := range claims {
+		claimsOf[c.PractitionerID] = append(claimsOf[c.PractitionerID], c)
+	}
+	quals := map[int64]domain.Qualification{}
+	for _, app := range apps {
+		f := out[app.ID]
+		f.Held = heldOf[app.ID]
+		f.OpenActions = domain.OpenQAActions(itemsOf[app.ID])
+		if ds := decisionsOf[app.ID]; len(ds) > 0 {
+			qual, err := qualificationOf(ctx, q, app, quals)
+			if err != nil {
+				return nil, err
+			}
+			f.Criteria = criteriaOf(qual, ds, claimsOf[app.PractitionerID], domain.OverturnedDecisions(itemsOf[app.ID]))
+		}
+		out[app.ID] = f
+	}
+	return out, nil
+}
+
+// qualificationOf is the version the learner is assessed on, read once
+// per version (seen keeps those read).
+func qualificationOf(ctx context.Context, q store.Querier, app store.Application, seen map[int64]domain.Qualification) (domain.Qualification, error) {
 	qid := app.QualificationID
 	if qid == 0 {
 		pr, err := store.ProgrammeIn(ctx, q, app.ProgrammeID)
 		if err != nil {
-			return nil, err
+			return domain.Qualification{}, err
 		}
 		qid = pr.QualificationID
 	}
+	if qual, ok := seen[qid]; ok {
+		return qual, nil
+	}
 	qual, err := store.QualificationIn(ctx, q, qid)
-	if err != nil {
-		return nil, err
-	}
+	seen[qid] = qual
+	return qual, err
+}
+
+// criteriaOf is the learner's criteria and whether each is met
+// (domain.MetCriteria, without the overturned decisions, with their
+// recognised prior learning), from the portfolio's criterion decisions;
+// nil when their qualification has no assessment plan, when the assessor's
+// "assessment complete" stands for them.
+func criteriaOf(qual domain.Qualification, decisions []domain.CriterionDecision, claims []domain.RPLClaim, overturned domain.Overturned) []domain.CriterionStanding {
 	if qual.Plan.Empty() {
-		return nil, nil
+		return nil
 	}
-	met := domain.MetCriteria(decisions, overturned)
+	met := domain.MetCriteria(append(decisions, domain.RecognisedDecisions(qual, claims)...), overturned)
 	var out []domain.CriterionStanding
 	for _, c := range qual.Criteria() {
 		out = append(out, domain.CriterionStanding{Ref: string(c), Unit: c.Unit(), Mandatory: qual.Plan.IsMandatory(c), Met: met[c]})
 	}
-	return out, nil
+	return out
 }
 
 // NewCode is a fresh verification code: 16 letters of Crockford's base 32

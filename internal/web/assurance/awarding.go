@@ -49,12 +49,12 @@ func (s *Handlers) Awarding(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.CertTotal = done.Total
+	facts, err := quality.FactsOf(ctx, s.DB.Reader(), done.Applications)
+	if err != nil {
+		return err
+	}
 	for _, a := range done.Applications {
-		f, err := quality.Facts(ctx, s.DB.Reader(), a)
-		if err != nil {
-			return err
-		}
-		row := certifyRow{App: a, Block: domain.CertificationBlock(f)}
+		row := certifyRow{App: a, Block: domain.CertificationBlock(facts[a.ID])}
 		if row.Block == nil {
 			d.Ready++
 		}

@@ -134,6 +134,9 @@ type matrixRow struct {
 	State     cell
 	Cells     []cell
 	Feedback  string
+	// PriorLearning is where recognised prior learning that meets the
+	// criterion came from.
+	PriorLearning string
 }
 
 // Show is a learner's portfolio: what is due, what was referred and why,
@@ -148,7 +151,7 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 	var rows []matrixRow
 	var referred []matrixRow
 	for _, mr := range m.Rows {
-		row := matrixRow{Criterion: mr.Criterion, Text: mr.Text, Mandatory: mr.Mandatory, State: cellOf(mr.State), Feedback: mr.Feedback}
+		row := matrixRow{Criterion: mr.Criterion, Text: mr.Text, Mandatory: mr.Mandatory, State: cellOf(mr.State), Feedback: mr.Feedback, PriorLearning: mr.PriorLearning}
 		for _, c := range mr.Cells {
 			row.Cells = append(row.Cells, cellOf(c))
 		}
