@@ -3,8 +3,12 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
@@ -199,6 +203,44 @@ func bareLoad(qid, assessor int64) []struct {
 	return list
 }
 
+// concurrently runs fn from 50 clients at once, b.N times in all, and
+// reports the median and 99th percentile of its latency.
+func concurrently(b *testing.B, fn func() error) {
+	const clients = 50
+	lat := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	b.ResetTimer()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				start := time.Now()
+				if err := fn(); err != nil {
+					errs <- err
+					return
+				}
+				lat[i] = time.Since(start)
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	close(errs)
+	if err := <-errs; err != nil {
+		b.Fatal(err)
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
 // drain runs a statement and reads every column of every row as raw
 // bytes, returning the number of rows.
 func drain(b *testing.B, db *store.DB, q string, args ...any) int {
@@ -251,6 +293,25 @@ func benchPortfolio(b *testing.B, db *store.DB) {
 			}
 		}
 	})
+	b.Run("bare50", func(b *testing.B) {
+		concurrently(b, func() error {
+			for _, q := range bare {
+				arg := q.arg
+				if arg == nil {
+					arg = w.big
+				}
+				drain(b, db, q.q, arg)
+			}
+			return nil
+		})
+	})
+	b.Run("Load+Matrix50", func(b *testing.B) {
+		concurrently(b, func() error {
+			p, err := portfolio.Load(ctx, db.Reader(), w.assessorS, w.big)
+			p.Matrix()
+			return err
+		})
+	})
 	b.Run("Load+Matrix", func(b *testing.B) {
 		for b.Loop() {
 			p, err := portfolio.Load(ctx, db.Reader(), w.assessorS, w.big)
@@ -266,9 +327,9 @@ func benchPortfolio(b *testing.B, db *store.DB) {
 
 // The statements portfolio.Queue runs for an assessor (policy.Staffed), as
 // written there: the count, and the first page of 50.
-const queueFrom = ` FROM portfolio_submissions s JOIN portfolio_evidence e ON e.id = s.evidence_id JOIN applications ap ON ap.id = s.application_id
-	LEFT JOIN cohorts ch ON ch.id = ap.cohort_id JOIN practitioners p ON p.id = ap.practitioner_id WHERE s.marked_on IS NULL AND
-	EXISTS (SELECT 1 FROM cohort_staff cs WHERE cs.cohort_id = ap.cohort_id AND cs.role = 'assessor' AND cs.user_id = $1)`
+const queueFrom = ` FROM cohort_staff cs CROSS JOIN applications ap CROSS JOIN portfolio_submissions s JOIN portfolio_evidence e ON e.id = s.evidence_id
+	LEFT JOIN cohorts ch ON ch.id = ap.cohort_id JOIN practitioners p ON p.id = ap.practitioner_id WHERE cs.role = 'assessor' AND cs.user_id = $1
+	AND ap.cohort_id = cs.cohort_id AND s.application_id = ap.id AND s.marked_on IS NULL`
 
 var bareQueue = []string{
 	`SELECT COUNT(*)` + queueFrom,
@@ -325,6 +386,20 @@ func benchQueue(b *testing.B, db *store.DB) {
 				b.Fatal(err)
 			}
 		}
+	})
+	b.Run("bare50", func(b *testing.B) {
+		concurrently(b, func() error {
+			for _, q := range bareQueue {
+				drain(b, db, q, w.assessor.ID)
+			}
+			return nil
+		})
+	})
+	b.Run("Queue50", func(b *testing.B) {
+		concurrently(b, func() error {
+			_, err := portfolio.Queue(ctx, db.Reader(), w.assessorS, 1, 50)
+			return err
+		})
 	})
 	// The supplier's whole queue (policy.Org), through the API's list.
 	org := policy.Scope{Kind: policy.Org, OrgID: w.supplier.ID}
