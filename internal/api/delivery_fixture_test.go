@@ -54,6 +54,9 @@ type dlWorld struct {
 	// Growth (growth_test.go): Acorn's shared and unshared self-reviews and
 	// pS2's shared and pB's unshared confidence ratings.
 	growth map[string]int64
+	// Assessment (assessment_fixture_test.go): evidence, submission,
+	// decision, item (a sampled decision), certificate, leeds-evidence.
+	assess map[string]int64
 }
 
 func (w *dlWorld) cohort(name string) string  { return dlID(w.cohorts, name) }
@@ -255,6 +258,7 @@ func dlSeed(t *testing.T, f *fixture) *dlWorld {
 		t.Fatal(err)
 	}
 	growthSeed(t, f, w)
+	assessSeed(t, f, w)
 	return w
 }
 

@@ -69,6 +69,8 @@ func dlIDs(w *dlWorld, kind string, names []string) []string {
 			out[i] = w.session(n)
 		case "money":
 			out[i] = dlID(w.money, n)
+		case "assess":
+			out[i] = dlID(w.assess, n)
 		default:
 			out[i] = w.app(n)
 		}

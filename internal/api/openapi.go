@@ -91,7 +91,7 @@ func openAPIDocument() obj {
 			"/api/v1/employments/{id}": obj{"get": getOperation("getEmployment", "Get an employment",
 				"One employment by id. An employment outside the token's scope is 404, as if it did not exist.",
 				"Employment", idParam("Employment id"))},
-		}, deliveryPaths(), coveragePaths(), moneyPaths(), growthPaths()),
+		}, deliveryPaths(), coveragePaths(), moneyPaths(), growthPaths(), assessmentPaths()),
 		"components": obj{
 			"securitySchemes": obj{"bearer": obj{
 				"type": "http", "scheme": "bearer",
@@ -110,7 +110,7 @@ func openAPIDocument() obj {
 						"request gets the first response and changes nothing; the same key with another request is 422. Remembered per token for 24 hours.",
 					"schema": obj{"type": "string", "minLength": 1, "maxLength": maxIdempotencyKey}, "example": "6f1c2a9e-3b7d-4c55-9a0e-2d8f4b1e7c30"},
 			},
-			"schemas":   merged(schemas(), deliverySchemas(), coverageSchemas(), moneySchemas(), growthSchemas()),
+			"schemas":   merged(schemas(), deliverySchemas(), coverageSchemas(), moneySchemas(), growthSchemas(), assessmentSchemas()),
 			"responses": errorResponses(),
 		},
 	}

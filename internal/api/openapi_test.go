@@ -22,6 +22,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		w := dlSeed(t, f)
+		certSeed(t, f, w)
 		res := f.get(t, "", "/api/v1/openapi.json")
 		if res.Status != http.StatusOK {
 			t.Fatalf("openapi.json: %d %s", res.Status, res.Body)
@@ -79,7 +80,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			"/api/v1/applications/{id}": w.app("enrolled"), "/api/v1/programmes/{id}/progress": strconv.FormatInt(w.programme, 10),
 			"/api/v1/contracts/{id}": strconv.FormatInt(w.contract1, 10), "/api/v1/declarations/{id}": dlID(w.money, "declaration"),
 			"/api/v1/declarations/{id}/void": dlID(w.money, "declaration"), "/api/v1/statements/{id}": dlID(w.money, "statement"),
-			"/api/v1/claims/{id}/verify": dlID(w.money, "claim"), "/api/v1/self-reviews/{id}": dlID(w.growth, "shared")}
+			"/api/v1/claims/{id}/verify": dlID(w.money, "claim"), "/api/v1/self-reviews/{id}": dlID(w.growth, "shared"),
+			"/api/v1/portfolios/{id}": w.app("enrolled"), "/api/v1/qa-items/{id}/outcome": dlID(w.assess, "item"),
+			"/api/v1/certificates/{id}": dlID(w.assess, "certificate")}
 		for _, action := range []string{"accept", "reject", "defer", "resume", "withdraw", "transfer"} {
 			example["/api/v1/applications/{id}/"+action] = w.app("eligible")
 		}

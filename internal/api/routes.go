@@ -86,6 +86,22 @@ func (a *API) routes() []route {
 		{Method: http.MethodGet, Path: "/api/v1/statements/{id}", Scope: policy.Payments, handle: a.getStatement},
 		{Method: http.MethodGet, Path: "/api/v1/claims", Scope: policy.Payments, handle: a.listClaims},
 		{Method: http.MethodPost, Path: "/api/v1/claims/{id}/verify", Scope: policy.Payments, Permit: requires(policy.CanVerifyClaims, "verify claims of cover"), handle: a.verifyClaim},
+		// Assessment: a learner's portfolio, the evidence, submissions and
+		// decisions to sync, and what a supplier's own e-portfolio pushes.
+		{Method: http.MethodGet, Path: "/api/v1/portfolios/{id}", Scope: policy.Portfolio, handle: a.getPortfolio},
+		{Method: http.MethodGet, Path: "/api/v1/evidence", Scope: policy.Portfolio, handle: a.listEvidence},
+		{Method: http.MethodPost, Path: "/api/v1/evidence", Scope: policy.Portfolio, Permit: requires(policy.CanPushPortfolio, "push evidence"), handle: a.pushEvidence},
+		{Method: http.MethodGet, Path: "/api/v1/submissions", Scope: policy.Portfolio, handle: a.listSubmissions},
+		{Method: http.MethodGet, Path: "/api/v1/criterion-decisions", Scope: policy.Portfolio, handle: a.listDecisions},
+		{Method: http.MethodPost, Path: "/api/v1/criterion-decisions", Scope: policy.Portfolio, Permit: requires(policy.CanPushPortfolio, "push assessor decisions"), handle: a.pushDecision},
+		// Quality assurance: sampled decisions and their outcomes.
+		{Method: http.MethodGet, Path: "/api/v1/qa-items", Scope: policy.Quality, handle: a.listQAItems},
+		{Method: http.MethodPost, Path: "/api/v1/qa-items/{id}/outcome", Scope: policy.Quality, Permit: requires(policy.CanPushPortfolio, "push quality assurance outcomes"), handle: a.pushOutcome},
+		// Awarding: registration in bulk, certificate claims, certificates.
+		{Method: http.MethodPost, Path: "/api/v1/registrations", Scope: policy.Delivery, Permit: requires(policy.CanRegisterInBulk, "register learners"), handle: a.registerLearners},
+		{Method: http.MethodGet, Path: "/api/v1/certificates", Scope: policy.Delivery, handle: a.listCertificates},
+		{Method: http.MethodPost, Path: "/api/v1/certificates", Scope: policy.Delivery, Permit: requires(policy.CanCertify, "claim certificates"), handle: a.claimCertificate},
+		{Method: http.MethodGet, Path: "/api/v1/certificates/{id}", Scope: policy.Delivery, handle: a.getCertificate},
 	}
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -339,7 +340,7 @@ func routeMatrix() map[string]matrixCase {
 	progress := func(f *fixture, w *dlWorld) string {
 		return "/api/v1/programmes/" + strconv.FormatInt(w.programme, 10) + "/progress"
 	}
-	return map[string]matrixCase{
+	m := map[string]matrixCase{
 		"GET /api/v1/openapi.json": {
 			ok: func(*testing.T, *fixture, *dlWorld) matrixRequest { return matrixRequest{path: "/api/v1/openapi.json"} },
 		},
@@ -486,6 +487,8 @@ func routeMatrix() map[string]matrixCase {
 		"POST /api/v1/claims/{id}/verify": writeCaseOf("supplier1", "supplier2", money("/api/v1/claims/", "claim", "/verify"),
 			verifyBody, verifyBody, nil, http.StatusNotFound, supplier1Names...),
 	}
+	maps.Copy(m, assessmentMatrix())
+	return m
 }
 
 // money is the path of one of supplier1's money records.
@@ -515,6 +518,9 @@ func routePath(f *fixture, w *dlWorld, path string) string {
 		"statements":    dlID(w.money, "statement"),
 		"claims":        dlID(w.money, "claim"),
 		"self-reviews":  dlID(w.growth, "shared"),
+		"portfolios":    w.app("enrolled"),
+		"qa-items":      dlID(w.assess, "item"),
+		"certificates":  strconv.FormatInt(max(w.assess["certificate"], 1), 10),
 	}[prefix]
 	return strings.NewReplacer("{id}", id, "{urn}", "EY000001").Replace(path)
 }
@@ -543,6 +549,7 @@ func TestScopeMatrix(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		w := dlSeed(t, f)
+		certSeed(t, f, w)
 		matrix := routeMatrix()
 		routes := f.api.routes()
 		for _, rt := range routes {

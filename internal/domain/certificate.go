@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Certificates. An awarding organisation certifies a learner who is
@@ -67,6 +68,7 @@ type Award struct {
 	// overturned after it was issued: the awarding organisation reviews it.
 	ReviewReason    string
 	ReviewFlaggedOn Date
+	UpdatedAt       time.Time
 
 	// Names for pages and the document.
 	LearnerName        string

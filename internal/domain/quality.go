@@ -264,6 +264,9 @@ func RecordOutcome(i QAItem, reviewerID int64, outcome QAOutcome, action string,
 		if action == "" {
 			return i, Refuse("action", "Say what the assessor must do")
 		}
+		if msg := TooLong("What the assessor must do", action, MaxNoteLength); msg != "" {
+			return i, Refuse("action", "%s", msg)
+		}
 	default:
 		return i, Refuse("outcome", "Choose agree or action required")
 	}

@@ -94,33 +94,8 @@ func ParseRegistrations(file string, in io.Reader, known map[int64]string) ([]Re
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue
 		}
-		r := Registration{Row: row}
-		idText := cell(rec, "application_id")
-		id, err := strconv.ParseInt(idText, 10, 64)
-		switch _, ok := known[id]; {
-		case err != nil || !ok:
-			c.add(row, heading("application_id"), idText, "the application ID of a learner your organisation can register (enrolled, in training or completed, on a qualification you award)")
-		case seenApp[id] > 0:
-			c.add(row, heading("application_id"), idText, "each learner once; this learner is also on row "+strconv.Itoa(seenApp[id]))
-		default:
-			r.ApplicationID = id
-			seenApp[id] = row
-		}
-		r.LearnerNumber = cell(rec, "learner_number")
-		switch {
-		case r.LearnerNumber == "":
-			c.add(row, heading("learner_number"), "", "the learner number your organisation gives this learner")
-		case len([]rune(r.LearnerNumber)) > domain.MaxCodeLength:
-			c.add(row, heading("learner_number"), r.LearnerNumber, "a learner number of at most "+strconv.Itoa(domain.MaxCodeLength)+" characters")
-		case seenNumber[r.LearnerNumber] > 0:
-			c.add(row, heading("learner_number"), r.LearnerNumber, "a learner number for one learner; row "+strconv.Itoa(seenNumber[r.LearnerNumber])+" has it too")
-		default:
-			seenNumber[r.LearnerNumber] = row
-		}
-		r.ULN = strings.Join(strings.Fields(cell(rec, "uln")), "")
-		if r.ULN != "" && !domain.ValidULN(r.ULN) {
-			c.add(row, heading("uln"), r.ULN, "a ULN of 10 digits with a correct check digit, or blank")
-		}
+		r := Registration{Row: row, LearnerNumber: cell(rec, "learner_number"), ULN: cell(rec, "uln")}
+		checkRegistration(c, &r, cell(rec, "application_id"), heading, known, seenApp, seenNumber)
 		out = append(out, r)
 	}
 	if row == 1 && !c.failed() {
@@ -130,4 +105,55 @@ func ParseRegistrations(file string, in io.Reader, known map[int64]string) ([]Re
 		return nil, c.probs.List, c.probs.Total
 	}
 	return out, nil, 0
+}
+
+// checkRegistration checks one registration, of the application id as
+// given (idText), against the learners the organisation may register and
+// the rows before it, and records its problems under the column heading
+// names: the same checks for a CSV row and for an item of the API's list.
+func checkRegistration(c *collector, r *Registration, idText string, heading func(string) string, known map[int64]string, seenApp map[int64]int, seenNumber map[string]int) {
+	row := r.Row
+	id, err := strconv.ParseInt(strings.TrimSpace(idText), 10, 64)
+	switch _, ok := known[id]; {
+	case err != nil || !ok:
+		c.add(row, heading("application_id"), idText, "the application ID of a learner your organisation can register (enrolled, in training or completed, on a qualification you award)")
+	case seenApp[id] > 0:
+		c.add(row, heading("application_id"), idText, "each learner once; this learner is also on row "+strconv.Itoa(seenApp[id]))
+	default:
+		r.ApplicationID = id
+		seenApp[id] = row
+	}
+	r.LearnerNumber = strings.TrimSpace(r.LearnerNumber)
+	switch {
+	case r.LearnerNumber == "":
+		c.add(row, heading("learner_number"), "", "the learner number your organisation gives this learner")
+	case len([]rune(r.LearnerNumber)) > domain.MaxCodeLength:
+		c.add(row, heading("learner_number"), r.LearnerNumber, "a learner number of at most "+strconv.Itoa(domain.MaxCodeLength)+" characters")
+	case seenNumber[r.LearnerNumber] > 0:
+		c.add(row, heading("learner_number"), r.LearnerNumber, "a learner number for one learner; row "+strconv.Itoa(seenNumber[r.LearnerNumber])+" has it too")
+	default:
+		seenNumber[r.LearnerNumber] = row
+	}
+	r.ULN = strings.Join(strings.Fields(r.ULN), "")
+	if r.ULN != "" && !domain.ValidULN(r.ULN) {
+		c.add(row, heading("uln"), r.ULN, "a ULN of 10 digits with a correct check digit, or blank")
+	}
+}
+
+// CheckRegistrations checks registrations sent as a list (the API's): the
+// checks of ParseRegistrations, each item's Row its number in the list
+// from 1, the columns named by the attribute. It returns the first
+// MaxProblems problems and how many there were in all; rows are completed
+// with their application ids.
+func CheckRegistrations(source string, rows []Registration, idTexts []string, known map[int64]string) ([]Problem, int) {
+	c := newCollector(source)
+	if len(rows) == 0 {
+		c.whole("at least one learner to register")
+	}
+	seenApp, seenNumber := map[int64]int{}, map[string]int{}
+	same := func(name string) string { return name }
+	for i := range rows {
+		checkRegistration(c, &rows[i], idTexts[i], same, known, seenApp, seenNumber)
+	}
+	return c.probs.List, c.probs.Total
 }

@@ -64,31 +64,36 @@ func RegisterLearners(ctx context.Context, db *store.DB, actor domain.Actor, use
 // refusal of any is a problem on its row, and then none is made. The API
 // sends its rows here too, as "file" its request.
 func ApplyRegistrations(ctx context.Context, db *store.DB, actor domain.Actor, user domain.User, file string, rows []importer.Registration) error {
+	return db.InTx(ctx, func(tx *store.Tx) error { return ApplyRegistrationsIn(ctx, tx, actor, user, file, rows) })
+}
+
+// ApplyRegistrationsIn makes checked registrations in the caller's
+// transaction, as ApplyRegistrations does; on a *importer.Problems the
+// caller rolls back, so that none is made.
+func ApplyRegistrationsIn(ctx context.Context, tx *store.Tx, actor domain.Actor, user domain.User, file string, rows []importer.Registration) error {
 	probs := problems{file: file}
 	column := map[string]string{"learner_number": "learner_number", "uln": "uln"}
-	return db.InTx(ctx, func(tx *store.Tx) error {
-		for _, row := range rows {
-			app, err := store.ApplicationIn(ctx, tx.Reader(), policy.Delivery(user), row.ApplicationID)
-			if err != nil {
-				probs.add(row.Row, "application_id", fmt.Sprint(row.ApplicationID), "the application ID of a learner your organisation can register")
-				continue
-			}
-			err = tx.RegisterLearner(ctx, actor, app, row.LearnerNumber, row.ULN)
-			if rule, ok := domain.IsRefusal(err); ok {
-				col := column[rule.Field]
-				value := row.LearnerNumber
-				if col == "uln" {
-					value = row.ULN
-				}
-				probs.add(row.Row, col, value, lowerFirst(strings.TrimSuffix(rule.Msg, ".")))
-				continue
-			}
-			if err != nil {
-				return err
-			}
+	for _, row := range rows {
+		app, err := store.ApplicationIn(ctx, tx.Reader(), policy.Delivery(user), row.ApplicationID)
+		if err != nil {
+			probs.add(row.Row, "application_id", fmt.Sprint(row.ApplicationID), "the application ID of a learner your organisation can register")
+			continue
 		}
-		return probs.err()
-	})
+		err = tx.RegisterLearner(ctx, actor, app, row.LearnerNumber, row.ULN)
+		if rule, ok := domain.IsRefusal(err); ok {
+			col := column[rule.Field]
+			value := row.LearnerNumber
+			if col == "uln" {
+				value = row.ULN
+			}
+			probs.add(row.Row, col, value, lowerFirst(strings.TrimSuffix(rule.Msg, ".")))
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return probs.err()
 }
 
 func lowerFirst(s string) string {

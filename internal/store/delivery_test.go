@@ -26,7 +26,7 @@ type deliveryFixture struct {
 	otherSup policy.Scope
 }
 
-func newDelivery(t *testing.T, db *store.DB) *deliveryFixture {
+func newDelivery(t testing.TB, db *store.DB) *deliveryFixture {
 	t.Helper()
 	ctx := context.Background()
 	seedLAs(t, db)

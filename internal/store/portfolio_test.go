@@ -36,7 +36,7 @@ type portfolioWorld struct {
 	assessorS, strangerS policy.Scope
 }
 
-func newPortfolioWorld(t *testing.T, db *store.DB) *portfolioWorld {
+func newPortfolioWorld(t testing.TB, db *store.DB) *portfolioWorld {
 	t.Helper()
 	ctx := context.Background()
 	db.SetClock(func() time.Time { return time.Date(2026, 4, 15, 10, 0, 0, 0, time.UTC) })

@@ -18,7 +18,7 @@ var (
 	op    = domain.OperatorActor("test")
 )
 
-func seedLAs(t *testing.T, db *store.DB) {
+func seedLAs(t testing.TB, db *store.DB) {
 	t.Helper()
 	las := []domain.LocalAuthority{
 		{Code: "E09000002", DfECode: "301", Name: "Barking and Dagenham", OfstedName: "Barking and Dagenham", RegionCode: "E12000007", RegionName: "London", StartedOn: domain.NewDate(1965, 4, 1)},

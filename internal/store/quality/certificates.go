@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"strings"
+	"time"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
@@ -21,7 +22,7 @@ import (
 )
 
 const certColumns = `c.id, c.application_id, COALESCE(c.number, ''), c.kind, c.units, c.code, c.issued_on, c.state, c.invalidated_on,
-	c.invalid_reason, c.review_reason, c.review_flagged_on,
+	c.invalid_reason, c.review_reason, c.review_flagged_on, c.updated_at,
 	p.given_name || ' ' || p.family_name, COALESCE(q.code, ''), COALESCE(q.title, ''), COALESCE(q.level, 0), COALESCE(q.awarding_org, '')`
 
 const certFrom = ` FROM issued_certificates c JOIN applications ap ON ap.id = c.application_id JOIN practitioners p ON p.id = ap.practitioner_id
@@ -30,7 +31,7 @@ const certFrom = ` FROM issued_certificates c JOIN applications ap ON ap.id = c.
 func scanCert(sc store.Scanner, c *domain.Award) error {
 	var units string
 	if err := sc.Scan(&c.ID, &c.ApplicationID, &c.Number, &c.Kind, &units, &c.Code, &c.IssuedOn, &c.State, &c.InvalidatedOn,
-		&c.InvalidReason, &c.ReviewReason, &c.ReviewFlaggedOn,
+		&c.InvalidReason, &c.ReviewReason, &c.ReviewFlaggedOn, store.NullTime(&c.UpdatedAt),
 		&c.LearnerName, &c.QualificationCode, &c.QualificationTitle, &c.QualificationLevel, &c.AwardingOrg); err != nil {
 		return err
 	}
@@ -371,4 +372,36 @@ func flagApplication(ctx context.Context, tx *store.Tx, a domain.Actor, appID in
 		}
 	}
 	return nil
+}
+
+// CertificateFilter narrows a list of certificates: one learner, changes
+// at or after UpdatedSince (then in order of change), a page.
+type CertificateFilter struct {
+	ApplicationID int64
+	UpdatedSince  time.Time
+	Page, Size    int
+}
+
+// CertificateList lists the certificates of the learners in scope, by id
+// or by change, and how many there are in all.
+func CertificateList(ctx context.Context, q store.Querier, scope policy.Scope, f CertificateFilter) ([]domain.Award, int, error) {
+	var a store.Args
+	where, ok := store.AppScope(&a, scope)
+	if !ok {
+		return nil, 0, nil
+	}
+	if f.ApplicationID != 0 {
+		where += " AND c.application_id = " + a.Add(f.ApplicationID)
+	}
+	order := " ORDER BY c.id"
+	if !f.UpdatedSince.IsZero() {
+		where += " AND c.updated_at >= " + a.Add(f.UpdatedSince)
+		order = " ORDER BY c.updated_at, c.id"
+	}
+	var total int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*)`+certFrom+` WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("certificate list: %w", err)
+	}
+	list, err := store.Collect(ctx, q, "certificates", scanCert, `SELECT `+certColumns+certFrom+` WHERE `+where+order+store.PageClause(&a, f.Page, f.Size), a...)
+	return list, total, err
 }

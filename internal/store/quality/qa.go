@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"senco/internal/domain"
@@ -330,21 +331,43 @@ type ItemFilter struct {
 // client reading filter[updated_since] misses none).
 func ItemList(ctx context.Context, q store.Querier, scope policy.Scope, f ItemFilter) ([]domain.QAItem, error) {
 	var a store.Args
-	where, ok := itemScope(&a, scope)
+	where, ok := f.where(&a, scope)
 	if !ok {
 		return nil, nil
-	}
-	if f.OpenOnly {
-		where += " AND i.outcome = " + a.Add(string(domain.QAAction)) + " AND i.resolved_on IS NULL"
-	}
-	if !f.UpdatedSince.IsZero() {
-		where += " AND i.updated_at > " + a.Add(f.UpdatedSince)
 	}
 	page := ""
 	if f.PageSize > 0 {
 		page = store.PageClause(&a, f.Page, f.PageSize)
 	}
 	return store.Collect(ctx, q, "sample items", scanItem, `SELECT `+itemColumns+itemFrom+` WHERE `+where+` ORDER BY i.updated_at, i.id`+page, a...)
+}
+
+// ItemCount is how many sampled decisions ItemList lists in all.
+func ItemCount(ctx context.Context, q store.Querier, scope policy.Scope, f ItemFilter) (int, error) {
+	var a store.Args
+	where, ok := f.where(&a, scope)
+	if !ok {
+		return 0, nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*)`+itemFrom+` WHERE `+where, a...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count sample items: %w", err)
+	}
+	return n, nil
+}
+
+func (f ItemFilter) where(a *store.Args, scope policy.Scope) (string, bool) {
+	where, ok := itemScope(a, scope)
+	if !ok {
+		return "", false
+	}
+	if f.OpenOnly {
+		where += " AND i.outcome = " + a.Add(string(domain.QAAction)) + " AND i.resolved_on IS NULL"
+	}
+	if !f.UpdatedSince.IsZero() {
+		where += " AND i.updated_at >= " + a.Add(f.UpdatedSince)
+	}
+	return where, true
 }
 
 // Overturned are the criterion decisions of a learner that quality
@@ -382,16 +405,50 @@ func RecordOutcome(ctx context.Context, tx *store.Tx, a domain.Actor, scope poli
 	if err != nil {
 		return old, err
 	}
+	return n, recordOutcome(ctx, tx, a, old, n)
+}
+
+// recordOutcome saves an outcome and flags the certificates an action
+// puts in doubt.
+func recordOutcome(ctx context.Context, tx *store.Tx, a domain.Actor, old, n domain.QAItem) error {
 	if err := saveItem(ctx, tx, a, "quality assurance outcome", old, n); err != nil {
-		return n, err
+		return err
 	}
 	if n.Outcome == domain.QAAction {
 		why := fmt.Sprintf("%s found an action required on %s's decision: %s", n.Level.Label(), n.AssessorName, n.Action)
-		if err := flagApplication(ctx, tx, a, n.Decision.ApplicationID, why); err != nil {
-			return n, err
-		}
+		return flagApplication(ctx, tx, a, n.Decision.ApplicationID, why)
 	}
-	return n, nil
+	return nil
+}
+
+// PushOutcome records an outcome that a supplier's own internal quality
+// assurance pushed on a decision of its internal sample
+// (domain.RecordPushedOutcome), with the supplier's reference for it. The
+// same outcome pushed again returns the item as it is (created false); a
+// different one, once an outcome is recorded, is a conflict.
+func PushOutcome(ctx context.Context, tx *store.Tx, a domain.Actor, scope policy.Scope, id int64, outcome domain.QAOutcome, action, externalRef string, on domain.Date) (domain.QAItem, bool, error) {
+	old, err := ItemIn(ctx, tx.Reader(), scope, id)
+	if err != nil {
+		return old, false, err
+	}
+	if old.Outcome != domain.QAPending {
+		if domain.SamePushedOutcome(old, outcome, action) {
+			return old, false, nil
+		}
+		return old, false, fmt.Errorf("sampled decision %d: %w: %w", id, domain.ErrOutcomeRecorded, store.ErrConflict)
+	}
+	n, err := domain.RecordPushedOutcome(old, a.UserID, outcome, action, on, tx.Today())
+	if err != nil {
+		return old, false, err
+	}
+	if err := recordOutcome(ctx, tx, a, old, n); err != nil {
+		return n, false, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE qa_items SET external_ref = $2 WHERE id = $1`, id, strings.TrimSpace(externalRef)); err != nil {
+		return n, false, fmt.Errorf("outcome reference: %w", err)
+	}
+	n, err = ItemIn(ctx, tx.Reader(), scope, id)
+	return n, true, err
 }
 
 // ResolveAction records the assessor's answer to an action on their own
