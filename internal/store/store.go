@@ -39,7 +39,7 @@ const (
 type DB struct {
 	Dialect Dialect
 	write   *sql.DB
-	read    *sql.DB
+	read    *readPool
 	now     func() time.Time
 	counts  settingCounts // totals of settings searches (settings_counts.go)
 }
@@ -112,7 +112,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(2, runtime.NumCPU())
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{Dialect: SQLite, write: w, read: r, now: time.Now}, nil
+	return &DB{Dialect: SQLite, write: w, read: &readPool{DB: r, stmts: newStmtCache(2000)}, now: time.Now}, nil
 }
 
 func openPostgres(ctx context.Context, dbURL string) (*DB, error) {
@@ -135,16 +135,16 @@ func openPostgres(ctx context.Context, dbURL string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	return &DB{Dialect: Postgres, write: db, read: db, now: time.Now}, nil
+	return &DB{Dialect: Postgres, write: db, read: &readPool{DB: db}, now: time.Now}, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	err := db.write.Close()
-	if db.read != db.write {
-		err = errors.Join(err, db.read.Close())
+	if db.read.DB == db.write {
+		db.read.stmts.close()
+		return db.write.Close()
 	}
-	return err
+	return errors.Join(db.write.Close(), db.read.Close())
 }
 
 // Ping reports whether the database answers, for readiness checks.
