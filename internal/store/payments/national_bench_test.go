@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,16 +39,18 @@ import (
 // copied from SENCO_BENCH_ENGLAND (a file made by bench/cmd/gengland,
 // never written to); on PostgreSQL it is made in the test schema.
 //
-// The money is seeded through the store's own functions, which check the
-// records: payments.Declare for every milestone each learner's dates
-// could support (the refused are counted and dropped), GenerateStatements
-// month by month with the clock at each month's end, AuthoriseStatement,
-// PayStatement and VoidDeclaration; AcceptConditions, LoadClaimForm and
-// SubmitClaim for every learner with sessions to claim at three points of
-// the year, CreateBatch and ReconcileBatch. Only the supplier's sampling
-// and the programme team's approval of claims are bulk UPDATEs, of the
-// columns saveClaim writes (state, reason, updated_at), without their
-// audit rows: 2 × 25,000 calls that decide nothing the figures read.
+// The money is seeded in two ways. Declarations and claims are decided by
+// the domain's own rules (domain.Declare, domain.MakeClaim) on the facts the
+// store loads for them (payments.LoadDeclarationFacts, FundedElsewhere; the
+// register, regions and rates), and written by bulk INSERTs of the rows
+// payments.Declare and SubmitClaim write, without their audit rows: going
+// through Declare and SubmitClaim one learner at a time took over 20
+// minutes for the declarations alone on the shared machine. Everything
+// after is the store's own functions: GenerateStatements month by month
+// with the clock at each month's end, AuthoriseStatement, PayStatement,
+// VoidDeclaration, CreateBatch and ReconcileBatch; only the supplier's
+// sampling and the programme team's approval of claims are one bulk UPDATE
+// of the columns saveClaim writes (state, reason, updated_at).
 //
 //	go test ./internal/store/payments/ -run '^$' -bench MoneyNational -benchtime 1x -timeout 60m -v
 //
@@ -56,11 +60,7 @@ func BenchmarkMoneyNational(b *testing.B) {
 		b.Run(kind, func(b *testing.B) {
 			db := england(b, kind)
 			start := time.Now()
-			workers := 1
-			if kind == "postgres" {
-				workers = 4
-			}
-			w := seedMoney(b, db, workers)
+			w := seedMoney(b, db)
 			b.Logf("money seeded in %v", time.Since(start).Round(time.Second))
 			benchMoney(b, db, w)
 		})
@@ -143,49 +143,55 @@ type learner struct {
 	sessions     []domain.Date // their cohort's, in order
 }
 
-// inBatches runs fn over items in transactions of n, from workers
-// goroutines at once (1 on SQLite, whose writers queue anyway; fn then
-// guards what it shares).
-func inBatches[T any](b *testing.B, db *store.DB, workers int, items []T, n int, fn func(tx *store.Tx, it T) error) {
+// inBatches runs fn over items in transactions of n.
+func inBatches[T any](b *testing.B, db *store.DB, items []T, n int, fn func(tx *store.Tx, it T) error) {
 	b.Helper()
 	ctx := context.Background()
-	chunks := make(chan []T)
-	errs := make(chan error, workers)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for chunk := range chunks {
-				err := db.InTx(ctx, func(tx *store.Tx) error {
-					for _, it := range chunk {
-						if err := fn(tx, it); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-				if err != nil {
-					errs <- err
-					for range chunks {
-					}
-					return
+	for i := 0; i < len(items); i += n {
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for _, it := range items[i:min(i+n, len(items))] {
+				if err := fn(tx, it); err != nil {
+					return err
 				}
 			}
-		}()
-	}
-	for i := 0; i < len(items); i += n {
-		chunks <- items[i:min(i+n, len(items))]
-	}
-	close(chunks)
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		b.Fatal(err)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
-func seedMoney(b *testing.B, db *store.DB, workers int) world {
+// insertRows writes rows in multi-row INSERTs of 200.
+func insertRows(ctx context.Context, tx *store.Tx, head string, cols int, rows [][]any) error {
+	const batch = 200
+	for i := 0; i < len(rows); i += batch {
+		part := rows[i:min(i+batch, len(rows))]
+		var sb strings.Builder
+		sb.WriteString(head + " VALUES ")
+		args := make([]any, 0, len(part)*cols)
+		for j, r := range part {
+			if j > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(")
+			for k := range cols {
+				if k > 0 {
+					sb.WriteString(", ")
+				}
+				args = append(args, r[k])
+				fmt.Fprintf(&sb, "$%d", len(args))
+			}
+			sb.WriteString(")")
+		}
+		if _, err := tx.Exec(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("%s: %w", head, err)
+		}
+	}
+	return nil
+}
+
+func seedMoney(b *testing.B, db *store.DB) world {
 	b.Helper()
 	ctx := context.Background()
 	real := db.Now()
@@ -194,77 +200,86 @@ func seedMoney(b *testing.B, db *store.DB, workers int) world {
 	w := world{today: today}
 	q := db.Reader()
 
-	// Learners on a cohort, with their cohort's session dates.
+	// Learners ever on a cohort, grouped by their cohort.
+	page, err := db.Applications(ctx, policy.Scope{Kind: policy.National}, store.AppFilter{Learners: true, PageSize: 1 << 30})
+	if err != nil {
+		b.Fatal(err)
+	}
+	learners := map[int64][]store.Application{}
+	for _, a := range page.Applications {
+		if a.CohortID != 0 {
+			learners[a.CohortID] = append(learners[a.CohortID], a)
+		}
+	}
 	byCohort := map[int64][]domain.Date{}
-	rows, err := q.QueryContext(ctx, `SELECT cohort_id, held_on FROM sessions_taught ORDER BY cohort_id, held_on, id`)
+	supplierOf := map[int64]int64{}
+	type sess struct {
+		cohort, supplier int64
+		on               domain.Date
+	}
+	ss, err := store.Collect(ctx, q, "sessions", func(sc store.Scanner, r *sess) error { return sc.Scan(&r.cohort, &r.supplier, &r.on) },
+		`SELECT st.cohort_id, ch.supplier_org_id, st.held_on FROM sessions_taught st JOIN cohorts ch ON ch.id = st.cohort_id ORDER BY st.cohort_id, st.held_on, st.id`)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for rows.Next() {
-		var c int64
-		var d domain.Date
-		if err := rows.Scan(&c, &d); err != nil {
-			b.Fatal(err)
-		}
-		byCohort[c] = append(byCohort[c], d)
+	for _, r := range ss {
+		byCohort[r.cohort] = append(byCohort[r.cohort], r.on)
+		supplierOf[r.cohort] = r.supplier
 	}
-	rows.Close()
-	var learners []learner
-	rows, err = q.QueryContext(ctx, `SELECT a.id, c.supplier_org_id, a.setting_urn, a.cohort_id FROM applications a JOIN cohorts c ON c.id = a.cohort_id
-		WHERE a.enrolled_on IS NOT NULL ORDER BY a.id`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for rows.Next() {
-		var l learner
-		var cohort int64
-		if err := rows.Scan(&l.id, &l.supplier, &l.setting, &cohort); err != nil {
-			b.Fatal(err)
-		}
-		l.sessions = byCohort[cohort]
-		learners = append(learners, l)
-	}
-	rows.Close()
 
-	// Declarations: each milestone on the first date the cohort's
-	// sessions could support it; the records decide.
+	// Declarations: each milestone on the first date the cohort's sessions
+	// could support it, decided by domain.Declare on the facts the store
+	// loads for it (LoadDeclarationFacts, FundedElsewhere), and written in
+	// the rows payments.Declare writes.
 	start := time.Now()
-	var mu sync.Mutex // the counters
 	made, refused := 0, 0
-	inBatches(b, db, workers, learners, 50, func(tx *store.Tx, l learner) error {
-		if len(l.sessions) == 0 {
-			return nil
+	var decRows [][]any
+	for cohort, apps := range learners {
+		dates := byCohort[cohort]
+		n := len(dates)
+		if n == 0 {
+			continue
 		}
-		n := len(l.sessions)
-		dates := map[domain.Milestone]domain.Date{
-			domain.MilestoneStarted:   l.sessions[0].AddDays(2),
-			domain.MilestoneRetained:  l.sessions[(n+1)/2-1].AddDays(2),
-			domain.MilestoneCompleted: l.sessions[n-1].AddDays(21),
+		supplier := supplierOf[cohort]
+		elsewhere, err := payments.FundedElsewhere(ctx, q, supplier, apps)
+		if err != nil {
+			b.Fatal(err)
 		}
-		for _, m := range domain.Milestones {
-			on := dates[m]
+		for m, on := range map[domain.Milestone]domain.Date{
+			domain.MilestoneStarted:   dates[0].AddDays(2),
+			domain.MilestoneRetained:  dates[(n+1)/2-1].AddDays(2),
+			domain.MilestoneCompleted: dates[n-1].AddDays(21),
+		} {
 			if on.After(today) {
 				on = today
 			}
-			_, created, err := payments.Declare(ctx, tx, bench, policy.Scope{Kind: policy.Org, OrgID: l.supplier}, l.id, m, on)
-			if _, ok := domain.IsRefusal(err); ok {
-				mu.Lock()
-				refused++
-				mu.Unlock()
-				continue
-			}
+			facts, err := payments.LoadDeclarationFacts(ctx, q, supplier, apps, on)
 			if err != nil {
-				return err
+				b.Fatal(err)
 			}
-			if created {
-				mu.Lock()
+			for _, a := range apps {
+				f := facts[a.ID]
+				f.FundedElsewhere = elsewhere[a.ID][m]
+				d, err := domain.Declare(supplier, m, on, f, today)
+				if _, ok := domain.IsRefusal(err); ok {
+					refused++
+					continue
+				} else if err != nil {
+					b.Fatal(err)
+				}
 				made++
-				mu.Unlock()
+				decRows = append(decRows, []any{d.ApplicationID, d.PractitionerID, d.SupplierOrgID, d.ContractID, d.ProgrammeID, string(d.Milestone),
+					d.DeclaredOn, string(d.State), int64(d.Amount), d.Evidence, bench.Label, real, real})
 			}
 		}
-		return nil
-	})
-	b.Logf("declarations: %d made, %d refused by the records, of %d learners, in %v", made, refused, len(learners), time.Since(start).Round(time.Second))
+	}
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		return insertRows(ctx, tx, `INSERT INTO declarations (application_id, practitioner_id, supplier_org_id, contract_id, programme_id, milestone,
+			declared_on, state, amount_pence, evidence, created_by, created_at, updated_at)`, 13, decRows)
+	}); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("declarations: %d made, %d refused by the records, of %d learners, in %v", made, refused, len(page.Applications), time.Since(start).Round(time.Second))
 
 	// A year of statements, each month's run at the month's end (and the
 	// seventh of the next, when the month before it closes).
@@ -293,7 +308,7 @@ func seedMoney(b *testing.B, db *store.DB, workers int) world {
 		b.Fatal(err)
 	}
 	paid := 0
-	inBatches(b, db, 1, sts, 50, func(tx *store.Tx, s domain.Statement) error {
+	inBatches(b, db, sts, 50, func(tx *store.Tx, s domain.Statement) error {
 		if !s.Month.Before(domain.MonthOf(today.AddMonths(-1))) {
 			return nil
 		}
@@ -317,76 +332,119 @@ func seedMoney(b *testing.B, db *store.DB, workers int) world {
 		}
 		voids = append(voids, page.Declarations...)
 	}
-	inBatches(b, db, 1, voids, 100, func(tx *store.Tx, d domain.Declaration) error {
+	inBatches(b, db, voids, 100, func(tx *store.Tx, d domain.Declaration) error {
 		_, err := payments.VoidDeclaration(ctx, tx, bench, policy.Scope{Kind: policy.Org, OrgID: d.SupplierOrgID}, d.ID, "Register corrected")
 		return err
 	})
 	b.Logf("statements: %d lines over 12 months, %d statements paid, %d declarations voided, in %v", lines, paid, len(voids), time.Since(start).Round(time.Second))
 
-	// Claims of cover at three points of the year, each within the
-	// claim window of the one before.
+	// Claims of cover at three points of the year, each within the claim
+	// window of the one before: every learner's sessions not yet claimed,
+	// decided by domain.MakeClaim on the facts the store loads for a claim
+	// (the register, the setting's region, the programme's rates) and
+	// written in the rows payments.SubmitClaim writes; the settings accept
+	// the grant conditions first.
 	start = time.Now()
+	prog, err := store.ProgrammeIn(ctx, q, page.Applications[0].ProgrammeID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	type region struct{ urn, code string }
+	regions := map[string]string{}
+	rs, err := store.Collect(ctx, q, "regions", func(sc store.Scanner, r *region) error { return sc.Scan(&r.urn, &r.code) },
+		`SELECT s.urn, COALESCE(la.region_code, '') FROM settings s LEFT JOIN local_authorities la ON la.code = s.la_code`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range rs {
+		regions[r.urn] = r.code
+	}
+	type mark struct {
+		app int64
+		s   domain.SessionAttended
+	}
+	ms, err := store.Collect(ctx, q, "register", func(sc store.Scanner, r *mark) error {
+		return sc.Scan(&r.app, &r.s.SessionID, &r.s.Date, &r.s.Minutes, &r.s.Mark)
+	}, `SELECT at.application_id, st.id, st.held_on, st.minutes, at.mark FROM attendance at JOIN sessions_taught st ON st.id = at.session_id
+		ORDER BY at.application_id, st.held_on, st.id`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	register := map[int64][]domain.SessionAttended{}
+	for _, r := range ms {
+		register[r.app] = append(register[r.app], r.s)
+	}
+	apps := map[int64]store.Application{}
+	for _, a := range page.Applications {
+		apps[a.ID] = a
+	}
+	var nextID int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM backfill_claims`).Scan(&nextID); err != nil {
+		b.Fatal(err)
+	}
 	claims, claimRefused := 0, 0
+	paidMinutes := map[int64]int{}
 	accepted := map[string]bool{}
 	points := []domain.Date{today.AddDays(-240), today.AddDays(-120), today}
 	for i, at := range points {
 		setClock(db, at)
-		type due struct {
-			app, programme int64
-			setting        string
-		}
-		var dues []due
-		rows, err := q.QueryContext(ctx, `SELECT DISTINCT at.application_id, ap.programme_id, ap.setting_urn FROM attendance at
-			JOIN sessions_taught st ON st.id = at.session_id JOIN applications ap ON ap.id = at.application_id
-			WHERE st.held_on > $1 AND st.held_on <= $2 ORDER BY at.application_id`, at.AddDays(-120), at)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for rows.Next() {
-			var d due
-			if err := rows.Scan(&d.app, &d.programme, &d.setting); err != nil {
-				b.Fatal(err)
+		var claimRows, lineRows, condRows [][]any
+		for _, id := range slices.Sorted(maps.Keys(register)) {
+			a, ok := apps[id]
+			if !ok || a.CohortID == 0 {
+				continue
 			}
-			dues = append(dues, d)
-		}
-		rows.Close()
-		// Each setting accepts the grant conditions once, before claiming.
-		var fresh []due
-		for _, d := range dues {
-			if !accepted[d.setting] {
-				accepted[d.setting] = true
-				fresh = append(fresh, d)
-			}
-		}
-		inBatches(b, db, 1, fresh, 500, func(tx *store.Tx, d due) error {
-			return payments.AcceptConditions(ctx, tx, domain.OperatorActor("manager"), d.setting, d.programme)
-		})
-		inBatches(b, db, workers, dues, 50, func(tx *store.Tx, d due) error {
-			scope := policy.Scope{Kind: policy.Setting, SettingURN: d.setting}
-			form, err := payments.LoadClaimForm(ctx, tx.Reader(), scope, d.app, at)
-			if err != nil {
-				return err
-			}
-			if len(form.Claimable) == 0 {
-				return nil
-			}
+			f := domain.ClaimFacts{App: a, Region: regions[a.SettingURN], Rules: prog.Rules.Backfill, Conditions: true, Sessions: register[id],
+				PaidMinutes: paidMinutes[id], SupplierOrgID: supplierOf[a.CohortID]}
 			var ids []int64
-			for _, s := range form.Claimable {
+			for _, s := range domain.Claimable(f.Sessions, f.Rules, at) {
 				ids = append(ids, s.SessionID)
 			}
-			_, err = payments.SubmitClaim(ctx, tx, domain.OperatorActor("manager"), scope, d.app, ids)
-			mu.Lock()
-			defer mu.Unlock()
+			if len(ids) == 0 {
+				continue
+			}
+			c, err := domain.MakeClaim(a.SettingURN, ids, f, at)
 			if _, ok := domain.IsRefusal(err); ok {
 				claimRefused++
-				return nil
+				continue
+			} else if err != nil {
+				b.Fatal(err)
 			}
+			if !accepted[a.SettingURN] {
+				accepted[a.SettingURN] = true
+				condRows = append(condRows, []any{a.SettingURN, a.ProgrammeID, "manager", db.Now()})
+			}
+			nextID++
 			claims++
-			return err
-		})
-		// The supplier's sample and the programme team's approval (bulk:
-		// see the benchmark's comment).
+			claimRows = append(claimRows, []any{nextID, c.SettingURN, c.ApplicationID, c.ProgrammeID, c.SupplierOrgID, string(c.State), int64(c.Rate), c.Minutes,
+				int64(c.Amount), c.SubmittedOn, "manager", db.Now(), db.Now()})
+			claimed := map[int64]bool{}
+			for _, l := range c.Lines {
+				lineRows = append(lineRows, []any{nextID, c.ApplicationID, l.SessionID, l.Minutes})
+				claimed[l.SessionID] = true
+			}
+			for j := range register[id] {
+				if claimed[register[id][j].SessionID] {
+					register[id][j].Claimed = true
+				}
+			}
+			paidMinutes[id] += c.Minutes
+		}
 		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := insertRows(ctx, tx, `INSERT INTO backfill_conditions (setting_urn, programme_id, accepted_by, accepted_at)`, 4, condRows); err != nil {
+				return err
+			}
+			if err := insertRows(ctx, tx, `INSERT INTO backfill_claims (id, setting_urn, application_id, programme_id, supplier_org_id, state, rate_pence, minutes,
+				amount_pence, submitted_on, created_by, created_at, updated_at)`, 13, claimRows); err != nil {
+				return err
+			}
+			if err := insertRows(ctx, tx, `INSERT INTO backfill_claim_lines (claim_id, application_id, session_id, minutes)`, 4, lineRows); err != nil {
+				return err
+			}
+			if err := tx.SyncIDs(ctx, "backfill_claims"); err != nil {
+				return err
+			}
+			// The supplier's sample and the programme team's approval.
 			_, err := tx.Exec(ctx, `UPDATE backfill_claims SET state = $1, reason = '', updated_at = $2 WHERE state = $3`,
 				string(domain.ClaimApproved), tx.Now(), string(domain.ClaimSubmitted))
 			return err
