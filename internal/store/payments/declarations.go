@@ -182,19 +182,49 @@ func FundedElsewhere(ctx context.Context, q store.Querier, supplierOrgID int64, 
 		m   domain.Milestone
 	}
 	// Three indexed lookups, not one query with ORs: the ORs made both
-	// databases scan every live declaration for each learner.
+	// databases scan every live declaration for each learner. The learner
+	// numbers are given as values: joined from the learner's row, both
+	// planners took a number for one of the many records without one and
+	// scanned the declarations again.
 	in := `ap.id IN (` + strings.Join(ids, ", ") + `) AND d2.supplier_org_id <> ` + supplier + ` AND ` + declarationLive("d2.state")
 	rows, err := store.Collect(ctx, q, "funded elsewhere", func(sc store.Scanner, r *row) error { return sc.Scan(&r.app, &r.m) },
 		`SELECT ap.id, d2.milestone FROM applications ap JOIN declarations d2 ON d2.practitioner_id = ap.practitioner_id WHERE `+in+`
 		UNION
 		SELECT ap.id, d2.milestone FROM applications ap JOIN practitioners me ON me.id = ap.practitioner_id
 			JOIN practitioners p2 ON p2.email = me.email AND p2.date_of_birth = me.date_of_birth AND p2.id <> me.id
-			JOIN declarations d2 ON d2.practitioner_id = p2.id WHERE me.email <> '' AND `+in+`
-		UNION
-		SELECT ap.id, d2.milestone FROM applications ap JOIN applications a2 ON a2.learner_number = ap.learner_number AND a2.learner_number <> ''
-			JOIN declarations d2 ON d2.application_id = a2.id WHERE ap.learner_number <> '' AND `+in, a...)
+			JOIN declarations d2 ON d2.practitioner_id = p2.id WHERE me.email <> '' AND `+in, a...)
 	if err != nil {
 		return nil, err
+	}
+	byNumber := map[string][]int64{}
+	var n store.Args
+	nsupplier := n.Add(supplierOrgID)
+	var numbers []string
+	for _, app := range apps {
+		if app.LearnerNumber == "" {
+			continue
+		}
+		if byNumber[app.LearnerNumber] == nil {
+			numbers = append(numbers, n.Add(app.LearnerNumber))
+		}
+		byNumber[app.LearnerNumber] = append(byNumber[app.LearnerNumber], app.ID)
+	}
+	if len(numbers) > 0 {
+		type numbered struct {
+			number string
+			m      domain.Milestone
+		}
+		more, err := store.Collect(ctx, q, "funded elsewhere", func(sc store.Scanner, r *numbered) error { return sc.Scan(&r.number, &r.m) },
+			`SELECT a2.learner_number, d2.milestone FROM applications a2 JOIN declarations d2 ON d2.application_id = a2.id
+			WHERE a2.learner_number IN (`+strings.Join(numbers, ", ")+`) AND d2.supplier_org_id <> `+nsupplier+` AND `+declarationLive("d2.state"), n...)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range more {
+			for _, id := range byNumber[r.number] {
+				rows = append(rows, row{id, r.m})
+			}
+		}
 	}
 	for _, r := range rows {
 		if out[r.app] == nil {
