@@ -186,7 +186,8 @@ func FundedElsewhere(ctx context.Context, q store.Querier, supplierOrgID int64, 
 	// numbers are given as values: joined from the learner's row, both
 	// planners took a number for one of the many records without one and
 	// scanned the declarations again. "<> ''" lets SQLite use the partial
-	// index applications_learner_number.
+	// index applications_learner_number, and CROSS JOIN keeps SQLite from
+	// scanning the declarations first (PostgreSQL plans it as a join).
 	in := `ap.id IN (` + strings.Join(ids, ", ") + `) AND d2.supplier_org_id <> ` + supplier + ` AND ` + declarationLive("d2.state")
 	rows, err := store.Collect(ctx, q, "funded elsewhere", func(sc store.Scanner, r *row) error { return sc.Scan(&r.app, &r.m) },
 		`SELECT ap.id, d2.milestone FROM applications ap JOIN declarations d2 ON d2.practitioner_id = ap.practitioner_id WHERE `+in+`
@@ -216,8 +217,8 @@ func FundedElsewhere(ctx context.Context, q store.Querier, supplierOrgID int64, 
 			m      domain.Milestone
 		}
 		more, err := store.Collect(ctx, q, "funded elsewhere", func(sc store.Scanner, r *numbered) error { return sc.Scan(&r.number, &r.m) },
-			`SELECT a2.learner_number, d2.milestone FROM applications a2 JOIN declarations d2 ON d2.application_id = a2.id
-			WHERE a2.learner_number IN (`+strings.Join(numbers, ", ")+`) AND a2.learner_number <> '' AND d2.supplier_org_id <> `+nsupplier+` AND `+declarationLive("d2.state"), n...)
+			`SELECT a2.learner_number, d2.milestone FROM applications a2 CROSS JOIN declarations d2
+			WHERE d2.application_id = a2.id AND a2.learner_number IN (`+strings.Join(numbers, ", ")+`) AND a2.learner_number <> '' AND d2.supplier_org_id <> `+nsupplier+` AND `+declarationLive("d2.state"), n...)
 		if err != nil {
 			return nil, err
 		}
