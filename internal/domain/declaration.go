@@ -205,6 +205,24 @@ func Declare(supplierOrgID int64, m Milestone, on Date, f DeclarationFacts, toda
 		Evidence: evidence, LearnerName: app.PractitionerName}, nil
 }
 
+// MilestoneDue says whether milestone m can be declared for the learner today, on
+// the records' facts for today: Declare's own rule, so that a page offers
+// to declare only what would be accepted. When it cannot, reason is
+// Declare's refusal (a milestone already declared is not due).
+func MilestoneDue(supplierOrgID int64, m Milestone, f DeclarationFacts, today Date) (due bool, reason string) {
+	_, err := Declare(supplierOrgID, m, today, f, today)
+	if err == nil {
+		return true, ""
+	}
+	if errors.Is(err, ErrDeclared) {
+		return false, ErrDeclared.Error()
+	}
+	if r, ok := IsRefusal(err); ok {
+		return false, r.Msg
+	}
+	return false, err.Error()
+}
+
 // VoidDeclaration withdraws a declaration found wrong. Before payment it
 // is voided (and taken off its statement by a reversing line); after, it
 // awaits a clawback on the supplier's next statement.

@@ -63,6 +63,36 @@ func TestDeclare(t *testing.T) {
 	}
 }
 
+// TestMilestoneDue: a milestone is offered only when Declare, dated today, would
+// accept it; otherwise the reason is Declare's.
+func TestMilestoneDue(t *testing.T) {
+	today := NewDate(2026, 11, 30)
+	base := DeclarationFacts{App: appIn(StatusInTraining), CohortSupplierOrgID: 5, FirstSession: NewDate(2026, 3, 2), FirstAttended: true,
+		Rate: 0.9, Threshold: 0.8, SessionsHeld: 8, SessionsPlanned: 12, Contract: Contract{ID: 4, PriceStarted: 30000}}
+	with := func(f func(*DeclarationFacts)) DeclarationFacts { x := base; f(&x); return x }
+	for _, tt := range []struct {
+		name   string
+		m      Milestone
+		f      DeclarationFacts
+		due    bool
+		reason string
+	}{
+		{"started", MilestoneStarted, base, true, ""},
+		{"retained", MilestoneRetained, base, true, ""},
+		{"cohort starts next month", MilestoneStarted, with(func(f *DeclarationFacts) { f.FirstSession, f.SessionsHeld = Date{}, 0 }), false, "had held no session"},
+		{"retained before half the sessions", MilestoneRetained, with(func(f *DeclarationFacts) { f.SessionsHeld = 3 }), false, "3 of 12"},
+		{"completed while training", MilestoneCompleted, base, false, "training to be complete"},
+		{"already declared", MilestoneStarted, with(func(f *DeclarationFacts) { f.Existing = &Declaration{ID: 1} }), false, "already declared"},
+		{"funded elsewhere", MilestoneStarted, with(func(f *DeclarationFacts) { f.FundedElsewhere = true }), false, "another supplier"},
+		{"no contract", MilestoneStarted, with(func(f *DeclarationFacts) { f.Contract = Contract{} }), false, "no contract"},
+	} {
+		due, reason := MilestoneDue(5, tt.m, tt.f, today)
+		if due != tt.due || !strings.Contains(reason, tt.reason) || (due && reason != "") {
+			t.Errorf("%s: due %v %q, want %v …%s…", tt.name, due, reason, tt.due, tt.reason)
+		}
+	}
+}
+
 func TestVoidDeclaration(t *testing.T) {
 	on := NewDate(2026, 7, 1)
 	for _, tt := range []struct {

@@ -229,3 +229,83 @@ func TestDeclarationsAndStatements(t *testing.T) {
 		}
 	})
 }
+
+// TestDeclarationFactsOfAPage: the facts a page of learners loads in one
+// go are those Declare checks, learner by learner; the same person funded
+// through another supplier is found by their record and by learner number.
+func TestDeclarationFactsOfAPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newMoneyWorld(t, db)
+		for _, tt := range []struct {
+			on         domain.Date
+			held       int
+			goodRate   float64
+			poorRate   float64
+			firstKnown bool
+		}{
+			{domain.NewDate(2026, 3, 1), 0, 0, 0, false},
+			{domain.NewDate(2026, 3, 10), 2, 1, 0.5, true},
+			{domain.NewDate(2026, 4, 15), 4, 1, 0.75, true},
+		} {
+			facts, err := payments.LoadDeclarationFacts(ctx, db.Reader(), w.supplier.ID, []store.Application{w.good, w.poor}, tt.on)
+			if err != nil {
+				t.Fatal(err)
+			}
+			good, poor := facts[w.good.ID], facts[w.poor.ID]
+			for _, f := range []domain.DeclarationFacts{good, poor} {
+				if f.CohortSupplierOrgID != w.supplier.ID || f.SessionsPlanned != 4 || f.SessionsHeld != tt.held || f.Contract.ID == 0 || f.Threshold == 0 ||
+					f.FirstSession.IsZero() == tt.firstKnown {
+					t.Errorf("%s: facts %+v", tt.on, f)
+				}
+			}
+			if good.Rate != tt.goodRate || poor.Rate != tt.poorRate || (tt.firstKnown && (!good.FirstAttended || poor.FirstAttended)) {
+				t.Errorf("%s: rates %v %v, first attended %v %v", tt.on, good.Rate, poor.Rate, good.FirstAttended, poor.FirstAttended)
+			}
+		}
+
+		elsewhere := func() map[int64]map[domain.Milestone]bool {
+			t.Helper()
+			m, err := payments.FundedElsewhere(ctx, db.Reader(), w.supplier.ID, []store.Application{w.good, w.poor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		if m := elsewhere(); len(m) != 0 {
+			t.Fatalf("funded elsewhere with no declaration: %v", m)
+		}
+		// Another supplier's live declaration of the good learner's record,
+		// and (once both records share a learner number) of the poor one's.
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for _, d := range []struct {
+				app store.Application
+				m   domain.Milestone
+			}{{w.good, domain.MilestoneStarted}, {w.poor, domain.MilestoneRetained}} {
+				if _, err := tx.Exec(ctx, `INSERT INTO declarations (application_id, practitioner_id, supplier_org_id, contract_id, programme_id, milestone,
+					declared_on, state, amount_pence, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'eligible', 100, $8, $8)`,
+					d.app.ID, d.app.PractitionerID, w.other.ID, w.contract.ID, w.prog.ID, string(d.m), domain.NewDate(2026, 3, 20), tx.Now()); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := elsewhere(); !m[w.good.ID][domain.MilestoneStarted] || m[w.good.ID][domain.MilestoneRetained] || !m[w.poor.ID][domain.MilestoneRetained] || len(m[w.poor.ID]) != 1 {
+			t.Errorf("by record: %v", m)
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE applications SET learner_number = 'LN-1' WHERE id IN ($1, $2)`, w.good.ID, w.poor.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.good.LearnerNumber, w.poor.LearnerNumber = "LN-1", "LN-1"
+		if m := elsewhere(); !m[w.good.ID][domain.MilestoneRetained] || !m[w.poor.ID][domain.MilestoneStarted] {
+			t.Errorf("by learner number: %v", m)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"senco/internal/domain"
@@ -47,55 +48,14 @@ func declarationDest(d *domain.Declaration) []any {
 }
 
 // declarationFacts loads what the records say of a learner on date on,
-// for domain.Declare.
+// for domain.Declare: the facts every milestone shares (LoadDeclarationFacts)
+// and the learner's live declaration of m and funding elsewhere.
 func declarationFacts(ctx context.Context, tx *store.Tx, supplierOrgID int64, app store.Application, m domain.Milestone, on domain.Date) (domain.DeclarationFacts, error) {
-	f := domain.DeclarationFacts{App: app}
-	// The cohort they are on, or (deferred) the one they last attended.
-	cohort := app.CohortID
-	if cohort == 0 {
-		err := tx.Reader().QueryRowContext(ctx, `SELECT st.cohort_id FROM attendance at JOIN sessions_taught st ON st.id = at.session_id
-			WHERE at.application_id = $1 ORDER BY st.held_on DESC, st.id DESC LIMIT 1`, app.ID).Scan(&cohort)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return f, fmt.Errorf("declaration facts: %w", err)
-		}
-	}
-	if cohort != 0 {
-		if err := tx.Reader().QueryRowContext(ctx, `SELECT supplier_org_id FROM cohorts WHERE id = $1`, cohort).Scan(&f.CohortSupplierOrgID); err != nil {
-			return f, fmt.Errorf("declaration facts: %w", err)
-		}
-		var first sql.NullInt64
-		if err := tx.Reader().QueryRowContext(ctx, `SELECT COUNT(*), COUNT(CASE WHEN held_on <= $2 THEN 1 END),
-			(SELECT id FROM sessions_taught WHERE cohort_id = $1 AND held_on <= $2 ORDER BY held_on, id LIMIT 1)
-			FROM sessions_taught WHERE cohort_id = $1`, cohort, on).Scan(&f.SessionsPlanned, &f.SessionsHeld, &first); err != nil {
-			return f, fmt.Errorf("declaration facts: %w", err)
-		}
-		if first.Valid {
-			var mark domain.Mark
-			var caughtUp bool
-			if err := tx.Reader().QueryRowContext(ctx, `SELECT st.held_on, COALESCE(at.mark, ''), at.caught_up_on IS NOT NULL FROM sessions_taught st
-				LEFT JOIN attendance at ON at.session_id = st.id AND at.application_id = $2 WHERE st.id = $1`, first.Int64, app.ID).
-				Scan(&f.FirstSession, &mark, &caughtUp); err != nil {
-				return f, fmt.Errorf("declaration facts: %w", err)
-			}
-			f.FirstAttended = mark == domain.Present || mark == domain.Half || caughtUp
-		}
-		marks, held, err := tx.AttendanceOf(ctx, app.ID, cohort, on)
-		if err != nil {
-			return f, err
-		}
-		f.Rate = domain.AttendanceRate(marks, held)
-	}
-	p, err := store.ProgrammeIn(ctx, tx.Reader(), app.ProgrammeID)
+	all, err := LoadDeclarationFacts(ctx, tx.Reader(), supplierOrgID, []store.Application{app}, on)
 	if err != nil {
-		return f, store.NotFound(err, "programme")
+		return domain.DeclarationFacts{}, err
 	}
-	f.Threshold = p.Rules.AttendanceThreshold
-	err = tx.Reader().QueryRowContext(ctx, `SELECT id, price_started, price_retained, price_completed FROM contracts
-		WHERE supplier_org_id = $1 AND programme_id = $2 AND superseded_by IS NULL ORDER BY version DESC LIMIT 1`, supplierOrgID, app.ProgrammeID).
-		Scan(&f.Contract.ID, &f.Contract.PriceStarted, &f.Contract.PriceRetained, &f.Contract.PriceCompleted)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return f, fmt.Errorf("declaration facts: %w", err)
-	}
+	f := all[app.ID]
 	var existing domain.Declaration
 	err = scanDeclaration(tx.Reader().QueryRowContext(ctx, `SELECT `+declarationColumns+declarationFrom+` WHERE d.application_id = $1 AND d.milestone = $2 AND `+
 		declarationLive("d.state"), app.ID, string(m)), &existing)
@@ -105,18 +65,176 @@ func declarationFacts(ctx context.Context, tx *store.Tx, supplierOrgID int64, ap
 	case !errors.Is(err, sql.ErrNoRows):
 		return f, fmt.Errorf("declaration facts: %w", err)
 	}
-	// The same person under another record (same email and date of birth),
-	// or the same learner number, funded by another supplier.
-	var elsewhere int
-	if err := tx.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM declarations d2 JOIN practitioners p2 ON p2.id = d2.practitioner_id
-		JOIN applications a2 ON a2.id = d2.application_id, practitioners me
-		WHERE me.id = $1 AND d2.milestone = $2 AND d2.supplier_org_id <> $3 AND `+declarationLive("d2.state")+`
-		AND (d2.practitioner_id = me.id OR (me.email <> '' AND p2.email = me.email AND p2.date_of_birth = me.date_of_birth)
-			OR ($4 <> '' AND a2.learner_number = $4))`, app.PractitionerID, string(m), supplierOrgID, app.LearnerNumber).Scan(&elsewhere); err != nil {
-		return f, fmt.Errorf("declaration facts: %w", err)
+	elsewhere, err := FundedElsewhere(ctx, tx.Reader(), supplierOrgID, []store.Application{app})
+	if err != nil {
+		return f, err
 	}
-	f.FundedElsewhere = elsewhere > 0
+	f.FundedElsewhere = elsewhere[app.ID][m]
 	return f, nil
+}
+
+// LoadDeclarationFacts loads, for each learner of apps, what the records
+// say on date on that every milestone shares: their cohort (or, deferred,
+// the one they last attended) and its supplier, the cohort's sessions
+// planned and held, the first session and whether they attended it, their
+// attendance share, the programme's threshold and the supplier's contract
+// in force. A page of learners costs the same few queries as one learner.
+// The existing declaration and funding elsewhere are the caller's
+// (domain.DeclarationFacts.Existing, FundedElsewhere).
+func LoadDeclarationFacts(ctx context.Context, q store.Querier, supplierOrgID int64, apps []store.Application, on domain.Date) (map[int64]domain.DeclarationFacts, error) {
+	out := make(map[int64]domain.DeclarationFacts, len(apps))
+	if len(apps) == 0 {
+		return out, nil
+	}
+	var a store.Args
+	ids := make([]string, 0, len(apps))
+	for _, app := range apps {
+		out[app.ID] = domain.DeclarationFacts{App: app}
+		ids = append(ids, a.Add(app.ID))
+	}
+	// Every session of each learner's cohort, with their mark: one row a
+	// session (one row with no session for a cohort yet to hold one).
+	type row struct {
+		app, supplier, session int64
+		heldOn                 domain.Date
+		mark                   domain.Mark
+		caughtUp               bool
+	}
+	rows, err := store.Collect(ctx, q, "declaration facts", func(sc store.Scanner, r *row) error {
+		return sc.Scan(&r.app, &r.supplier, &r.session, &r.heldOn, &r.mark, &r.caughtUp)
+	}, `SELECT ap.id, ch.supplier_org_id, COALESCE(st.id, 0), st.held_on, COALESCE(at.mark, ''), COALESCE(at.caught_up_on IS NOT NULL, false)
+		FROM applications ap
+		JOIN cohorts ch ON ch.id = COALESCE(ap.cohort_id, (SELECT s2.cohort_id FROM attendance a2 JOIN sessions_taught s2 ON s2.id = a2.session_id
+			WHERE a2.application_id = ap.id ORDER BY s2.held_on DESC, s2.id DESC LIMIT 1))
+		LEFT JOIN sessions_taught st ON st.cohort_id = ch.id
+		LEFT JOIN attendance at ON at.session_id = st.id AND at.application_id = ap.id
+		WHERE ap.id IN (`+strings.Join(ids, ", ")+`) ORDER BY ap.id, st.held_on, st.id`, a...)
+	if err != nil {
+		return nil, err
+	}
+	marks := map[int64][]domain.Attendance{}
+	for _, r := range rows {
+		f := out[r.app]
+		f.CohortSupplierOrgID = r.supplier
+		if r.session != 0 {
+			f.SessionsPlanned++
+			if !r.heldOn.After(on) {
+				f.SessionsHeld++
+				if f.FirstSession.IsZero() {
+					f.FirstSession = r.heldOn
+					f.FirstAttended = r.mark == domain.Present || r.mark == domain.Half || r.caughtUp
+				}
+				if r.mark != "" {
+					marks[r.app] = append(marks[r.app], domain.Attendance{SessionID: r.session, Mark: r.mark, CaughtUp: r.caughtUp})
+				}
+			}
+		}
+		out[r.app] = f
+	}
+	// The programmes' thresholds and the supplier's contract in force for
+	// each (a page's learners are on one or two programmes).
+	thresholds := map[int64]float64{}
+	contracts := map[int64]domain.Contract{}
+	for _, app := range apps {
+		if _, ok := thresholds[app.ProgrammeID]; ok {
+			continue
+		}
+		p, err := store.ProgrammeIn(ctx, q, app.ProgrammeID)
+		if err != nil {
+			return nil, store.NotFound(err, "programme")
+		}
+		thresholds[app.ProgrammeID] = p.Rules.AttendanceThreshold
+		var c domain.Contract
+		err = q.QueryRowContext(ctx, `SELECT id, price_started, price_retained, price_completed FROM contracts
+			WHERE supplier_org_id = $1 AND programme_id = $2 AND superseded_by IS NULL ORDER BY version DESC LIMIT 1`, supplierOrgID, app.ProgrammeID).
+			Scan(&c.ID, &c.PriceStarted, &c.PriceRetained, &c.PriceCompleted)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("declaration facts: %w", err)
+		}
+		contracts[app.ProgrammeID] = c
+	}
+	for id, f := range out {
+		f.Rate = domain.AttendanceRate(marks[id], f.SessionsHeld)
+		f.Threshold = thresholds[f.App.ProgrammeID]
+		f.Contract = contracts[f.App.ProgrammeID]
+		out[id] = f
+	}
+	return out, nil
+}
+
+// FundedElsewhere says, for each learner of apps, which milestones the
+// same person (this record, another with the same email and date of birth,
+// or the same learner number) has a live declaration of by another
+// supplier.
+func FundedElsewhere(ctx context.Context, q store.Querier, supplierOrgID int64, apps []store.Application) (map[int64]map[domain.Milestone]bool, error) {
+	out := map[int64]map[domain.Milestone]bool{}
+	if len(apps) == 0 {
+		return out, nil
+	}
+	var a store.Args
+	supplier := a.Add(supplierOrgID)
+	ids := make([]string, 0, len(apps))
+	for _, app := range apps {
+		ids = append(ids, a.Add(app.ID))
+	}
+	type row struct {
+		app int64
+		m   domain.Milestone
+	}
+	// Three indexed lookups, not one query with ORs: the ORs made both
+	// databases scan every live declaration for each learner. The learner
+	// numbers are given as values: joined from the learner's row, both
+	// planners took a number for one of the many records without one and
+	// scanned the declarations again. "<> ''" lets SQLite use the partial
+	// index applications_learner_number, and CROSS JOIN keeps SQLite from
+	// scanning the declarations first (PostgreSQL plans it as a join).
+	in := `ap.id IN (` + strings.Join(ids, ", ") + `) AND d2.supplier_org_id <> ` + supplier + ` AND ` + declarationLive("d2.state")
+	rows, err := store.Collect(ctx, q, "funded elsewhere", func(sc store.Scanner, r *row) error { return sc.Scan(&r.app, &r.m) },
+		`SELECT ap.id, d2.milestone FROM applications ap JOIN declarations d2 ON d2.practitioner_id = ap.practitioner_id WHERE `+in+`
+		UNION
+		SELECT ap.id, d2.milestone FROM applications ap JOIN practitioners me ON me.id = ap.practitioner_id
+			JOIN practitioners p2 ON p2.email = me.email AND p2.date_of_birth = me.date_of_birth AND p2.id <> me.id
+			JOIN declarations d2 ON d2.practitioner_id = p2.id WHERE me.email <> '' AND `+in, a...)
+	if err != nil {
+		return nil, err
+	}
+	byNumber := map[string][]int64{}
+	var n store.Args
+	nsupplier := n.Add(supplierOrgID)
+	var numbers []string
+	for _, app := range apps {
+		if app.LearnerNumber == "" {
+			continue
+		}
+		if byNumber[app.LearnerNumber] == nil {
+			numbers = append(numbers, n.Add(app.LearnerNumber))
+		}
+		byNumber[app.LearnerNumber] = append(byNumber[app.LearnerNumber], app.ID)
+	}
+	if len(numbers) > 0 {
+		type numbered struct {
+			number string
+			m      domain.Milestone
+		}
+		more, err := store.Collect(ctx, q, "funded elsewhere", func(sc store.Scanner, r *numbered) error { return sc.Scan(&r.number, &r.m) },
+			`SELECT a2.learner_number, d2.milestone FROM applications a2 CROSS JOIN declarations d2
+			WHERE d2.application_id = a2.id AND a2.learner_number IN (`+strings.Join(numbers, ", ")+`) AND a2.learner_number <> '' AND d2.supplier_org_id <> `+nsupplier+` AND `+declarationLive("d2.state"), n...)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range more {
+			for _, id := range byNumber[r.number] {
+				rows = append(rows, row{id, r.m})
+			}
+		}
+	}
+	for _, r := range rows {
+		if out[r.app] == nil {
+			out[r.app] = map[domain.Milestone]bool{}
+		}
+		out[r.app][r.m] = true
+	}
+	return out, nil
 }
 
 // declarationLive is the condition "the declaration is live", from the

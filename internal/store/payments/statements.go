@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"senco/internal/domain"
@@ -69,6 +70,10 @@ func GenerateStatements(ctx context.Context, tx *store.Tx, a domain.Actor, m dom
 		}
 		cands[k] = append(cands[k], c)
 	}
+	// Every supplier's lines are written together, 200 to an INSERT: a
+	// statement a line was most of a national run (section 9 of
+	// docs/performance.md).
+	var rows [][]any
 	for _, k := range order {
 		lines := domain.StatementLines(m, cands[k])
 		if len(lines) == 0 {
@@ -79,16 +84,25 @@ func GenerateStatements(ctx context.Context, tx *store.Tx, a domain.Actor, m dom
 			return run, err
 		}
 		for _, l := range lines {
-			if _, err := tx.Exec(ctx, `INSERT INTO statement_lines (statement_id, declaration_id, kind, amount_pence, created_at) VALUES ($1, $2, $3, $4, $5)`,
-				id, l.DeclarationID, string(l.Kind), int64(l.Amount), tx.Now()); err != nil {
-				return run, fmt.Errorf("statement line: %w", err)
-			}
+			rows = append(rows, []any{id, l.DeclarationID, string(l.Kind), int64(l.Amount), tx.Now()})
 		}
 		if _, err := tx.Exec(ctx, `UPDATE statements SET updated_at = $2 WHERE id = $1`, id, tx.Now()); err != nil {
 			return run, fmt.Errorf("statement: %w", err)
 		}
 		run.Statements++
 		run.Lines += len(lines)
+	}
+	for len(rows) > 0 {
+		part := rows[:min(200, len(rows))]
+		rows = rows[len(part):]
+		var a store.Args
+		values := make([]string, len(part))
+		for i, r := range part {
+			values[i] = "(" + a.Add(r[0]) + ", " + a.Add(r[1]) + ", " + a.Add(r[2]) + ", " + a.Add(r[3]) + ", " + a.Add(r[4]) + ")"
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO statement_lines (statement_id, declaration_id, kind, amount_pence, created_at) VALUES `+strings.Join(values, ", "), a...); err != nil {
+			return run, fmt.Errorf("statement lines: %w", err)
+		}
 	}
 	closed, err := closeStatements(ctx, tx)
 	if err != nil {
@@ -164,13 +178,28 @@ func moveStatement(ctx context.Context, tx *store.Tx, old, s domain.Statement) e
 	if err != nil {
 		return err
 	}
+	// The declarations moving to each state, in one UPDATE each (of up to
+	// 500 ids) rather than one a declaration.
+	byState := map[domain.DeclarationState][]int64{}
 	for _, m := range ms {
-		to := domain.DeclarationAfter(m.state, m.kind, s.State)
-		if to == m.state {
-			continue
+		if to := domain.DeclarationAfter(m.state, m.kind, s.State); to != m.state {
+			byState[to] = append(byState[to], m.id)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE declarations SET state = $2, updated_at = $3 WHERE id = $1`, m.id, string(to), tx.Now()); err != nil {
-			return fmt.Errorf("declaration: %w", err)
+	}
+	for _, to := range domain.DeclarationStates {
+		ids := byState[to]
+		for len(ids) > 0 {
+			part := ids[:min(500, len(ids))]
+			ids = ids[len(part):]
+			var a store.Args
+			set := `UPDATE declarations SET state = ` + a.Add(string(to)) + `, updated_at = ` + a.Add(tx.Now()) + ` WHERE id IN (`
+			in := make([]string, len(part))
+			for i, id := range part {
+				in[i] = a.Add(id)
+			}
+			if _, err := tx.Exec(ctx, set+strings.Join(in, ", ")+`)`, a...); err != nil {
+				return fmt.Errorf("declaration: %w", err)
+			}
 		}
 	}
 	return nil

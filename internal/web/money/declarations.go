@@ -1,11 +1,13 @@
 package money
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
@@ -14,15 +16,32 @@ import (
 	"senco/internal/web/page"
 )
 
-// learnerMilestones is one learner of the supplier's with each milestone's
-// live declaration, if any.
+// milestoneCell is one milestone of a learner: its live declaration, or
+// whether the records support declaring it today and, if not, why not.
+type milestoneCell struct {
+	Milestone domain.Milestone
+	Declared  domain.Declaration // ID 0 if none is live
+	Due       bool
+	Reason    string
+}
+
+// learnerMilestones is one learner of the supplier's with each milestone.
 type learnerMilestones struct {
-	App      store.Application
-	Declared map[domain.Milestone]domain.Declaration
+	App   store.Application
+	Cells []milestoneCell
+}
+
+// cohortLearners are a cohort's learners; ID 0 gathers those on no cohort
+// now (deferred).
+type cohortLearners struct {
+	ID       int64
+	Name     string
+	Learners []learnerMilestones
 }
 
 type declarationsData struct {
-	Learners     []learnerMilestones
+	Cohorts      []cohortLearners
+	Learners     int
 	Milestones   []domain.Milestone
 	Declarations []domain.Declaration
 	Total        int
@@ -33,9 +52,13 @@ type declarationsData struct {
 	National bool
 }
 
-// Declarations is a supplier's record of what it has declared and what it
-// can declare for each learner on its cohorts, and the programme team's
-// view of every supplier's declarations.
+// listLimit is how many declarations the list shows.
+const listLimit = 500
+
+// Declarations is a supplier's record of what it has declared and, for
+// each learner on its cohorts grouped by cohort, which milestones the
+// records support declaring today (domain.MilestoneDue) and why the others are not
+// yet due; and the programme team's view of every supplier's declarations.
 func (s *Handlers) Declarations(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u, _ := page.CurrentUser(r)
@@ -45,38 +68,102 @@ func (s *Handlers) Declarations(w http.ResponseWriter, r *http.Request) error {
 	if st := domain.DeclarationState(r.URL.Query().Get("state")); slices.Contains(domain.DeclarationStates, st) {
 		d.State = st
 	}
-	all, err := payments.Declarations(ctx, s.DB.Reader(), scope, payments.DeclarationFilter{State: d.State, PageSize: 500})
+	if !d.CanDeclare {
+		all, err := payments.Declarations(ctx, s.DB.Reader(), scope, payments.DeclarationFilter{State: d.State, PageSize: listLimit})
+		if err != nil {
+			return err
+		}
+		d.Declarations, d.Total = all.Declarations, all.Total
+		return s.Render(w, r, "money-declarations", "Declarations", d)
+	}
+	// A supplier's declarations, read once for both the list and the
+	// learners' milestones.
+	all, err := payments.Declarations(ctx, s.DB.Reader(), scope, payments.DeclarationFilter{PageSize: 1 << 20})
 	if err != nil {
 		return err
 	}
-	d.Declarations, d.Total = all.Declarations, all.Total
-	if d.CanDeclare {
-		apps, err := s.DB.Applications(ctx, policy.Delivery(u), store.AppFilter{PageSize: 500})
-		if err != nil {
-			return err
-		}
-		live, err := payments.Declarations(ctx, s.DB.Reader(), scope, payments.DeclarationFilter{PageSize: 10000})
-		if err != nil {
-			return err
-		}
-		byApp := map[int64]map[domain.Milestone]domain.Declaration{}
-		for _, dec := range live.Declarations {
-			if !slices.Contains(domain.LiveDeclarations, dec.State) {
-				continue
+	live := map[int64]map[domain.Milestone]domain.Declaration{}
+	for _, dec := range all.Declarations {
+		if d.State == "" || dec.State == d.State {
+			d.Total++
+			if len(d.Declarations) < listLimit {
+				d.Declarations = append(d.Declarations, dec)
 			}
-			if byApp[dec.ApplicationID] == nil {
-				byApp[dec.ApplicationID] = map[domain.Milestone]domain.Declaration{}
-			}
-			byApp[dec.ApplicationID][dec.Milestone] = dec
 		}
-		for _, a := range apps.Applications {
-			if a.EnrolledOn.IsZero() {
-				continue // never on a cohort: nothing to declare
+		if slices.Contains(domain.LiveDeclarations, dec.State) {
+			if live[dec.ApplicationID] == nil {
+				live[dec.ApplicationID] = map[domain.Milestone]domain.Declaration{}
 			}
-			d.Learners = append(d.Learners, learnerMilestones{App: a, Declared: byApp[a.ID]})
+			live[dec.ApplicationID][dec.Milestone] = dec
 		}
 	}
+	apps, err := s.DB.Applications(ctx, policy.Delivery(u), store.AppFilter{Learners: true, PageSize: 500})
+	if err != nil {
+		return err
+	}
+	var learners []store.Application
+	for _, a := range apps.Applications {
+		if !a.EnrolledOn.IsZero() { // never on a cohort: nothing to declare
+			learners = append(learners, a)
+		}
+	}
+	today := s.Today()
+	facts, err := payments.LoadDeclarationFacts(ctx, s.DB.Reader(), scope.OrgID, learners, today)
+	if err != nil {
+		return err
+	}
+	elsewhere, err := payments.FundedElsewhere(ctx, s.DB.Reader(), scope.OrgID, learners)
+	if err != nil {
+		return err
+	}
+	d.Cohorts = groupByCohort(learners, func(a store.Application) learnerMilestones {
+		l := learnerMilestones{App: a}
+		for _, m := range domain.Milestones {
+			c := milestoneCell{Milestone: m, Declared: live[a.ID][m]}
+			if c.Declared.ID == 0 {
+				f := facts[a.ID]
+				f.FundedElsewhere = elsewhere[a.ID][m]
+				c.Due, c.Reason = domain.MilestoneDue(scope.OrgID, m, f, today)
+			}
+			l.Cells = append(l.Cells, c)
+		}
+		return l
+	})
+	d.Learners = len(learners)
 	return s.Render(w, r, "money-declarations", "Declarations", d)
+}
+
+// groupByCohort groups learners by their cohort, cohorts by name and
+// learners by name, those on no cohort now last.
+func groupByCohort(apps []store.Application, row func(store.Application) learnerMilestones) []cohortLearners {
+	slices.SortStableFunc(apps, func(a, b store.Application) int {
+		if (a.CohortID == 0) != (b.CohortID == 0) {
+			if a.CohortID == 0 {
+				return 1
+			}
+			return -1
+		}
+		if c := strings.Compare(a.CohortName, b.CohortName); c != 0 {
+			return c
+		}
+		if a.CohortID != b.CohortID {
+			return cmp.Compare(a.CohortID, b.CohortID)
+		}
+		return strings.Compare(a.PractitionerName, b.PractitionerName)
+	})
+	var out []cohortLearners
+	for _, a := range apps {
+		if len(out) == 0 || out[len(out)-1].ID != a.CohortID {
+			name := a.CohortName
+			if a.CohortID == 0 {
+				name = "Not on a cohort now (deferred)"
+			}
+			out = append(out, cohortLearners{ID: a.CohortID, Name: name})
+		}
+		g := &out[len(out)-1]
+		g.Learners = append(g.Learners, row(a))
+	}
+	return out
 }
 
 type declareForm struct {
