@@ -83,6 +83,22 @@ func CheckRegister(marks map[int64]Mark, onRegister map[int64]Status) error {
 	return nil
 }
 
+// MarkEveryone is the register a trainer starts from when most learners
+// attended: every learner on it (learners, by application id) not yet
+// marked is shown present, and the marks already saved are kept, so only
+// the exceptions are left to change before saving. Nothing is saved by it.
+func MarkEveryone(saved map[int64]Mark, learners []int64) map[int64]Mark {
+	out := make(map[int64]Mark, len(learners))
+	for _, id := range learners {
+		if m, ok := saved[id]; ok && m != "" {
+			out[id] = m
+			continue
+		}
+		out[id] = Present
+	}
+	return out
+}
+
 // StartsTraining reports whether a mark makes an enrolled learner's
 // training start: any mark but excused is their first session.
 func StartsTraining(s Status, m Mark) bool { return s == StatusEnrolled && m != Excused }

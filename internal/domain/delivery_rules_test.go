@@ -63,3 +63,31 @@ func TestDeliveryRules(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkEveryone(t *testing.T) {
+	tests := []struct {
+		name     string
+		saved    map[int64]Mark
+		learners []int64
+		want     map[int64]Mark
+	}{
+		{"a register not yet taken", nil, []int64{1, 2, 3}, map[int64]Mark{1: Present, 2: Present, 3: Present}},
+		{"saved marks are kept", map[int64]Mark{1: Absent, 2: Excused}, []int64{1, 2, 3}, map[int64]Mark{1: Absent, 2: Excused, 3: Present}},
+		{"a blank mark is not a mark", map[int64]Mark{1: ""}, []int64{1}, map[int64]Mark{1: Present}},
+		{"a mark for someone not on the register is left off", map[int64]Mark{9: Half}, []int64{1}, map[int64]Mark{1: Present}},
+		{"no learners", map[int64]Mark{1: Absent}, nil, map[int64]Mark{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := MarkEveryone(tt.saved, tt.learners)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for id, m := range tt.want {
+				if got[id] != m {
+					t.Errorf("learner %d: got %q, want %q", id, got[id], m)
+				}
+			}
+		})
+	}
+}

@@ -162,6 +162,16 @@ type cohortAttendanceData struct {
 	Unsaved   []cohortUnsaved
 	MarkItems []any
 	Missed    int
+	// MissedRows are the learners marked absent or half, each with a link
+	// to record their catch-up.
+	MissedRows []store.RegisterLine
+	// Unmarked counts the learners with no saved mark; Everyone says the
+	// page shows them as present (MarkEveryone), not yet saved.
+	Unmarked int
+	Everyone bool
+	// NotHeld says the session is after today, so its register cannot be
+	// taken yet.
+	NotHeld bool
 	page.Form
 }
 
@@ -203,7 +213,7 @@ func cohortMarkItems() []any {
 
 func (s *Handlers) cohortAttendanceData(r *http.Request, sess store.SessionRecord, c store.CohortRecord, chosen map[int64]domain.Mark) (cohortAttendanceData, error) {
 	d := cohortAttendanceData{cohortPage: cohortPage{Today: s.Today()}, Session: sess, Cohort: c, Version: sess.RegisterVersion,
-		MarkItems: cohortMarkItems()}
+		MarkItems: cohortMarkItems(), NotHeld: sess.Date.After(s.Today())}
 	lines, err := s.DB.Register(r.Context(), sess)
 	if err != nil {
 		return d, err
@@ -224,6 +234,10 @@ func (s *Handlers) cohortAttendanceData(r *http.Request, sess store.SessionRecor
 		}
 		if l.Mark == domain.Absent || l.Mark == domain.Half {
 			d.Missed++
+			d.MissedRows = append(d.MissedRows, l)
+		}
+		if l.Mark == "" {
+			d.Unmarked++
 		}
 		d.Rows = append(d.Rows, row)
 	}
@@ -257,6 +271,20 @@ func (s *Handlers) AttendanceForm(w http.ResponseWriter, r *http.Request) error 
 	d, err := s.cohortAttendanceData(r, sess, c, nil)
 	if err != nil {
 		return err
+	}
+	// "Mark everyone present" shows the unmarked learners as present for
+	// the trainer to change the exceptions; only Save writes them.
+	if r.URL.Query().Get("mark") == "present" && !d.NotHeld && d.Unmarked > 0 {
+		saved := map[int64]domain.Mark{}
+		ids := make([]int64, len(d.Rows))
+		for i, row := range d.Rows {
+			saved[row.ApplicationID], ids[i] = row.Mark, row.ApplicationID
+		}
+		chosen := domain.MarkEveryone(saved, ids)
+		for i := range d.Rows {
+			d.Rows[i].Value = chosen[d.Rows[i].ApplicationID]
+		}
+		d.Everyone = true
 	}
 	return s.Render(w, r, "cohort-attendance", cohortAttendanceTitle(sess), d)
 }

@@ -1,0 +1,92 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"senco/internal/domain"
+	"senco/internal/store"
+	"senco/internal/store/storetest"
+)
+
+// TestMarkEveryonePresent: a trainer marks the whole register present,
+// changes the one learner who was absent, saves, and records that
+// learner's catch-up from the register.
+func TestMarkEveryonePresent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := cohortFixture(t, db)
+		tr := f.client(t, "trainer1")
+		a, b := f.apps[0], f.apps[1]
+		u := fmt.Sprintf("%s/sessions/%d/attendance", f.srv.URL, f.sessions[1])
+		checked := func(body string, app int64, m domain.Mark) bool {
+			return regexp.MustCompile(fmt.Sprintf(`name="mark-%d"[^>]*value="%s" checked`, app, m)).MatchString(body)
+		}
+
+		code, body := get(t, tr, u)
+		if code != 200 || !strings.Contains(body, fmt.Sprintf(`href="/sessions/%d/attendance?mark=present"`, f.sessions[1])) ||
+			!strings.Contains(body, "Mark everyone present") {
+			t.Fatalf("register not yet taken: %d, want a \"Mark everyone present\" button", code)
+		}
+		code, body = get(t, tr, u+"?mark=present")
+		if code != 200 || !checked(body, a, domain.Present) || !checked(body, b, domain.Present) ||
+			!strings.Contains(body, "Nothing is saved until you do") {
+			t.Fatalf("everyone present: %d, want both learners shown present with the notice", code)
+		}
+		if m := f.marks(t, f.sessions[1]); m[a] != "" || m[b] != "" {
+			t.Fatalf("marking everyone present saved marks: %v", m)
+		}
+		// The trainer changes the exception and saves.
+		code, _, _ = cohortPostTo(t, tr, u, url.Values{"version": {cohortVersion(t, body)},
+			fmt.Sprintf("mark-%d", a): {"present"}, fmt.Sprintf("mark-%d", b): {"absent"}})
+		if code != 303 {
+			t.Fatalf("save: %d", code)
+		}
+		if m := f.marks(t, f.sessions[1]); m[a] != domain.Present || m[b] != domain.Absent {
+			t.Fatalf("marks after save: %v", m)
+		}
+		// Now that everyone is marked the button goes; asking for it keeps
+		// the saved absence.
+		_, body = get(t, tr, u)
+		if strings.Contains(body, "Mark everyone") {
+			t.Errorf("a register with every learner marked still offers to mark everyone present")
+		}
+		if _, body := get(t, tr, u+"?mark=present"); !checked(body, b, domain.Absent) || strings.Contains(body, "Nothing is saved until you do") {
+			t.Errorf("mark=present on a taken register changed the saved absence")
+		}
+		// The register lists who missed it, each with a catch-up link.
+		link := fmt.Sprintf(`href="/sessions/%d/catch-up?learner=%d">Record a catch-up<span class="govuk-visually-hidden"> for Bea Leedsworker`, f.sessions[1], b)
+		if !strings.Contains(body, "Learners who missed this session") || !strings.Contains(body, link) || strings.Contains(body, fmt.Sprintf("catch-up?learner=%d", a)) {
+			t.Fatalf("register: no catch-up link for the absent learner")
+		}
+		cu := fmt.Sprintf("%s/sessions/%d/catch-up", f.srv.URL, f.sessions[1])
+		if _, body := get(t, tr, fmt.Sprintf("%s?learner=%d", cu, b)); !strings.Contains(body, fmt.Sprintf(`value="%d" selected`, b)) {
+			t.Errorf("catch-up form from the register does not choose the learner")
+		}
+		code, loc, _ := cohortPostTo(t, tr, cu, cohortDateForm("on", f.today, url.Values{"learner": {cohortItoa(b)}}))
+		if code != 303 {
+			t.Fatalf("catch-up: %d", code)
+		}
+		if _, body := get(t, tr, f.srv.URL+loc); !strings.Contains(body, "Catch-up recorded for Bea Leedsworker") || !strings.Contains(body, "Change the catch-up") {
+			t.Errorf("register after the catch-up: banner or change link missing")
+		}
+
+		// A session not held yet offers neither.
+		var later domain.Session
+		err := db.InTx(context.Background(), func(tx *store.Tx) error {
+			var err error
+			later, err = tx.AddSession(context.Background(), domain.OperatorActor("test"), f.c1, domain.Session{Date: f.today.AddDays(7), Minutes: 360, Mode: domain.FaceToFace, Topic: "Unit 4"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body = get(t, tr, fmt.Sprintf("%s/sessions/%d/attendance?mark=present", f.srv.URL, later.ID))
+		if !strings.Contains(body, "its register can be taken on that day or after") || strings.Contains(body, "Mark everyone") || checked(body, a, domain.Present) {
+			t.Errorf("a session next week offers to mark everyone present")
+		}
+	})
+}
