@@ -211,6 +211,51 @@ func Place(app Application, c Cohort, placed int, on Date) (ch Change, waitliste
 	return ch, false, nil
 }
 
+// MoveWaiting moves people waiting on a full cohort's waiting list (from)
+// to another cohort of the same supplier with space (to), in the order
+// given (the waiting list's, first come first served). toPlaced is how many
+// of to's places are filled, counted by the store under a lock. Each move
+// is a placement (Place), so the destination must serve the person's
+// authority; one person who cannot move refuses them all, naming them, and
+// so does a destination without a place for everyone.
+func MoveWaiting(apps []Application, from, to Cohort, toPlaced int, on Date) ([]Change, error) {
+	if len(apps) == 0 {
+		return nil, Refuse("people", "Choose at least one person on the waiting list to move")
+	}
+	if to.ID == from.ID {
+		return nil, Refuse("cohort", "Choose a cohort other than %s", from.Name)
+	}
+	if to.SupplierOrgID != from.SupplierOrgID || to.ProgrammeID != from.ProgrammeID {
+		return nil, Refuse("cohort", "People can only move to another cohort of the same supplier and programme")
+	}
+	if free := to.Capacity - toPlaced; len(apps) > free {
+		switch {
+		case free <= 0:
+			return nil, Refuse("cohort", "%s is full (%d places): choose a cohort with space", to.Name, to.Capacity)
+		case free == 1:
+			return nil, Refuse("people", "%s has 1 free place: choose 1 person, or another cohort", to.Name)
+		}
+		return nil, Refuse("people", "%s has %d free places: choose at most %d people, or another cohort", to.Name, free, free)
+	}
+	changes := make([]Change, 0, len(apps))
+	for i, app := range apps {
+		if app.WaitlistCohortID != from.ID {
+			return nil, Refuse("people", "%s is no longer on the waiting list of %s", app.PractitionerName, from.Name)
+		}
+		ch, _, err := Place(app, to, toPlaced+i, on)
+		if err != nil {
+			if r, ok := IsRefusal(err); ok {
+				return nil, Refuse("people", "%s cannot move: %s", app.PractitionerName, r.Msg)
+			}
+			return nil, err
+		}
+		ch.Action = "moved from waiting list"
+		ch.Events[len(ch.Events)-1].Detail = fmt.Sprintf("%s, from the waiting list of %s", to.Name, from.Name)
+		changes = append(changes, ch)
+	}
+	return changes, nil
+}
+
 // Transfer moves an enrolled or in-training learner from their cohort to
 // another of the same supplier and programme with a free place; toPlaced
 // is how many of its places are filled, counted under a lock.

@@ -209,11 +209,12 @@ func (s *Server) supplierHome(ctx context.Context, u domain.User, today domain.D
 	starting := page.TaskGroup{Heading: "Cohorts starting in the next four weeks", Empty: "No cohort starts in the next four weeks."}
 	for _, ch := range cohorts.Cohorts {
 		if ch.Waiting > 0 {
-			hint := "Full: move them to a cohort with space"
+			hint, href := "Full: move them to a cohort with space", "/cohorts/"+page.Itoa(ch.ID)+"/waiting-list/move"
 			if ch.Free() > 0 {
 				hint = page.Count(ch.Free()) + " " + page.Plural(ch.Free(), "place", "places") + " free on this cohort"
+				href = "/cohorts/" + page.Itoa(ch.ID) + "#waiting-list"
 			}
-			places.Tasks = append(places.Tasks, page.Task{Text: "Waiting list of " + ch.Name, Href: "/cohorts/" + page.Itoa(ch.ID) + "#waiting", Count: ch.Waiting, Hint: hint})
+			places.Tasks = append(places.Tasks, page.Task{Text: "Waiting list of " + ch.Name, Href: href, Count: ch.Waiting, Hint: hint})
 		}
 		if !ch.StartsOn.Before(today) && ch.StartsOn.OnOrBefore(today.AddDays(28)) {
 			starting.Tasks = append(starting.Tasks, page.Task{Text: ch.Name + ", from " + ch.StartsOn.Long(), Href: "/cohorts/" + page.Itoa(ch.ID),

@@ -460,6 +460,24 @@ func (s *Handlers) cohortBanner(r *http.Request, u domain.User, d cohortShowData
 			}
 		}
 		return "", nil
+	case "moved":
+		id, err := strconv.ParseInt(q.Get("to"), 10, 64)
+		n, nerr := strconv.Atoi(q.Get("n"))
+		if err != nil || nerr != nil || n < 1 {
+			return "", nil
+		}
+		to, err := s.DB.Cohort(r.Context(), policy.Delivery(u), id)
+		if errors.Is(err, store.ErrNotFound) {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		people := "1 person"
+		if n != 1 {
+			people = fmt.Sprintf("%d people", n)
+		}
+		return fmt.Sprintf("%s moved from the waiting list to %s", people, to.Name), nil
 	}
 	id, err := strconv.ParseInt(q.Get("app"), 10, 64)
 	if err != nil {
