@@ -171,6 +171,23 @@ func ConfirmBySetting(app Application, today Date) (Change, error) {
 	return c, nil
 }
 
+// CheckNominee is the first check of a setting manager's nomination, made
+// when they choose the person, before anything else is asked: someone who
+// is already a qualified SENCO on the day (QualifiedSENCOAt, the coverage
+// rule) needs no funded training, and someone whose application to the
+// programme is still live (onProgramme, "" when none) needs no second one.
+func CheckNominee(name, programme string, qualified bool, onProgramme Status) error {
+	switch {
+	case onProgramme == StatusCertified:
+		return Refuse("practitioner", "%s already holds the qualification through %s, so cannot be nominated again", name, programme)
+	case qualified:
+		return Refuse("practitioner", "%s is already a qualified SENCO, so does not need a funded place; nominate someone who is not", name)
+	case onProgramme != "" && onProgramme.Live():
+		return Refuse("practitioner", "%s already has an application to %s (%s); nothing new is needed", name, programme, lower(onProgramme))
+	}
+	return nil
+}
+
 // Place puts an eligible or deferred applicant on a cohort (for a deferred
 // learner this is their return), or on its waiting list when the cohort is
 // full. placed is how many of the cohort's places are filled, counted by

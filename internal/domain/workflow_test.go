@@ -386,3 +386,34 @@ func TestMoveWaiting(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckNominee(t *testing.T) {
+	tests := []struct {
+		name        string
+		qualified   bool
+		onProgramme Status
+		msg         string // "" when they may be nominated
+	}{
+		{"no training yet", false, "", ""},
+		{"an earlier application withdrawn", false, StatusWithdrawn, ""},
+		{"found ineligible before", false, StatusIneligible, ""},
+		{"certified on this programme", true, StatusCertified, "Ann Example already holds the qualification through National EY SENCO, so cannot be nominated again"},
+		{"qualified by an equivalent", true, "", "Ann Example is already a qualified SENCO"},
+		{"in training", false, StatusInTraining, "Ann Example already has an application to National EY SENCO (in training)"},
+		{"waiting for review", false, StatusApplied, "already has an application to National EY SENCO (applied)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckNominee("Ann Example", "National EY SENCO", tt.qualified, tt.onProgramme)
+			if tt.msg == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if r, ok := IsRefusal(err); !ok || r.Field != "practitioner" || !strings.Contains(r.Msg, tt.msg) {
+				t.Errorf("got %v, want %q", err, tt.msg)
+			}
+		})
+	}
+}

@@ -21,7 +21,7 @@ type homeData struct {
 	Today domain.Date
 	page.Home
 	Setting      *store.SettingRecord
-	Staff        []homeStaffRow
+	Staff        page.StaffList
 	Practitioner *store.PractitionerRecord
 	Employments  []store.EmploymentRecord
 }
@@ -395,34 +395,12 @@ func (s *Server) learnerHome(ctx context.Context, u domain.User, today domain.Da
 	return h, nil
 }
 
-// homeStaffRow is one of a setting's staff with their training.
-type homeStaffRow struct {
-	ID                    int64
-	Name, Role, Training  string
-	Colour                string
-	Designated, Qualified bool
-}
-
 // homeStaff lists a setting's staff today with whether each is a qualified
 // SENCO (the domain's rule) or where their training stands.
-func (s *Server) homeStaff(ctx context.Context, urn string, today domain.Date) ([]homeStaffRow, error) {
+func (s *Server) homeStaff(ctx context.Context, urn string, today domain.Date) (page.StaffList, error) {
 	lines, err := daily.SettingStaff(ctx, s.db.Reader(), urn, today)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]homeStaffRow, 0, len(lines))
-	for _, l := range lines {
-		r := homeStaffRow{ID: l.Employment.PractitionerID, Name: l.Name, Role: l.Employment.Role.Label(), Designated: l.Designated,
-			Qualified: domain.QualifiedSENCOAt(l.StaffMember, today)}
-		switch {
-		case r.Qualified:
-			r.Training, r.Colour = "Qualified SENCO", "green"
-		case l.Status != "":
-			r.Training, r.Colour = l.Status.Label(), page.StatusColour(l.Status)
-		default:
-			r.Training, r.Colour = "No SENCO training", "grey"
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return page.StaffRows(lines, today), nil
 }
