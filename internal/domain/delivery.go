@@ -83,6 +83,17 @@ func CheckRegister(marks map[int64]Mark, onRegister map[int64]Status) error {
 	return nil
 }
 
+// OnRegister is who is on a session's register, of the learners whose
+// application is on the session's cohort: those holding a place, those who
+// withdrew after the session (they were there to be marked), and anyone
+// already marked for it. A learner who moved to another cohort or deferred
+// is on their new cohort's registers, not this one's, and so are their
+// marks. Every count of a register (its learners, how many are marked)
+// counts these learners and no others, so "marked" never exceeds them.
+func OnRegister(s Status, withdrawnOn, session Date, marked bool) bool {
+	return s.HoldsPlace() || s == StatusWithdrawn && withdrawnOn.After(session) || marked
+}
+
 // MarkEveryone is the register a trainer starts from when most learners
 // attended: every learner on it (learners, by application id) not yet
 // marked is shown present, and the marks already saved are kept, so only

@@ -91,3 +91,28 @@ func TestMarkEveryone(t *testing.T) {
 		})
 	}
 }
+
+func TestOnRegister(t *testing.T) {
+	session := NewDate(2026, 4, 1)
+	tests := []struct {
+		name      string
+		status    Status
+		withdrawn Date
+		marked    bool
+		want      bool
+	}{
+		{"enrolled", StatusEnrolled, Date{}, false, true},
+		{"in training", StatusInTraining, Date{}, false, true},
+		{"completed", StatusCompleted, Date{}, true, true},
+		{"withdrawn after the session", StatusWithdrawn, session.AddDays(1), false, true},
+		{"withdrawn on the day of the session", StatusWithdrawn, session, false, false},
+		{"withdrawn before, but marked", StatusWithdrawn, session.AddDays(-3), true, true},
+		{"withdrawn before", StatusWithdrawn, session.AddDays(-3), false, false},
+		{"eligible, on the waiting list", StatusEligible, Date{}, false, false},
+	}
+	for _, tt := range tests {
+		if got := OnRegister(tt.status, tt.withdrawn, session, tt.marked); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -257,16 +257,18 @@ type SessionRecord struct {
 	domain.Session
 	RegisterVersion int
 	UpdatedAt       time.Time
-	Marked          int
+	// OnRegister and Marked count the session's register
+	// (domain.OnRegister): its learners, and how many are marked.
+	OnRegister, Marked int
 }
 
-const sessionColumns = `st.id, st.cohort_id, st.held_on, st.minutes, st.mode, st.topic, st.venue, st.units, st.register_version, st.updated_at,
-	(SELECT COUNT(*) FROM attendance at WHERE at.session_id = st.id)`
+var sessionColumns = `st.id, st.cohort_id, st.held_on, st.minutes, st.mode, st.topic, st.venue, st.units, st.register_version, st.updated_at,
+	` + RegisterSizeSQL("st") + `, ` + RegisterMarkedSQL("st")
 
 func scanSession(sc interface{ Scan(...any) error }, r *SessionRecord) error {
 	var units string
 	s := &r.Session
-	if err := sc.Scan(&s.ID, &s.CohortID, &s.Date, &s.Minutes, &s.Mode, &s.Topic, &s.Venue, &units, &r.RegisterVersion, nullTime{&r.UpdatedAt}, &r.Marked); err != nil {
+	if err := sc.Scan(&s.ID, &s.CohortID, &s.Date, &s.Minutes, &s.Mode, &s.Topic, &s.Venue, &units, &r.RegisterVersion, nullTime{&r.UpdatedAt}, &r.OnRegister, &r.Marked); err != nil {
 		return err
 	}
 	if units != "" {

@@ -90,3 +90,52 @@ func TestMarkEveryonePresent(t *testing.T) {
 		}
 	})
 }
+
+// TestRegisterCountsAgree: a learner marked for a session who then moves
+// to another cohort leaves that session's register and its count of marks
+// together, so "marked" never exceeds the learners on the register.
+func TestRegisterCountsAgree(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := cohortFixture(t, db)
+		ctx := context.Background()
+		tr := f.client(t, "trainer1")
+		a, b := f.apps[0], f.apps[1]
+		u := fmt.Sprintf("%s/sessions/%d/attendance", f.srv.URL, f.sessions[0])
+		_, body := get(t, tr, u)
+		if code, _, _ := cohortPostTo(t, tr, u, url.Values{"version": {cohortVersion(t, body)},
+			fmt.Sprintf("mark-%d", a): {"present"}, fmt.Sprintf("mark-%d", b): {"present"}}); code != 303 {
+			t.Fatalf("save: %d", code)
+		}
+		c2, err := db.Cohort(ctx, cohortNational, f.c2.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.Transfer(ctx, domain.OperatorActor("test"), f.app(t, b), c2, f.today)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		s := f.session(t, f.sessions[0])
+		lines, err := db.Register(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		marked := 0
+		for _, l := range lines {
+			if l.Mark != "" {
+				marked++
+			}
+		}
+		if s.OnRegister != len(lines) || s.Marked != marked || s.Marked > s.OnRegister || len(lines) != 1 {
+			t.Fatalf("after the transfer: the session counts %d marked of %d; its register lists %d, %d marked", s.Marked, s.OnRegister, len(lines), marked)
+		}
+		_, body = get(t, f.client(t, "sup1"), fmt.Sprintf("%s/cohorts/%d", f.srv.URL, f.c1.ID))
+		if !strings.Contains(body, ">1 of 1</td>") {
+			t.Errorf("the cohort's sessions do not show 1 of 1 marked")
+		}
+		// The supplier's home counts the same register.
+		if _, home := get(t, f.client(t, "sup1"), f.srv.URL+"/"); strings.Contains(home, "2 of 1") {
+			t.Errorf("home counts more marks than learners")
+		}
+	})
+}

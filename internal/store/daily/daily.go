@@ -27,11 +27,12 @@ type SessionLine struct {
 	Marked       int
 }
 
-// onRegister counts the learners holding a place on the session's cohort:
-// the register a trainer is expected to complete.
-var onRegister = `(SELECT COUNT(*) FROM applications ra WHERE ra.cohort_id = st.cohort_id AND ` + store.StatusIn("ra.status", domain.PlaceHolding) + `)`
-
-const sessionMarked = `(SELECT COUNT(*) FROM attendance at WHERE at.session_id = st.id)`
+// onRegister and sessionMarked count a session's register, by the store's
+// one definition of it (domain.OnRegister).
+var (
+	onRegister    = store.RegisterSizeSQL("st")
+	sessionMarked = store.RegisterMarkedSQL("st")
+)
 
 func scanSession(sc store.Scanner, s *SessionLine) error {
 	return sc.Scan(&s.ID, &s.CohortID, &s.CohortName, &s.Date, &s.Minutes, &s.Topic, &s.Venue, &s.OnRegister, &s.Marked)
