@@ -139,3 +139,27 @@ func TestRegisterCountsAgree(t *testing.T) {
 		}
 	})
 }
+
+// TestHistoryInDateOrder: a register taken after a late placement records
+// the start of training on the session's earlier date; the application's
+// history reads in date order all the same.
+func TestHistoryInDateOrder(t *testing.T) {
+	db := storetest.SQLite(t)
+	f := cohortFixture(t, db)
+	sup := f.client(t, "sup1")
+	app := f.apps[2]
+	if code, _, _ := cohortPostTo(t, sup, fmt.Sprintf("%s/applications/%d/place", f.srv.URL, app), url.Values{"cohort": {cohortItoa(f.c1.ID)}}); code != 303 {
+		t.Fatalf("place: %d", code)
+	}
+	u := fmt.Sprintf("%s/sessions/%d/attendance", f.srv.URL, f.sessions[0])
+	_, body := get(t, sup, u)
+	if code, _, _ := cohortPostTo(t, sup, u, url.Values{"version": {cohortVersion(t, body)}, fmt.Sprintf("mark-%d", app): {"present"}}); code != 303 {
+		t.Fatalf("save: %d", code)
+	}
+	_, body = get(t, sup, fmt.Sprintf("%s/applications/%d", f.srv.URL, app))
+	applied, started, enrolled := strings.Index(body, ">Applied"), strings.Index(body, ">Started training"), strings.Index(body, ">Enrolled")
+	if applied < 0 || started < 0 || enrolled < 0 || !(applied < started && started < enrolled) {
+		t.Errorf("history out of date order: applied at %d, started training (%s) at %d, enrolled (today) at %d",
+			applied, f.session(t, f.sessions[0]).Date.Long(), started, enrolled)
+	}
+}
