@@ -290,7 +290,16 @@ func covPercent(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64
 func covWantCells(a domain.AreaCoverage) []string {
 	all := a.All()
 	return []string{fmt.Sprint(all.Eligible), fmt.Sprint(all.Qualified), fmt.Sprint(all.InTraining), fmt.Sprint(all.Gap),
-		covPercent(a.Group.Coverage()), covPercent(a.Childminder.Coverage()), covPercent(all.Coverage())}
+		covShare(a.Group), covShare(a.Childminder), covShare(all)}
+}
+
+// covShare is a coverage cell: "–" when there is nothing to count, never
+// "0.0%".
+func covShare(c domain.Counts) string {
+	if c.Eligible == 0 {
+		return "–"
+	}
+	return covPercent(c.Coverage())
 }
 
 func TestCoverageDashboardMatchesReport(t *testing.T) {
@@ -351,6 +360,18 @@ func TestCoverageDashboardMatchesReport(t *testing.T) {
 		// Today: Leeds 3 of 15, Barking 4 of 10.
 		_, _, b := covGet(t, c, f.srv.URL+"/coverage")
 		body := string(b)
+		cov, err := report.BuildCoverage(ctx, db, covNational, f.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		england := cov.England.All().Eligible
+		unfiled := fmt.Sprintf("England&#39;s %d eligible settings include 1 that Ofsted filed under no local authority: it counts in England&#39;s figures but in no region&#39;s or authority&#39;s, so the regions add up to %d.", england, england-1)
+		if !strings.Contains(body, unfiled) {
+			t.Errorf("today: England's figure does not explain the setting filed under no authority (want %q)", unfiled)
+		}
+		if strings.Count(body, "No eligible settings to count") == 0 {
+			t.Errorf("today: no figure says there is nothing to count, though Cumbria has no childminders")
+		}
 		for _, want := range []string{"Coverage ranges from 20.0% in Leeds to 40.0% in Barking and Dagenham, a gap of 20.0 percentage points",
 			"Figures as at " + f.today.Long() + " (today)", "IMD 2019", "English Indices of Deprivation 2019"} {
 			if !strings.Contains(body, want) {

@@ -311,7 +311,7 @@ func (s *Server) laHome(ctx context.Context, u domain.User, today domain.Date) (
 	path := "/coverage/la/" + url.PathEscape(code)
 	h.Cards = append(h.Cards, page.Card{Title: row.Name + ": coverage today", Rows: []page.CardRow{
 		{Key: "Eligible settings", Value: page.Count(all.Eligible)},
-		{Key: "With a qualified SENCO", Value: page.Count(all.Qualified) + " (" + page.Percent(all.Coverage()) + ")"},
+		{Key: "With a qualified SENCO", Value: page.Count(all.Qualified) + " (" + page.PercentOfText(all.Qualified, all.Eligible) + ")"},
 		{Key: "With someone in training", Value: page.Count(all.InTraining)},
 	}, Links: []page.Link{{Text: "Coverage of your authority", Href: path}, {Text: "Your local authority", Href: "/local-authorities"}}})
 	lost, err := s.db.SettingsLostSENCO(ctx, scope, today.AddMonths(-6), today, code)

@@ -220,8 +220,8 @@ func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 	d.LostHref = covHref(path, d.Query, "settings", "show", "lost", "type", "")
 	d.Key = []covKeyFigure{
 		{Label: "Eligible settings", Value: page.Count(all.Eligible), Detail: page.Count(row.Group.Eligible) + " group settings and " + page.Count(row.Childminder.Eligible) + " childminders", Href: covHref(path, d.Query, "settings", "show", "all", "type", "")},
-		{Label: "With a qualified SENCO", Value: page.Count(all.Qualified), Detail: page.Percent(all.Coverage()) + " coverage", Href: covHref(path, d.Query, "settings", "show", "qualified", "type", "")},
-		{Label: "With someone in training", Value: page.Count(all.InTraining), Detail: page.Percent(all.TrainingCoverage()) + " of eligible settings", Href: covHref(path, d.Query, "settings", "show", "training", "type", "")},
+		{Label: "With a qualified SENCO", Value: page.Count(all.Qualified), Detail: page.PercentOfText(all.Qualified, all.Eligible) + " coverage", Href: covHref(path, d.Query, "settings", "show", "qualified", "type", "")},
+		{Label: "With someone in training", Value: page.Count(all.InTraining), Detail: page.PercentOfText(all.InTraining, all.Eligible) + " of eligible settings", Href: covHref(path, d.Query, "settings", "show", "training", "type", "")},
 		{Label: "Gap", Value: page.Count(all.Gap), Detail: "no qualified SENCO and no one in training", Href: covHref(path, d.Query, "settings", "show", "gap", "type", "")},
 	}
 	d.Total = len(rows)

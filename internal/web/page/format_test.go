@@ -144,3 +144,22 @@ func TestStatusTag(t *testing.T) {
 		}
 	}
 }
+
+func TestPercentOf(t *testing.T) {
+	tests := []struct {
+		part, whole int
+		cell, text  string
+	}{
+		{1, 3, "33.3%", "33.3%"},
+		{0, 5, "0.0%", "0.0%"},
+		{0, 0, string(NothingToCount), "no eligible settings to count"},
+	}
+	for _, tt := range tests {
+		if got := string(PercentOf(tt.part, tt.whole)); got != tt.cell {
+			t.Errorf("PercentOf(%d, %d) = %q, want %q", tt.part, tt.whole, got, tt.cell)
+		}
+		if got := PercentOfText(tt.part, tt.whole); got != tt.text {
+			t.Errorf("PercentOfText(%d, %d) = %q, want %q", tt.part, tt.whole, got, tt.text)
+		}
+	}
+}
