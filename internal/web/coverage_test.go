@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,6 +87,7 @@ func covSetup(t *testing.T, db *store.DB) *covFix {
 			nursery("EY300001", "Fell Playgroup", domain.NonDomestic, "E10000006"),
 			nursery("EY400001", "Unfiled Nursery", domain.NonDomestic, ""),
 		}
+		settings[0].Address1, settings[0].Town, settings[0].Postcode = "1 Park Row", "Leeds", "LS1 5AB"
 		closed := nursery("EY100014", "Closed Nursery", domain.NonDomestic, "E08000035")
 		closed.Status, closed.ClosedOn = domain.Closed, domain.NewDate(2020, 7, 1)
 		settings = append(settings, closed)
@@ -486,11 +488,26 @@ func TestCoverageGapList(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var want []string
+			var kept []store.SettingCoverageRow
 			for _, r := range rows {
 				if keep == nil || keep(r) {
-					want = append(want, r.URN)
+					kept = append(kept, r)
 				}
+			}
+			if !strings.Contains(query, "show=") {
+				// The gap list is in the domain's order of priority.
+				lost, err := db.SettingsLostSENCO(ctx, leeds, f.today.AddMonths(-6), f.today, "E08000035")
+				if err != nil {
+					t.Fatal(err)
+				}
+				facts := func(r store.SettingCoverageRow) domain.GapFacts {
+					return domain.GapFacts{URN: r.URN, Places: r.Places, Outcome: r.Outcome, LostOn: lost[r.URN]}
+				}
+				sort.SliceStable(kept, func(i, j int) bool { return domain.GapBefore(facts(kept[i]), facts(kept[j])) })
+			}
+			var want []string
+			for _, r := range kept {
+				want = append(want, r.URN)
 			}
 			if got := covURNs(string(b)); strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Errorf("%s: page lists %v, store %v", what, got, want)
@@ -500,6 +517,16 @@ func TestCoverageGapList(t *testing.T) {
 		body := check("gap list", "", true, nil)
 		if len(covURNs(body)) != 11 {
 			t.Errorf("Leeds' gap list has %d settings, want 11 (Leeds childminders, Gamma, Epsilon)", len(covURNs(body)))
+		}
+		// Gamma lost its SENCO two months ago: first, whatever its name.
+		if got := covURNs(body); len(got) == 0 || got[0] != "EY100010" {
+			t.Errorf("the gap list does not start with the setting that lost its SENCO: %v", got)
+		}
+		if !strings.Contains(body, `id="gap-priority"`) || strings.Contains(body, ">Someone in training</th>") {
+			t.Errorf("the gap list does not state its order, or shows a column that says No on every row")
+		}
+		if got := strings.Join(covRow(body, "setting-EY100010"), "|"); !strings.Contains(got, "Gamma Nursery") || !strings.Contains(got, "1 Park Row, Leeds, LS1 5AB") {
+			t.Errorf("the gap list does not show Gamma's address: %s", got)
 		}
 		check("all eligible", "&show=all", false, nil)
 		check("qualified", "&show=qualified", false, func(r store.SettingCoverageRow) bool { return r.Qualified })
