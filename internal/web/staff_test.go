@@ -60,3 +60,21 @@ func TestStaffSENCOStanding(t *testing.T) {
 		}
 	})
 }
+
+// TestPeopleListNamesTheSetting: the LA officer's list of people says where
+// each works today, within the authority's settings only.
+func TestPeopleListNamesTheSetting(t *testing.T) {
+	db := storetest.SQLite(t)
+	f := appNewFixture(t, db)
+	r := f.appGet(t, f.appClient(t, "la1"), "/people")
+	if r.code != 200 || !strings.Contains(r.body, ">Setting</th>") {
+		t.Fatalf("people list: %d, want a Setting column", r.code)
+	}
+	chloe := strings.Index(r.body, "Chloe Nominee</a>")
+	if chloe < 0 || !strings.Contains(r.body[chloe:chloe+300], "Gamma Nursery") {
+		t.Errorf("Chloe's row does not name her setting")
+	}
+	if strings.Contains(r.body, "Delta Nursery") || strings.Contains(r.body, "Dev Otherside") {
+		t.Errorf("the Leeds officer's list shows Barking's setting or staff")
+	}
+}
