@@ -45,7 +45,7 @@ func CheckCohortStaff(role string, ofSupplier bool, userRole Role) error {
 
 // sessionFields is the order a session's form shows its fields, so the
 // first refusal is the first field in error.
-var sessionFields = []string{"date-day", "hours", "mode", "topic"}
+var sessionFields = []string{"date-day", "hours", "mode", "topic", "starts", "ends"}
 
 // CheckSession is Validate's first error in the form's order, as a
 // refusal, for writers that report one reason (the store, the API).

@@ -116,3 +116,42 @@ func TestOnRegister(t *testing.T) {
 		}
 	}
 }
+
+func TestSessionTimes(t *testing.T) {
+	c := Cohort{StartsOn: NewDate(2026, 3, 1), EndsOn: NewDate(2026, 7, 31)}
+	for _, tt := range []struct {
+		in, want string
+		ok       bool
+	}{{"9:30", "09:30", true}, {"09.30", "09:30", true}, {" 14:00 ", "14:00", true}, {"23:59", "23:59", true},
+		{"24:00", "", false}, {"9", "", false}, {"9:5", "", false}, {"-1:30", "", false}, {"nine", "", false}, {"", "", false}} {
+		if got, ok := ParseClock(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("ParseClock(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+	tests := []struct {
+		name, starts, ends string
+		field, msg         string // "" when allowed
+	}{
+		{"no times", "", "", "", ""},
+		{"both times", "9:30", "15:30", "", ""},
+		{"start only", "9:30", "", "ends", "Enter the end time as well"},
+		{"end only", "", "15:30", "starts", "Enter the start time as well"},
+		{"ends before it starts", "15:30", "9:30", "ends", "must end after it starts"},
+		{"ends as it starts", "10:00", "10:00", "ends", "must end after it starts"},
+		{"not a time", "half nine", "15:30", "starts", "Enter the start time as hours and minutes"},
+		{"end not a time", "09:00", "25:00", "ends", "Enter the end time as hours and minutes"},
+	}
+	for _, tt := range tests {
+		s := Session{Date: NewDate(2026, 4, 1), Minutes: 360, Mode: Online, Topic: "Unit 1", Starts: tt.starts, Ends: tt.ends}
+		errs := s.Validate(c)
+		if tt.msg == "" {
+			if len(errs) != 0 {
+				t.Errorf("%s: %v", tt.name, errs)
+			}
+			continue
+		}
+		if !strings.Contains(errs[tt.field], tt.msg) || len(errs) != 1 {
+			t.Errorf("%s: %v, want %s: %q", tt.name, errs, tt.field, tt.msg)
+		}
+	}
+}

@@ -99,6 +99,7 @@ func cohortPhaseColour(phase string) string {
 type cohortPage struct{ Today domain.Date }
 
 func (cohortPage) Hours(minutes int) string             { return page.Hours(minutes) }
+func (cohortPage) Times(starts, ends string) string     { return page.SessionTimes(starts, ends) }
 func (cohortPage) Percent(x float64) string             { return page.Rate(x) }
 func (cohortPage) PhaseColour(phase string) string      { return cohortPhaseColour(phase) }
 func (cohortPage) StatusColour(st domain.Status) string { return page.StatusColour(st) }

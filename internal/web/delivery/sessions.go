@@ -26,6 +26,8 @@ type cohortSessionForm struct {
 	Topic     string
 	Venue     string
 	Units     string
+	Starts    string
+	Ends      string
 	ModeItems []any
 	// Holiday names the bank holiday the date falls on; HolidayOK is the
 	// supplier's answer that the session is meant to be held on it.
@@ -81,8 +83,9 @@ func (s *Handlers) SessionCreate(w http.ResponseWriter, r *http.Request) error {
 	f := cohortSessionForm{cohortPage: cohortPage{Today: s.Today()}, Cohort: c, ModeItems: cohortModeItems(),
 		Date: page.ReadDate(r, "date"), Hours: strings.TrimSpace(r.PostFormValue("hours")), Mode: r.PostFormValue("mode"),
 		Topic: strings.TrimSpace(r.PostFormValue("topic")), Venue: strings.TrimSpace(r.PostFormValue("venue")),
-		Units: strings.TrimSpace(r.PostFormValue("units"))}
-	sess := domain.Session{Mode: domain.DeliveryMode(f.Mode), Topic: f.Topic, Venue: f.Venue}
+		Units: strings.TrimSpace(r.PostFormValue("units")), Starts: strings.TrimSpace(r.PostFormValue("starts")),
+		Ends: strings.TrimSpace(r.PostFormValue("ends"))}
+	sess := domain.Session{Mode: domain.DeliveryMode(f.Mode), Topic: f.Topic, Venue: f.Venue, Starts: f.Starts, Ends: f.Ends}
 	if !f.Date.Empty() {
 		var msg string
 		if sess.Date, msg = f.Date.Parse("the date of the session"); msg != "" {
@@ -103,7 +106,7 @@ func (s *Handlers) SessionCreate(w http.ResponseWriter, r *http.Request) error {
 	for field, msg := range sess.Validate(c.Cohort) {
 		f.Fail(field, msg)
 	}
-	f.ErrorOrder = page.OrderFields(f.ErrorOrder, "date-day", "hours", "mode", "topic", "venue", "units")
+	f.ErrorOrder = page.OrderFields(f.ErrorOrder, "date-day", "starts", "ends", "hours", "mode", "topic", "venue", "units")
 	if !f.Valid() {
 		return s.RenderForm(w, r, "cohort-session-new", "Add a session", f)
 	}
@@ -121,7 +124,7 @@ func (s *Handlers) SessionCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	})
 	if rule, ok := store.IsRule(err); ok {
-		f.Fail(cohortRuleField(rule, "date-day", "date-day", "hours", "mode", "topic"), rule.Msg)
+		f.Fail(cohortRuleField(rule, "date-day", "date-day", "starts", "ends", "hours", "mode", "topic"), rule.Msg)
 		return s.RenderForm(w, r, "cohort-session-new", "Add a session", f)
 	}
 	if err != nil {

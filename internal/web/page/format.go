@@ -53,6 +53,41 @@ func tenthsText(t int64, short bool) string {
 // column of them lines up: 0.2 → "20.0%".
 func Percent(share float64) string { return tenthsText(tenths(share), false) + "%" }
 
+// Clock writes a time of day kept as "HH:MM" in the GOV.UK style: 9:30am,
+// 1pm, midday; "" for none.
+func Clock(hhmm string) string {
+	var h, m int
+	if _, err := fmt.Sscanf(hhmm, "%d:%d", &h, &m); err != nil {
+		return ""
+	}
+	switch {
+	case h == 12 && m == 0:
+		return "midday"
+	case h == 0 && m == 0:
+		return "midnight"
+	}
+	suffix := "am"
+	if h >= 12 {
+		suffix = "pm"
+	}
+	if h = h % 12; h == 0 {
+		h = 12
+	}
+	if m == 0 {
+		return fmt.Sprintf("%d%s", h, suffix)
+	}
+	return fmt.Sprintf("%d:%02d%s", h, m, suffix)
+}
+
+// SessionTimes writes a session's times, "9:30am to 3:30pm", or "" when it
+// has none.
+func SessionTimes(starts, ends string) string {
+	if starts == "" || ends == "" {
+		return ""
+	}
+	return Clock(starts) + " to " + Clock(ends)
+}
+
 // PercentOf writes part ÷ whole as Percent does; with nothing to count
 // (whole 0) it writes "–", saying why to a screen reader, never "0.0%",
 // which would read as a figure of none.

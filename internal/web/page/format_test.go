@@ -163,3 +163,17 @@ func TestPercentOf(t *testing.T) {
 		}
 	}
 }
+
+func TestSessionTimes(t *testing.T) {
+	for _, tt := range []struct{ starts, ends, want string }{
+		{"09:30", "15:30", "9:30am to 3:30pm"},
+		{"12:00", "13:00", "midday to 1pm"},
+		{"00:00", "00:30", "midnight to 12:30am"},
+		{"", "", ""},
+		{"09:30", "", ""},
+	} {
+		if got := SessionTimes(tt.starts, tt.ends); got != tt.want {
+			t.Errorf("SessionTimes(%q, %q) = %q, want %q", tt.starts, tt.ends, got, tt.want)
+		}
+	}
+}
