@@ -127,17 +127,17 @@ type covEquityRow struct {
 type covProgrammeLink struct{ Name, Href string }
 
 type covNationalData struct {
-	Date        covAsAt
-	Query       url.Values
-	Cov         report.Coverage
-	Shown       bool
-	Headline    []covKindRow
-	Key         []covKeyFigure
-	Spread      string
+	Date     covAsAt
+	Query    url.Values
+	Cov      report.Coverage
+	Shown    bool
+	Headline []covKindRow
+	Key      []covKeyFigure
+	Spread   string
 	// Unfiled says how many of England's eligible settings Ofsted filed
 	// under no local authority, so are in no region's or authority's
 	// figure ("" when none).
-	Unfiled string
+	Unfiled     string
 	Chart       template.HTML
 	RegionHeads []covHead
 	Regions     []covAreaRow
