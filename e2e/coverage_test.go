@@ -336,11 +336,24 @@ func coverageAreaJourney(t *testing.T, a *app, prog domain.Programme) {
 	if len(rows) == 0 || len(rows) > 100 {
 		p.errorf("the gap list shows %d rows", len(rows))
 	}
+	// Setting, type, places, inspection, LA-trained, lost its SENCO: no
+	// column that says No on every row of a gap list, and the settings
+	// that lost their SENCO first, as the stated order of priority says.
+	if got := p.text("#gap-priority"); !strings.HasPrefix(got, "In order of priority: settings that lost their qualified SENCO recently") {
+		p.errorf("the gap list's order is not stated: %q", got)
+	}
+	lostSeen := true
 	for _, r := range rows {
-		if len(r) < 7 || r[4] != "No" || r[5] != "No" {
+		if len(r) != 6 {
 			p.errorf("the gap list shows %q", r)
 			break
 		}
+		lost := strings.HasPrefix(r[5], "Lost on")
+		if lost && !lostSeen {
+			p.errorf("a setting that lost its SENCO (%q) comes after one that did not", r[0])
+			break
+		}
+		lostSeen = lost
 	}
 	p.look("01-leeds")
 

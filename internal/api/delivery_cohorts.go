@@ -198,9 +198,12 @@ type sessionInput struct {
 	Topic   string    `json:"topic"`
 	Venue   string    `json:"venue"`
 	Units   []string  `json:"units"`
+	Starts  string    `json:"starts_at"`
+	Ends    string    `json:"ends_at"`
 }
 
-var sessionFields = map[string]string{"date-day": "date", "hours": "minutes", "mode": "mode", "topic": "topic", "venue": "venue", "units": "units"}
+var sessionFields = map[string]string{"date-day": "date", "hours": "minutes", "mode": "mode", "topic": "topic", "venue": "venue", "units": "units",
+	"starts": "starts_at", "ends": "ends_at"}
 
 // createSession schedules a session of a cohort in scope, within the
 // cohort's dates. A session of the cohort on the same date with the same
@@ -216,7 +219,7 @@ func (a *API) createSession(r *http.Request, c caller) (any, error) {
 		return nil, err
 	}
 	s := domain.Session{Date: domain.Date(in.Date), Minutes: in.Minutes, Mode: domain.DeliveryMode(in.Mode),
-		Topic: strings.TrimSpace(in.Topic), Venue: strings.TrimSpace(in.Venue)}
+		Topic: strings.TrimSpace(in.Topic), Venue: strings.TrimSpace(in.Venue), Starts: strings.TrimSpace(in.Starts), Ends: strings.TrimSpace(in.Ends)}
 	for _, u := range in.Units {
 		if u = strings.TrimSpace(u); u != "" {
 			if strings.Contains(u, ",") {

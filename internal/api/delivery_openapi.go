@@ -257,8 +257,11 @@ func deliverySchemas() obj {
 		"topic":            tString,
 		"venue":            obj{"type": []string{"string", "null"}, "description": "A place, or a link for online sessions"},
 		"units":            obj{"type": "array", "items": tString, "description": "References of the qualification units covered"},
+		"starts_at":        obj{"type": []string{"string", "null"}, "pattern": "^[0-2][0-9]:[0-5][0-9]$", "description": "Start time in Europe/London, HH:MM; null when the session has no times"},
+		"ends_at":          obj{"type": []string{"string", "null"}, "pattern": "^[0-2][0-9]:[0-5][0-9]$", "description": "End time in Europe/London, HH:MM; null when the session has no times"},
 		"register_version": obj{"type": "integer", "description": "Goes up by one with every save of the register"},
-		"marked":           obj{"type": "integer", "description": "Learners with a mark for this session"},
+		"on_register":      obj{"type": "integer", "description": "Learners on the session's register: those of the cohort holding a place, those who withdrew after it, and any already marked"},
+		"marked":           obj{"type": "integer", "description": "Learners on the register with a mark for this session; never more than on_register"},
 		"updated_at":       tDateTime,
 	}))
 	add(resourceSchemas("Attendance", "attendance", "Session id", obj{
@@ -344,12 +347,14 @@ func deliverySchemas() obj {
 		"capacity":    obj{"type": "integer", "minimum": 1},
 	}, "contract_id", "name", "mode", "la_codes", "starts_on", "ends_on", "capacity")
 	out["SessionCreateRequest"] = requestDoc("session", true, obj{
-		"date":    obj{"type": "string", "format": "date", "description": "Within the cohort's dates"},
-		"minutes": obj{"type": "integer", "minimum": 1, "maximum": 720},
-		"mode":    enumOf("How the session is delivered", modes),
-		"topic":   obj{"type": "string", "minLength": 1, "maxLength": domain.MaxTitleLength},
-		"venue":   obj{"type": "string", "maxLength": domain.MaxVenueLength, "description": "A place, or a link for online sessions"},
-		"units":   obj{"type": "array", "items": obj{"type": "string", "maxLength": domain.MaxCodeLength}},
+		"date":      obj{"type": "string", "format": "date", "description": "Within the cohort's dates"},
+		"minutes":   obj{"type": "integer", "minimum": 1, "maximum": 720},
+		"mode":      enumOf("How the session is delivered", modes),
+		"topic":     obj{"type": "string", "minLength": 1, "maxLength": domain.MaxTitleLength},
+		"venue":     obj{"type": "string", "maxLength": domain.MaxVenueLength, "description": "A place, or a link for online sessions"},
+		"units":     obj{"type": "array", "items": obj{"type": "string", "maxLength": domain.MaxCodeLength}},
+		"starts_at": obj{"type": "string", "description": "Start time in Europe/London, for example 09:30; give both times or neither"},
+		"ends_at":   obj{"type": "string", "description": "End time in Europe/London, after the start, for example 15:30"},
 	}, "date", "minutes", "mode", "topic")
 	out["AttendanceSaveRequest"] = requestDoc("attendance", true, obj{
 		"register_version": obj{"type": "integer", "description": "The register_version of the register the marks were taken on"},

@@ -68,7 +68,10 @@ type sessionAttributes struct {
 	Topic           string    `json:"topic"`
 	Venue           *string   `json:"venue"`
 	Units           []string  `json:"units"`
+	StartsAt        *string   `json:"starts_at"`
+	EndsAt          *string   `json:"ends_at"`
 	RegisterVersion int       `json:"register_version"`
+	OnRegister      int       `json:"on_register"`
 	Marked          int       `json:"marked"`
 	UpdatedAt       timestamp `json:"updated_at"`
 }
@@ -80,7 +83,8 @@ func sessionResource(r store.SessionRecord) resource {
 	}
 	return resource{ID: idString(r.ID), Type: "session", Attributes: sessionAttributes{
 		CohortID: idString(r.CohortID), Date: date(r.Date), Minutes: r.Minutes, Mode: string(r.Mode), Topic: r.Topic,
-		Venue: optional(r.Venue), Units: units, RegisterVersion: r.RegisterVersion, Marked: r.Marked, UpdatedAt: timestamp(r.UpdatedAt),
+		Venue: optional(r.Venue), Units: units, StartsAt: optional(r.Starts), EndsAt: optional(r.Ends), RegisterVersion: r.RegisterVersion,
+		OnRegister: r.OnRegister, Marked: r.Marked, UpdatedAt: timestamp(r.UpdatedAt),
 	}}
 }
 

@@ -95,11 +95,12 @@ func TestDeliveryCohortsAndSessions(t *testing.T) {
 		}
 		before = dlLastAudit(t, f)
 		res = dlDo(t, f, "POST", "supplier1", "/api/v1/cohorts/"+w.cohort("k1")+"/sessions",
-			`{"data": {"type": "session", "attributes": {"date": "2025-06-10", "minutes": 390, "mode": "online", "topic": "Working with parents", "venue": "https://meet.example.org/k1", "units": ["U3", "U4"]}}}`, "")
+			`{"data": {"type": "session", "attributes": {"date": "2025-06-10", "minutes": 390, "mode": "online", "topic": "Working with parents", "venue": "https://meet.example.org/k1", "units": ["U3", "U4"], "starts_at": "9:30", "ends_at": "16:00"}}}`, "")
 		dlOK(t, "create session", res)
 		dlCheckDoc(t, f, "POST", "/api/v1/cohorts/{id}/sessions", res)
 		s := dlAttrs(t, res)
 		if s["date"] != "2025-06-10" || s["minutes"] != 390.0 || s["topic"] != "Working with parents" || fmt.Sprint(s["units"]) != "[U3 U4]" ||
+			s["starts_at"] != "09:30" || s["ends_at"] != "16:00" ||
 			s["register_version"] != 0.0 || s["cohort_id"] != w.cohort("k1") {
 			t.Errorf("created session: %v", s)
 		}

@@ -190,6 +190,12 @@ func TestDeliveryBadBodies(t *testing.T) {
 			!strings.Contains(res.Doc.Errors[0].Detail, "within the cohort's dates") {
 			t.Errorf("session outside the cohort: %d %s", res.Status, res.Body)
 		}
+		// Times: both or neither, the end after the start.
+		res = dlDo(t, f, "POST", "supplier1", "/api/v1/cohorts/"+w.cohort("k1")+"/sessions",
+			`{"data": {"type": "session", "attributes": {"date": "2025-05-07", "minutes": 360, "mode": "online", "topic": "Times", "starts_at": "15:30", "ends_at": "9:30"}}}`, "")
+		if res.Status != http.StatusUnprocessableEntity || !slices.Equal(dlPointers(res), []string{"/data/attributes/ends_at"}) {
+			t.Errorf("session ending before it starts: %d %s", res.Status, res.Body)
+		}
 		// A duplicate session (same cohort, date and topic) without a key.
 		res = dlDo(t, f, "POST", "supplier1", "/api/v1/cohorts/"+w.cohort("k1")+"/sessions",
 			`{"data": {"type": "session", "attributes": {"date": "2025-05-06", "minutes": 360, "mode": "online", "topic": "identification"}}}`, "")

@@ -295,7 +295,8 @@ func checkRules(t *testing.T, db *store.DB, prog domain.Programme, apps []store.
 		t.Errorf("%d learners transferred and %d certificates revoked, want one of each", transferred, revoked)
 	}
 	// Every mark of every session is a learner of the session's cohort (or
-	// one who deferred from it).
+	// one who deferred from it), and a session's count of marks is its
+	// register's.
 	total, onRegisters := 0, 0
 	for _, c := range cohorts {
 		sessions, err := db.Sessions(ctx, c.ID)
@@ -303,15 +304,24 @@ func checkRules(t *testing.T, db *store.DB, prog domain.Programme, apps []store.
 			t.Fatal(err)
 		}
 		for _, s := range sessions {
-			total += s.Marked
+			var all int
+			if err := db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM attendance WHERE session_id = $1`, s.ID).Scan(&all); err != nil {
+				t.Fatal(err)
+			}
+			total += all
 			lines, err := db.Register(ctx, s)
 			if err != nil {
 				t.Fatal(err)
 			}
+			marked := 0
 			for _, l := range lines {
 				if l.Mark != "" {
-					onRegisters++
+					marked++
 				}
+			}
+			onRegisters += marked
+			if s.Marked != marked || s.OnRegister != len(lines) {
+				t.Errorf("session %d counts %d marked of %d; its register lists %d, %d marked", s.ID, s.Marked, s.OnRegister, len(lines), marked)
 			}
 		}
 	}

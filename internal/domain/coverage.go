@@ -173,3 +173,53 @@ func (a *AreaCoverage) Count(t ProviderType, c SettingCoverage) {
 		k.Gap++
 	}
 }
+
+// GapFacts are what the gap list's order looks at for one setting with no
+// qualified SENCO and no one in training.
+type GapFacts struct {
+	URN     string
+	Places  int
+	Outcome Outcome
+	// LostOn is the day it lost its qualified SENCO, when that was recent
+	// (the caller's window); zero otherwise.
+	LostOn Date
+}
+
+// GapPriorityRule says, in the order applied, how GapBefore orders the gap
+// list, for the page to show beside it.
+var GapPriorityRule = []string{
+	"settings that lost their qualified SENCO recently, most recent first",
+	"then those whose latest full inspection was below good (inadequate, then requires improvement)",
+	"then the most places, as they care for the most children",
+}
+
+// GapBefore is the gap list's order (GapPriorityRule): a transparent
+// priority an LA officer can check against the columns shown, with the
+// URN last so the order is stable.
+func GapBefore(a, b GapFacts) bool {
+	if a.LostOn.IsZero() != b.LostOn.IsZero() {
+		return !a.LostOn.IsZero()
+	}
+	if !a.LostOn.Equal(b.LostOn) {
+		return a.LostOn.After(b.LostOn)
+	}
+	if ra, rb := gapInspectionRank(a.Outcome), gapInspectionRank(b.Outcome); ra != rb {
+		return ra < rb
+	}
+	if a.Places != b.Places {
+		return a.Places > b.Places
+	}
+	return a.URN < b.URN
+}
+
+// gapInspectionRank puts inadequate first, then requires improvement, then
+// the rest (good, outstanding and not yet inspected alike).
+func gapInspectionRank(o Outcome) int {
+	switch o {
+	case 4:
+		return 0
+	case 3:
+		return 1
+	}
+	return 2
+}

@@ -72,3 +72,26 @@ func TestAreaCoverage(t *testing.T) {
 		t.Errorf("empty coverage not 0")
 	}
 }
+
+func TestGapBefore(t *testing.T) {
+	d := NewDate(2026, 6, 1)
+	tests := []struct {
+		name string
+		a, b GapFacts
+		want bool // a before b
+	}{
+		{"a recent loss first", GapFacts{URN: "B", Places: 5, LostOn: d}, GapFacts{URN: "A", Places: 90, Outcome: 4}, true},
+		{"the more recent loss first", GapFacts{URN: "B", LostOn: d.AddDays(-40)}, GapFacts{URN: "A", LostOn: d}, false},
+		{"inadequate before requires improvement", GapFacts{URN: "B", Outcome: 4}, GapFacts{URN: "A", Outcome: 3, Places: 90}, true},
+		{"requires improvement before good", GapFacts{URN: "B", Outcome: 3}, GapFacts{URN: "A", Outcome: 2, Places: 90}, true},
+		{"good and not inspected alike: more places first", GapFacts{URN: "B", Outcome: 0, Places: 30}, GapFacts{URN: "A", Outcome: 2, Places: 20}, true},
+		{"more places first", GapFacts{URN: "B", Places: 20}, GapFacts{URN: "A", Places: 40}, false},
+		{"all equal: by URN", GapFacts{URN: "A", Places: 20}, GapFacts{URN: "B", Places: 20}, true},
+		{"not before itself", GapFacts{URN: "A", Places: 20}, GapFacts{URN: "A", Places: 20}, false},
+	}
+	for _, tt := range tests {
+		if got := GapBefore(tt.a, tt.b); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

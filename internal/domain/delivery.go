@@ -45,7 +45,7 @@ func CheckCohortStaff(role string, ofSupplier bool, userRole Role) error {
 
 // sessionFields is the order a session's form shows its fields, so the
 // first refusal is the first field in error.
-var sessionFields = []string{"date-day", "hours", "mode", "topic"}
+var sessionFields = []string{"date-day", "hours", "mode", "topic", "starts", "ends"}
 
 // CheckSession is Validate's first error in the form's order, as a
 // refusal, for writers that report one reason (the store, the API).
@@ -81,6 +81,33 @@ func CheckRegister(marks map[int64]Mark, onRegister map[int64]Status) error {
 		return Refuse("marks", "Not learners of this cohort: %s; nothing was saved", strings.Join(ids, ", "))
 	}
 	return nil
+}
+
+// OnRegister is who is on a session's register, of the learners whose
+// application is on the session's cohort: those holding a place, those who
+// withdrew after the session (they were there to be marked), and anyone
+// already marked for it. A learner who moved to another cohort or deferred
+// is on their new cohort's registers, not this one's, and so are their
+// marks. Every count of a register (its learners, how many are marked)
+// counts these learners and no others, so "marked" never exceeds them.
+func OnRegister(s Status, withdrawnOn, session Date, marked bool) bool {
+	return s.HoldsPlace() || s == StatusWithdrawn && withdrawnOn.After(session) || marked
+}
+
+// MarkEveryone is the register a trainer starts from when most learners
+// attended: every learner on it (learners, by application id) not yet
+// marked is shown present, and the marks already saved are kept, so only
+// the exceptions are left to change before saving. Nothing is saved by it.
+func MarkEveryone(saved map[int64]Mark, learners []int64) map[int64]Mark {
+	out := make(map[int64]Mark, len(learners))
+	for _, id := range learners {
+		if m, ok := saved[id]; ok && m != "" {
+			out[id] = m
+			continue
+		}
+		out[id] = Present
+	}
+	return out
 }
 
 // StartsTraining reports whether a mark makes an enrolled learner's

@@ -63,3 +63,95 @@ func TestDeliveryRules(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkEveryone(t *testing.T) {
+	tests := []struct {
+		name     string
+		saved    map[int64]Mark
+		learners []int64
+		want     map[int64]Mark
+	}{
+		{"a register not yet taken", nil, []int64{1, 2, 3}, map[int64]Mark{1: Present, 2: Present, 3: Present}},
+		{"saved marks are kept", map[int64]Mark{1: Absent, 2: Excused}, []int64{1, 2, 3}, map[int64]Mark{1: Absent, 2: Excused, 3: Present}},
+		{"a blank mark is not a mark", map[int64]Mark{1: ""}, []int64{1}, map[int64]Mark{1: Present}},
+		{"a mark for someone not on the register is left off", map[int64]Mark{9: Half}, []int64{1}, map[int64]Mark{1: Present}},
+		{"no learners", map[int64]Mark{1: Absent}, nil, map[int64]Mark{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := MarkEveryone(tt.saved, tt.learners)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for id, m := range tt.want {
+				if got[id] != m {
+					t.Errorf("learner %d: got %q, want %q", id, got[id], m)
+				}
+			}
+		})
+	}
+}
+
+func TestOnRegister(t *testing.T) {
+	session := NewDate(2026, 4, 1)
+	tests := []struct {
+		name      string
+		status    Status
+		withdrawn Date
+		marked    bool
+		want      bool
+	}{
+		{"enrolled", StatusEnrolled, Date{}, false, true},
+		{"in training", StatusInTraining, Date{}, false, true},
+		{"completed", StatusCompleted, Date{}, true, true},
+		{"withdrawn after the session", StatusWithdrawn, session.AddDays(1), false, true},
+		{"withdrawn on the day of the session", StatusWithdrawn, session, false, false},
+		{"withdrawn before, but marked", StatusWithdrawn, session.AddDays(-3), true, true},
+		{"withdrawn before", StatusWithdrawn, session.AddDays(-3), false, false},
+		{"eligible, on the waiting list", StatusEligible, Date{}, false, false},
+	}
+	for _, tt := range tests {
+		if got := OnRegister(tt.status, tt.withdrawn, session, tt.marked); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestSessionTimes(t *testing.T) {
+	c := Cohort{StartsOn: NewDate(2026, 3, 1), EndsOn: NewDate(2026, 7, 31)}
+	for _, tt := range []struct {
+		in, want string
+		ok       bool
+	}{{"9:30", "09:30", true}, {"09.30", "09:30", true}, {" 14:00 ", "14:00", true}, {"23:59", "23:59", true},
+		{"24:00", "", false}, {"9", "", false}, {"9:5", "", false}, {"-1:30", "", false}, {"nine", "", false}, {"", "", false}} {
+		if got, ok := ParseClock(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("ParseClock(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+	tests := []struct {
+		name, starts, ends string
+		field, msg         string // "" when allowed
+	}{
+		{"no times", "", "", "", ""},
+		{"both times", "9:30", "15:30", "", ""},
+		{"start only", "9:30", "", "ends", "Enter the end time as well"},
+		{"end only", "", "15:30", "starts", "Enter the start time as well"},
+		{"ends before it starts", "15:30", "9:30", "ends", "must end after it starts"},
+		{"ends as it starts", "10:00", "10:00", "ends", "must end after it starts"},
+		{"not a time", "half nine", "15:30", "starts", "Enter the start time as hours and minutes"},
+		{"end not a time", "09:00", "25:00", "ends", "Enter the end time as hours and minutes"},
+	}
+	for _, tt := range tests {
+		s := Session{Date: NewDate(2026, 4, 1), Minutes: 360, Mode: Online, Topic: "Unit 1", Starts: tt.starts, Ends: tt.ends}
+		errs := s.Validate(c)
+		if tt.msg == "" {
+			if len(errs) != 0 {
+				t.Errorf("%s: %v", tt.name, errs)
+			}
+			continue
+		}
+		if !strings.Contains(errs[tt.field], tt.msg) || len(errs) != 1 {
+			t.Errorf("%s: %v, want %s: %q", tt.name, errs, tt.field, tt.msg)
+		}
+	}
+}

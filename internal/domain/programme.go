@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -283,6 +284,25 @@ type Session struct {
 	Topic    string
 	Venue    string // a place, or a link for online sessions
 	Units    []string
+	// Starts and Ends are the session's times in Europe/London, as
+	// "HH:MM", both or neither; "" when not given.
+	Starts, Ends string
+}
+
+// ParseClock reads a time of day ("9:30", "09.30", "14:00") as "HH:MM";
+// false when it is not one.
+func ParseClock(s string) (string, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ".", ":")
+	h, m, ok := strings.Cut(s, ":")
+	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 {
+		return "", false
+	}
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 || h[0] == '-' || h[0] == '+' || m[0] == '-' || m[0] == '+' {
+		return "", false
+	}
+	return fmt.Sprintf("%02d:%02d", hh, mm), true
 }
 
 // Validate checks a session against its cohort's dates.
@@ -312,6 +332,20 @@ func (s Session) Validate(c Cohort) map[string]string {
 		if msg := TooLong("Each unit reference", u, MaxCodeLength); msg != "" {
 			errs["units"] = msg
 		}
+	}
+	starts, okStart := ParseClock(s.Starts)
+	ends, okEnd := ParseClock(s.Ends)
+	switch {
+	case s.Starts != "" && !okStart:
+		errs["starts"] = "Enter the start time as hours and minutes, for example 9:30 or 13:00"
+	case s.Ends != "" && !okEnd:
+		errs["ends"] = "Enter the end time as hours and minutes, for example 15:30"
+	case s.Starts != "" && s.Ends == "":
+		errs["ends"] = "Enter the end time as well, or neither time"
+	case s.Ends != "" && s.Starts == "":
+		errs["starts"] = "Enter the start time as well, or neither time"
+	case s.Starts != "" && ends <= starts:
+		errs["ends"] = "The session must end after it starts"
 	}
 	return errs
 }

@@ -171,6 +171,23 @@ func ConfirmBySetting(app Application, today Date) (Change, error) {
 	return c, nil
 }
 
+// CheckNominee is the first check of a setting manager's nomination, made
+// when they choose the person, before anything else is asked: someone who
+// is already a qualified SENCO on the day (QualifiedSENCOAt, the coverage
+// rule) needs no funded training, and someone whose application to the
+// programme is still live (onProgramme, "" when none) needs no second one.
+func CheckNominee(name, programme string, qualified bool, onProgramme Status) error {
+	switch {
+	case onProgramme == StatusCertified:
+		return Refuse("practitioner", "%s already holds the qualification through %s, so cannot be nominated again", name, programme)
+	case qualified:
+		return Refuse("practitioner", "%s is already a qualified SENCO, so does not need a funded place; nominate someone who is not", name)
+	case onProgramme != "" && onProgramme.Live():
+		return Refuse("practitioner", "%s already has an application to %s (%s); nothing new is needed", name, programme, lower(onProgramme))
+	}
+	return nil
+}
+
 // Place puts an eligible or deferred applicant on a cohort (for a deferred
 // learner this is their return), or on its waiting list when the cohort is
 // full. placed is how many of the cohort's places are filled, counted by
@@ -209,6 +226,51 @@ func Place(app Application, c Cohort, placed int, on Date) (ch Change, waitliste
 	}
 	ch.App.CohortID, ch.App.CohortName, ch.App.WaitlistCohortID = c.ID, c.Name, 0
 	return ch, false, nil
+}
+
+// MoveWaiting moves people waiting on a full cohort's waiting list (from)
+// to another cohort of the same supplier with space (to), in the order
+// given (the waiting list's, first come first served). toPlaced is how many
+// of to's places are filled, counted by the store under a lock. Each move
+// is a placement (Place), so the destination must serve the person's
+// authority; one person who cannot move refuses them all, naming them, and
+// so does a destination without a place for everyone.
+func MoveWaiting(apps []Application, from, to Cohort, toPlaced int, on Date) ([]Change, error) {
+	if len(apps) == 0 {
+		return nil, Refuse("people", "Choose at least one person on the waiting list to move")
+	}
+	if to.ID == from.ID {
+		return nil, Refuse("cohort", "Choose a cohort other than %s", from.Name)
+	}
+	if to.SupplierOrgID != from.SupplierOrgID || to.ProgrammeID != from.ProgrammeID {
+		return nil, Refuse("cohort", "People can only move to another cohort of the same supplier and programme")
+	}
+	if free := to.Capacity - toPlaced; len(apps) > free {
+		switch {
+		case free <= 0:
+			return nil, Refuse("cohort", "%s is full (%d places): choose a cohort with space", to.Name, to.Capacity)
+		case free == 1:
+			return nil, Refuse("people", "%s has 1 free place: choose 1 person, or another cohort", to.Name)
+		}
+		return nil, Refuse("people", "%s has %d free places: choose at most %d people, or another cohort", to.Name, free, free)
+	}
+	changes := make([]Change, 0, len(apps))
+	for i, app := range apps {
+		if app.WaitlistCohortID != from.ID {
+			return nil, Refuse("people", "%s is no longer on the waiting list of %s", app.PractitionerName, from.Name)
+		}
+		ch, _, err := Place(app, to, toPlaced+i, on)
+		if err != nil {
+			if r, ok := IsRefusal(err); ok {
+				return nil, Refuse("people", "%s cannot move: %s", app.PractitionerName, r.Msg)
+			}
+			return nil, err
+		}
+		ch.Action = "moved from waiting list"
+		ch.Events[len(ch.Events)-1].Detail = fmt.Sprintf("%s, from the waiting list of %s", to.Name, from.Name)
+		changes = append(changes, ch)
+	}
+	return changes, nil
 }
 
 // Transfer moves an enrolled or in-training learner from their cohort to

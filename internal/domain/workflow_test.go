@@ -328,3 +328,92 @@ func TestStatusGroups(t *testing.T) {
 		}
 	}
 }
+
+func TestMoveWaiting(t *testing.T) {
+	waiting := func(name, la string) Application {
+		a := appIn(StatusEligible)
+		a.PractitionerName, a.WaitlistCohortID = name, leeds.ID
+		if la != "" {
+			a.LACode, a.LAName = la, "Barking and Dagenham"
+		}
+		return a
+	}
+	ann, bo := waiting("Ann Waiting", ""), waiting("Bo Waiting", "")
+	placedAlready := appIn(StatusEnrolled)
+	placedAlready.PractitionerName = "Cy Placed"
+	otherSupplier := leeds2
+	otherSupplier.SupplierOrgID = 6
+	big := leeds2
+	big.Capacity = 5
+	tests := []struct {
+		name       string
+		apps       []Application
+		to         Cohort
+		placed     int
+		field, msg string // "" when allowed
+	}{
+		{"two into two free places", []Application{ann, bo}, leeds2, 0, "", ""},
+		{"one into the last place", []Application{ann}, leeds2, 1, "", ""},
+		{"no one chosen", nil, leeds2, 0, "people", "Choose at least one person"},
+		{"the same cohort", []Application{ann}, leeds, 0, "cohort", "Choose a cohort other than Leeds spring"},
+		{"another supplier's cohort", []Application{ann}, otherSupplier, 0, "cohort", "same supplier and programme"},
+		{"a full cohort", []Application{ann}, leeds2, 2, "cohort", "Leeds summer is full (2 places): choose a cohort with space"},
+		{"one place for two people", []Application{ann, bo}, leeds2, 1, "people", "Leeds summer has 1 free place: choose 1 person"},
+		{"three places for four", []Application{ann, bo, ann, bo}, big, 2, "people", "Leeds summer has 3 free places: choose at most 3 people"},
+		{"someone no longer waiting", []Application{ann, placedAlready}, big, 0, "people", "Cy Placed is no longer on the waiting list of Leeds spring"},
+		{"a cohort not serving their authority", []Application{ann, waiting("Di Barking", "E09000002")}, big, 0, "people",
+			"Di Barking cannot move: Leeds summer does not serve Barking and Dagenham"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			changes, err := MoveWaiting(tt.apps, leeds, tt.to, tt.placed, day)
+			if tt.msg == "" {
+				if err != nil || len(changes) != len(tt.apps) {
+					t.Fatalf("got %d changes, %v", len(changes), err)
+				}
+				for _, ch := range changes {
+					if ch.App.Status != StatusEnrolled || ch.App.CohortID != tt.to.ID || ch.App.WaitlistCohortID != 0 ||
+						ch.Events[len(ch.Events)-1].Detail != "Leeds summer, from the waiting list of Leeds spring" {
+						t.Errorf("%s: %+v", ch.App.PractitionerName, ch)
+					}
+				}
+				return
+			}
+			r, ok := IsRefusal(err)
+			if !ok || r.Field != tt.field || !strings.Contains(r.Msg, tt.msg) || changes != nil {
+				t.Errorf("got %v (refusal %+v), %d changes; want %s: %q", err, r, len(changes), tt.field, tt.msg)
+			}
+		})
+	}
+}
+
+func TestCheckNominee(t *testing.T) {
+	tests := []struct {
+		name        string
+		qualified   bool
+		onProgramme Status
+		msg         string // "" when they may be nominated
+	}{
+		{"no training yet", false, "", ""},
+		{"an earlier application withdrawn", false, StatusWithdrawn, ""},
+		{"found ineligible before", false, StatusIneligible, ""},
+		{"certified on this programme", true, StatusCertified, "Ann Example already holds the qualification through National EY SENCO, so cannot be nominated again"},
+		{"qualified by an equivalent", true, "", "Ann Example is already a qualified SENCO"},
+		{"in training", false, StatusInTraining, "Ann Example already has an application to National EY SENCO (in training)"},
+		{"waiting for review", false, StatusApplied, "already has an application to National EY SENCO (applied)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckNominee("Ann Example", "National EY SENCO", tt.qualified, tt.onProgramme)
+			if tt.msg == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if r, ok := IsRefusal(err); !ok || r.Field != "practitioner" || !strings.Contains(r.Msg, tt.msg) {
+				t.Errorf("got %v, want %q", err, tt.msg)
+			}
+		})
+	}
+}

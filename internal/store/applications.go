@@ -466,6 +466,34 @@ func (tx *Tx) Place(ctx context.Context, a domain.Actor, app Application, c Coho
 	return waitlisted, tx.save(ctx, a, app, ch, !waitlisted)
 }
 
+// MoveWaiting moves people on the waiting list of from (a cohort the caller
+// loaded in scope) to another cohort of the same supplier with space
+// (domain.MoveWaiting), all or none. The people are read afresh and the
+// destination's places counted under its lock, as Place does, so two moves
+// into its last places cannot both fit.
+func (tx *Tx) MoveWaiting(ctx context.Context, a domain.Actor, ids []int64, from, to CohortRecord, on domain.Date) error {
+	placed, err := tx.lockCohort(ctx, to.ID)
+	if err != nil {
+		return err
+	}
+	apps := make([]Application, len(ids))
+	for i, id := range ids {
+		if apps[i], err = tx.application(ctx, id); err != nil {
+			return err
+		}
+	}
+	changes, err := domain.MoveWaiting(apps, from.Cohort, to.Cohort, placed, on)
+	if err != nil {
+		return err
+	}
+	for i, ch := range changes {
+		if err := tx.save(ctx, a, apps[i], ch, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Transfer moves an enrolled or in-training learner to another cohort of
 // the same supplier and programme with a free place (domain.Transfer).
 func (tx *Tx) Transfer(ctx context.Context, a domain.Actor, app Application, to CohortRecord, on domain.Date) error {

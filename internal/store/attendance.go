@@ -33,10 +33,31 @@ func register(ctx context.Context, q rowsQuerier, s SessionRecord) ([]RegisterLi
 	}, `SELECT ap.id, p.given_name || ' ' || p.family_name, s.name, ap.status,
 		COALESCE(at.mark, ''), at.caught_up_on, COALESCE(at.catch_up_note, '')
 		FROM applications ap JOIN practitioners p ON p.id = ap.practitioner_id JOIN settings s ON s.urn = ap.setting_urn
-		LEFT JOIN attendance at ON at.application_id = ap.id AND at.session_id = $2
-		WHERE ap.cohort_id = $1 AND (`+statusIn("ap.status", domain.PlaceHolding)+`
-			OR (`+statusIs("ap.status", domain.StatusWithdrawn)+` AND ap.withdrawn_on > $3) OR at.mark IS NOT NULL)
-		ORDER BY p.family_name, p.given_name, ap.id`, s.CohortID, s.ID, s.Date)
+		JOIN sessions_taught st ON st.id = $1
+		LEFT JOIN attendance at ON at.application_id = ap.id AND at.session_id = st.id
+		WHERE `+onRegisterSQL("ap", "st")+`
+		ORDER BY p.family_name, p.given_name, ap.id`, s.ID)
+}
+
+// onRegisterSQL is domain.OnRegister for application ap and session st:
+// the one definition of who is on a session's register, shared by the
+// register itself and every count of it.
+func onRegisterSQL(ap, st string) string {
+	return ap + ".cohort_id = " + st + ".cohort_id AND (" + statusIn(ap+".status", domain.PlaceHolding) +
+		" OR (" + statusIs(ap+".status", domain.StatusWithdrawn) + " AND " + ap + ".withdrawn_on > " + st + ".held_on)" +
+		" OR EXISTS (SELECT 1 FROM attendance am WHERE am.application_id = " + ap + ".id AND am.session_id = " + st + ".id))"
+}
+
+// RegisterSizeSQL counts the learners on the register of session st
+// (domain.OnRegister); RegisterMarkedSQL counts those marked, which a mark
+// alone puts on it, so it never exceeds RegisterSizeSQL.
+func RegisterSizeSQL(st string) string {
+	return "(SELECT COUNT(*) FROM applications ra WHERE " + onRegisterSQL("ra", st) + ")"
+}
+
+func RegisterMarkedSQL(st string) string {
+	return "(SELECT COUNT(*) FROM attendance rm JOIN applications rma ON rma.id = rm.application_id WHERE rm.session_id = " + st +
+		".id AND rma.cohort_id = " + st + ".cohort_id)"
 }
 
 // SaveRegister writes a session's marks for the whole cohort at once. The
@@ -57,8 +78,8 @@ func (tx *Tx) SaveRegister(ctx context.Context, a domain.Actor, s SessionRecord,
 	// Only learners on the register may be marked: those placed on the
 	// cohort, and those who withdrew after the session took place.
 	allowed := map[int64]domain.Status{}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, status FROM applications WHERE cohort_id = $1
-		AND (`+statusIn("status", domain.PlaceHolding)+` OR (`+statusIs("status", domain.StatusWithdrawn)+` AND withdrawn_on > $2))`, s.CohortID, s.Date)
+	rows, err := tx.tx.QueryContext(ctx, `SELECT ap.id, ap.status FROM applications ap JOIN sessions_taught st ON st.id = $1
+		WHERE `+onRegisterSQL("ap", "st"), s.ID)
 	if err != nil {
 		return fmt.Errorf("save register: %w", err)
 	}

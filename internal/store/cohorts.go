@@ -257,16 +257,18 @@ type SessionRecord struct {
 	domain.Session
 	RegisterVersion int
 	UpdatedAt       time.Time
-	Marked          int
+	// OnRegister and Marked count the session's register
+	// (domain.OnRegister): its learners, and how many are marked.
+	OnRegister, Marked int
 }
 
-const sessionColumns = `st.id, st.cohort_id, st.held_on, st.minutes, st.mode, st.topic, st.venue, st.units, st.register_version, st.updated_at,
-	(SELECT COUNT(*) FROM attendance at WHERE at.session_id = st.id)`
+var sessionColumns = `st.id, st.cohort_id, st.held_on, st.minutes, st.mode, st.topic, st.venue, st.units, st.starts_at, st.ends_at,
+	st.register_version, st.updated_at, ` + RegisterSizeSQL("st") + `, ` + RegisterMarkedSQL("st")
 
 func scanSession(sc interface{ Scan(...any) error }, r *SessionRecord) error {
 	var units string
 	s := &r.Session
-	if err := sc.Scan(&s.ID, &s.CohortID, &s.Date, &s.Minutes, &s.Mode, &s.Topic, &s.Venue, &units, &r.RegisterVersion, nullTime{&r.UpdatedAt}, &r.Marked); err != nil {
+	if err := sc.Scan(&s.ID, &s.CohortID, &s.Date, &s.Minutes, &s.Mode, &s.Topic, &s.Venue, &units, &s.Starts, &s.Ends, &r.RegisterVersion, nullTime{&r.UpdatedAt}, &r.OnRegister, &r.Marked); err != nil {
 		return err
 	}
 	if units != "" {
@@ -283,8 +285,15 @@ func (tx *Tx) AddSession(ctx context.Context, a domain.Actor, c domain.Cohort, s
 	}
 	var err error
 	s.CohortID = c.ID
-	s.ID, err = tx.insertID(ctx, `INSERT INTO sessions_taught (cohort_id, held_on, minutes, mode, topic, venue, units, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`, c.ID, s.Date, s.Minutes, string(s.Mode), s.Topic, s.Venue, strings.Join(s.Units, ","), tx.now)
+	// Times are kept as "HH:MM" however they were typed.
+	if v, ok := domain.ParseClock(s.Starts); ok {
+		s.Starts = v
+	}
+	if v, ok := domain.ParseClock(s.Ends); ok {
+		s.Ends = v
+	}
+	s.ID, err = tx.insertID(ctx, `INSERT INTO sessions_taught (cohort_id, held_on, minutes, mode, topic, venue, units, starts_at, ends_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`, c.ID, s.Date, s.Minutes, string(s.Mode), s.Topic, s.Venue, strings.Join(s.Units, ","), s.Starts, s.Ends, tx.now)
 	if err != nil {
 		return s, fmt.Errorf("add session: %w", err)
 	}

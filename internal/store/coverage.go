@@ -258,6 +258,10 @@ type SettingCoverageRow struct {
 	Qualified  bool
 	InTraining bool
 	Designated bool
+	// Where it is (Ofsted withholds a home-based provider's address) and
+	// when it was last fully inspected, for the gap list.
+	Address1, Town, Postcode string
+	InspectedOn              domain.Date
 }
 
 // CoverageSettings lists the eligible settings in scope on d with their
@@ -277,7 +281,7 @@ func (db *DB) CoverageSettings(ctx context.Context, scope policy.Scope, d domain
 	for rows.Next() {
 		var r SettingCoverageRow
 		var q, t, dg int
-		if err := rows.Scan(&r.URN, &r.Name, &r.Type, &r.LACode, &r.Places, &r.Outcome, &q, &t, &dg); err != nil {
+		if err := rows.Scan(&r.URN, &r.Name, &r.Type, &r.LACode, &r.Places, &r.Outcome, &q, &t, &dg, &r.Address1, &r.Town, &r.Postcode, &r.InspectedOn); err != nil {
 			return nil, fmt.Errorf("coverage settings: %w", err)
 		}
 		r.Qualified, r.InTraining, r.Designated = q == 1, t == 1, dg == 1

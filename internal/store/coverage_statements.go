@@ -64,8 +64,9 @@ func (db *DB) CoverageSettingsStatement(scope policy.Scope, d domain.Date, laCod
 	if gapOnly {
 		where += " AND x.q = 0 AND x.t = 0"
 	}
-	return Statement{`SELECT x.urn, x.name, x.provider_type, x.la_code, x.places, x.outcome, x.q, x.t, x.dg
-		FROM (` + flags + `) x WHERE ` + where + ` ORDER BY x.name, x.urn`, a}, true
+	return Statement{`SELECT x.urn, x.name, x.provider_type, x.la_code, x.places, x.outcome, x.q, x.t, x.dg,
+		sa.address1, sa.town, sa.postcode, sa.inspected_on
+		FROM (` + flags + `) x JOIN settings sa ON sa.urn = x.urn WHERE ` + where + ` ORDER BY x.name, x.urn`, a}, true
 }
 
 // SettingsLostSENCOStatement is SettingsLostSENCO's statement; false when

@@ -82,10 +82,13 @@ type PeopleFilter struct {
 	Q              string
 	SettingURN     string
 	PractitionerID int64
-	CurrentOn      domain.Date // employments covering this date only
-	UpdatedSince   time.Time
-	Page           int
-	PageSize       int
+	// PractitionerIDs keeps the employments of these practitioners (a
+	// page of a list), when not empty.
+	PractitionerIDs []int64
+	CurrentOn       domain.Date // employments covering this date only
+	UpdatedSince    time.Time
+	Page            int
+	PageSize        int
 }
 
 // PractitionerPage is one page of practitioners and the total.
@@ -186,6 +189,13 @@ func (db *DB) Employments(ctx context.Context, scope policy.Scope, f PeopleFilte
 	}
 	if f.PractitionerID != 0 {
 		where += " AND e.practitioner_id = " + a.add(f.PractitionerID)
+	}
+	if len(f.PractitionerIDs) > 0 {
+		in := make([]string, len(f.PractitionerIDs))
+		for i, id := range f.PractitionerIDs {
+			in[i] = a.add(id)
+		}
+		where += " AND e.practitioner_id IN (" + strings.Join(in, ", ") + ")"
 	}
 	if !f.CurrentOn.IsZero() {
 		d := a.add(f.CurrentOn)

@@ -172,7 +172,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	p, err := goose.NewProvider(dialect, db.write, sub)
+	// Migrations are numbered as they are planned, not as they land: one
+	// that lands after a higher number has run still runs.
+	p, err := goose.NewProvider(dialect, db.write, sub, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

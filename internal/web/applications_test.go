@@ -496,9 +496,9 @@ func TestAppNominateAndConfirm(t *testing.T) {
 		if !strings.Contains(r.body, "Chloe Nominee nominated for National EY SENCO") {
 			t.Fatalf("no success banner:\n%s", appText(r.body))
 		}
-		// Nominating again: a clear message, nothing created.
-		r = f.appPost(t, sm1, "/nominate", url.Values{"practitioner": {pc}, "programme": {prog}, "confirm": {"yes"}})
-		if r.code != 409 || !strings.Contains(r.body, "already has an application") || len(f.appApplications(t, f.pC)) != 1 {
+		// Nominating again: a clear message when choosing, nothing created.
+		r = f.appPost(t, sm1, "/nominate", url.Values{"practitioner": {pc}, "programme": {prog}})
+		if r.code != 422 || !strings.Contains(r.body, "Chloe Nominee already has an application to National EY SENCO (eligible)") || len(f.appApplications(t, f.pC)) != 1 {
 			t.Fatalf("duplicate nomination: %d %s", r.code, appText(r.body))
 		}
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,6 +87,7 @@ func covSetup(t *testing.T, db *store.DB) *covFix {
 			nursery("EY300001", "Fell Playgroup", domain.NonDomestic, "E10000006"),
 			nursery("EY400001", "Unfiled Nursery", domain.NonDomestic, ""),
 		}
+		settings[0].Address1, settings[0].Town, settings[0].Postcode = "1 Park Row", "Leeds", "LS1 5AB"
 		closed := nursery("EY100014", "Closed Nursery", domain.NonDomestic, "E08000035")
 		closed.Status, closed.ClosedOn = domain.Closed, domain.NewDate(2020, 7, 1)
 		settings = append(settings, closed)
@@ -290,7 +292,16 @@ func covPercent(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64
 func covWantCells(a domain.AreaCoverage) []string {
 	all := a.All()
 	return []string{fmt.Sprint(all.Eligible), fmt.Sprint(all.Qualified), fmt.Sprint(all.InTraining), fmt.Sprint(all.Gap),
-		covPercent(a.Group.Coverage()), covPercent(a.Childminder.Coverage()), covPercent(all.Coverage())}
+		covShare(a.Group), covShare(a.Childminder), covShare(all)}
+}
+
+// covShare is a coverage cell: "–" when there is nothing to count, never
+// "0.0%".
+func covShare(c domain.Counts) string {
+	if c.Eligible == 0 {
+		return "–"
+	}
+	return covPercent(c.Coverage())
 }
 
 func TestCoverageDashboardMatchesReport(t *testing.T) {
@@ -351,6 +362,18 @@ func TestCoverageDashboardMatchesReport(t *testing.T) {
 		// Today: Leeds 3 of 15, Barking 4 of 10.
 		_, _, b := covGet(t, c, f.srv.URL+"/coverage")
 		body := string(b)
+		cov, err := report.BuildCoverage(ctx, db, covNational, f.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		england := cov.England.All().Eligible
+		unfiled := fmt.Sprintf("England&#39;s %d eligible settings include 1 that Ofsted filed under no local authority: it counts in England&#39;s figures but in no region&#39;s or authority&#39;s, so the regions add up to %d.", england, england-1)
+		if !strings.Contains(body, unfiled) {
+			t.Errorf("today: England's figure does not explain the setting filed under no authority (want %q)", unfiled)
+		}
+		if strings.Count(body, "No eligible settings to count") == 0 {
+			t.Errorf("today: no figure says there is nothing to count, though Cumbria has no childminders")
+		}
 		for _, want := range []string{"Coverage ranges from 20.0% in Leeds to 40.0% in Barking and Dagenham, a gap of 20.0 percentage points",
 			"Figures as at " + f.today.Long() + " (today)", "IMD 2019", "English Indices of Deprivation 2019"} {
 			if !strings.Contains(body, want) {
@@ -465,11 +488,26 @@ func TestCoverageGapList(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var want []string
+			var kept []store.SettingCoverageRow
 			for _, r := range rows {
 				if keep == nil || keep(r) {
-					want = append(want, r.URN)
+					kept = append(kept, r)
 				}
+			}
+			if !strings.Contains(query, "show=") {
+				// The gap list is in the domain's order of priority.
+				lost, err := db.SettingsLostSENCO(ctx, leeds, f.today.AddMonths(-6), f.today, "E08000035")
+				if err != nil {
+					t.Fatal(err)
+				}
+				facts := func(r store.SettingCoverageRow) domain.GapFacts {
+					return domain.GapFacts{URN: r.URN, Places: r.Places, Outcome: r.Outcome, LostOn: lost[r.URN]}
+				}
+				sort.SliceStable(kept, func(i, j int) bool { return domain.GapBefore(facts(kept[i]), facts(kept[j])) })
+			}
+			var want []string
+			for _, r := range kept {
+				want = append(want, r.URN)
 			}
 			if got := covURNs(string(b)); strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Errorf("%s: page lists %v, store %v", what, got, want)
@@ -479,6 +517,16 @@ func TestCoverageGapList(t *testing.T) {
 		body := check("gap list", "", true, nil)
 		if len(covURNs(body)) != 11 {
 			t.Errorf("Leeds' gap list has %d settings, want 11 (Leeds childminders, Gamma, Epsilon)", len(covURNs(body)))
+		}
+		// Gamma lost its SENCO two months ago: first, whatever its name.
+		if got := covURNs(body); len(got) == 0 || got[0] != "EY100010" {
+			t.Errorf("the gap list does not start with the setting that lost its SENCO: %v", got)
+		}
+		if !strings.Contains(body, `id="gap-priority"`) || strings.Contains(body, ">Someone in training</th>") {
+			t.Errorf("the gap list does not state its order, or shows a column that says No on every row")
+		}
+		if got := strings.Join(covRow(body, "setting-EY100010"), "|"); !strings.Contains(got, "Gamma Nursery") || !strings.Contains(got, "1 Park Row, Leeds, LS1 5AB") {
+			t.Errorf("the gap list does not show Gamma's address: %s", got)
 		}
 		check("all eligible", "&show=all", false, nil)
 		check("qualified", "&show=qualified", false, func(r store.SettingCoverageRow) bool { return r.Qualified })

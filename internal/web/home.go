@@ -21,7 +21,7 @@ type homeData struct {
 	Today domain.Date
 	page.Home
 	Setting      *store.SettingRecord
-	Staff        []homeStaffRow
+	Staff        page.StaffList
 	Practitioner *store.PractitionerRecord
 	Employments  []store.EmploymentRecord
 }
@@ -209,11 +209,12 @@ func (s *Server) supplierHome(ctx context.Context, u domain.User, today domain.D
 	starting := page.TaskGroup{Heading: "Cohorts starting in the next four weeks", Empty: "No cohort starts in the next four weeks."}
 	for _, ch := range cohorts.Cohorts {
 		if ch.Waiting > 0 {
-			hint := "Full: move them to a cohort with space"
+			hint, href := "Full: move them to a cohort with space", "/cohorts/"+page.Itoa(ch.ID)+"/waiting-list/move"
 			if ch.Free() > 0 {
 				hint = page.Count(ch.Free()) + " " + page.Plural(ch.Free(), "place", "places") + " free on this cohort"
+				href = "/cohorts/" + page.Itoa(ch.ID) + "#waiting-list"
 			}
-			places.Tasks = append(places.Tasks, page.Task{Text: "Waiting list of " + ch.Name, Href: "/cohorts/" + page.Itoa(ch.ID) + "#waiting", Count: ch.Waiting, Hint: hint})
+			places.Tasks = append(places.Tasks, page.Task{Text: "Waiting list of " + ch.Name, Href: href, Count: ch.Waiting, Hint: hint})
 		}
 		if !ch.StartsOn.Before(today) && ch.StartsOn.OnOrBefore(today.AddDays(28)) {
 			starting.Tasks = append(starting.Tasks, page.Task{Text: ch.Name + ", from " + ch.StartsOn.Long(), Href: "/cohorts/" + page.Itoa(ch.ID),
@@ -310,7 +311,7 @@ func (s *Server) laHome(ctx context.Context, u domain.User, today domain.Date) (
 	path := "/coverage/la/" + url.PathEscape(code)
 	h.Cards = append(h.Cards, page.Card{Title: row.Name + ": coverage today", Rows: []page.CardRow{
 		{Key: "Eligible settings", Value: page.Count(all.Eligible)},
-		{Key: "With a qualified SENCO", Value: page.Count(all.Qualified) + " (" + page.Percent(all.Coverage()) + ")"},
+		{Key: "With a qualified SENCO", Value: page.Count(all.Qualified) + " (" + page.PercentOfText(all.Qualified, all.Eligible) + ")"},
 		{Key: "With someone in training", Value: page.Count(all.InTraining)},
 	}, Links: []page.Link{{Text: "Coverage of your authority", Href: path}, {Text: "Your local authority", Href: "/local-authorities"}}})
 	lost, err := s.db.SettingsLostSENCO(ctx, scope, today.AddMonths(-6), today, code)
@@ -394,34 +395,12 @@ func (s *Server) learnerHome(ctx context.Context, u domain.User, today domain.Da
 	return h, nil
 }
 
-// homeStaffRow is one of a setting's staff with their training.
-type homeStaffRow struct {
-	ID                    int64
-	Name, Role, Training  string
-	Colour                string
-	Designated, Qualified bool
-}
-
 // homeStaff lists a setting's staff today with whether each is a qualified
 // SENCO (the domain's rule) or where their training stands.
-func (s *Server) homeStaff(ctx context.Context, urn string, today domain.Date) ([]homeStaffRow, error) {
+func (s *Server) homeStaff(ctx context.Context, urn string, today domain.Date) (page.StaffList, error) {
 	lines, err := daily.SettingStaff(ctx, s.db.Reader(), urn, today)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]homeStaffRow, 0, len(lines))
-	for _, l := range lines {
-		r := homeStaffRow{ID: l.Employment.PractitionerID, Name: l.Name, Role: l.Employment.Role.Label(), Designated: l.Designated,
-			Qualified: domain.QualifiedSENCOAt(l.StaffMember, today)}
-		switch {
-		case r.Qualified:
-			r.Training, r.Colour = "Qualified SENCO", "green"
-		case l.Status != "":
-			r.Training, r.Colour = l.Status.Label(), page.StatusColour(l.Status)
-		default:
-			r.Training, r.Colour = "No SENCO training", "grey"
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return page.StaffRows(lines, today), nil
 }

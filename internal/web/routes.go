@@ -176,6 +176,8 @@ func (s *Server) pageRoutes() []route {
 		{"GET /cohorts/new", can(policy.CanRunCohorts, s.delivery.New)},
 		{"POST /cohorts", can(policy.CanRunCohorts, s.delivery.Create)},
 		{"GET /cohorts/{id}", signedIn(s.delivery.Show)},
+		{"GET /cohorts/{id}/waiting-list/move", can(policy.CanRunCohorts, s.delivery.MoveWaitingForm)},
+		{"POST /cohorts/{id}/waiting-list/move", can(policy.CanRunCohorts, s.delivery.MoveWaiting)},
 		{"GET /cohorts/{id}/sessions/new", signedIn(s.delivery.SessionNew)},
 		{"POST /cohorts/{id}/sessions", signedIn(s.delivery.SessionCreate)},
 		{"GET /sessions/{id}/attendance", signedIn(s.delivery.AttendanceForm)},

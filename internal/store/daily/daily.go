@@ -27,11 +27,12 @@ type SessionLine struct {
 	Marked       int
 }
 
-// onRegister counts the learners holding a place on the session's cohort:
-// the register a trainer is expected to complete.
-var onRegister = `(SELECT COUNT(*) FROM applications ra WHERE ra.cohort_id = st.cohort_id AND ` + store.StatusIn("ra.status", domain.PlaceHolding) + `)`
-
-const sessionMarked = `(SELECT COUNT(*) FROM attendance at WHERE at.session_id = st.id)`
+// onRegister and sessionMarked count a session's register, by the store's
+// one definition of it (domain.OnRegister).
+var (
+	onRegister    = store.RegisterSizeSQL("st")
+	sessionMarked = store.RegisterMarkedSQL("st")
+)
 
 func scanSession(sc store.Scanner, s *SessionLine) error {
 	return sc.Scan(&s.ID, &s.CohortID, &s.CohortName, &s.Date, &s.Minutes, &s.Topic, &s.Venue, &s.OnRegister, &s.Marked)
@@ -123,10 +124,12 @@ func AppCounts(ctx context.Context, q store.Querier, scope policy.Scope) (Counts
 // their latest application.
 type StaffLine struct {
 	domain.StaffMember
-	Name       string
-	Status     domain.Status
-	AppID      int64
-	Designated bool
+	Name   string
+	Status domain.Status
+	AppID  int64
+	// ProgrammeID is the latest application's programme.
+	ProgrammeID int64
+	Designated  bool
 }
 
 // SettingStaff lists the people whose employment at the setting covers d,
@@ -135,10 +138,11 @@ type StaffLine struct {
 func SettingStaff(ctx context.Context, q store.Querier, urn string, d domain.Date) ([]StaffLine, error) {
 	lines, err := store.Collect(ctx, q, "setting staff", func(sc store.Scanner, l *StaffLine) error {
 		e := &l.Employment
-		return sc.Scan(&e.ID, &e.PractitionerID, &e.SettingURN, &e.Role, &e.StartedOn, &e.EndedOn, &l.Name, &l.AppID, &l.Status)
+		return sc.Scan(&e.ID, &e.PractitionerID, &e.SettingURN, &e.Role, &e.StartedOn, &e.EndedOn, &l.Name, &l.AppID, &l.Status, &l.ProgrammeID)
 	}, `SELECT e.id, e.practitioner_id, e.setting_urn, e.role, e.started_on, e.ended_on, p.given_name || ' ' || p.family_name,
 		COALESCE((SELECT ap.id FROM applications ap WHERE ap.practitioner_id = p.id ORDER BY ap.applied_on DESC, ap.id DESC LIMIT 1), 0),
-		COALESCE((SELECT ap.status FROM applications ap WHERE ap.practitioner_id = p.id ORDER BY ap.applied_on DESC, ap.id DESC LIMIT 1), '')
+		COALESCE((SELECT ap.status FROM applications ap WHERE ap.practitioner_id = p.id ORDER BY ap.applied_on DESC, ap.id DESC LIMIT 1), ''),
+		COALESCE((SELECT ap.programme_id FROM applications ap WHERE ap.practitioner_id = p.id ORDER BY ap.applied_on DESC, ap.id DESC LIMIT 1), 0)
 		FROM employments e JOIN practitioners p ON p.id = e.practitioner_id
 		WHERE e.setting_urn = $1 AND e.started_on <= $2 AND (e.ended_on IS NULL OR e.ended_on > $2)
 		ORDER BY p.family_name, p.given_name, e.id`, urn, d)

@@ -8,6 +8,7 @@ package apply
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -243,6 +244,11 @@ func (s *Handlers) Show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The store lists the history in the order it was recorded; a reader
+	// follows it by date (a register taken late records "started training"
+	// on the session's earlier date), with the recording order kept
+	// within a day.
+	sort.SliceStable(d.Events, func(i, j int) bool { return d.Events[i].On.Before(d.Events[j].On) })
 	facts, err := quality.Facts(ctx, s.DB.Reader(), app)
 	if err != nil {
 		return err

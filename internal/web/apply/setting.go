@@ -4,10 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"sort"
+	"strings"
 
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/daily"
 	"senco/internal/web/page"
 )
 
@@ -27,7 +29,16 @@ type appNominateData struct {
 	Person          store.EmploymentRecord
 	ChosenProgramme domain.Programme
 	Level           int
+	// standing is each person's SENCO standing today, by practitioner.
+	standing map[int64]appNominee
 	page.Form
+}
+
+// appNominee is what the first check of a nomination needs of a person.
+type appNominee struct {
+	Qualified   bool
+	Status      domain.Status // of their latest application
+	ProgrammeID int64         // its programme
 }
 
 // appCurrentStaff are the people working at the manager's setting today, one
@@ -55,8 +66,27 @@ func (s *Handlers) appNominateBase(r *http.Request, u domain.User) (appNominateD
 	if err != nil {
 		return d, nil, nil, err
 	}
+	// Each person's SENCO standing is shown as they are chosen, so no one
+	// learns only at the end that a colleague needs no nomination.
+	lines, err := daily.SettingStaff(r.Context(), s.DB.Reader(), u.Org.SettingURN, s.Today())
+	if err != nil {
+		return d, nil, nil, err
+	}
+	d.standing = map[int64]appNominee{}
+	for i, row := range page.StaffRows(lines, s.Today()) {
+		n := d.standing[row.ID]
+		n.Qualified = n.Qualified || row.Qualified
+		n.Status, n.ProgrammeID = lines[i].Status, lines[i].ProgrammeID
+		d.standing[row.ID] = n
+	}
 	for _, e := range staff {
-		d.Staff = append(d.Staff, map[string]any{"value": page.Itoa(e.PractitionerID), "text": e.PractitionerName, "hint": e.Role.Label() + " since " + e.StartedOn.Long()})
+		n := d.standing[e.PractitionerID]
+		training, _ := page.StaffTraining(n.Qualified, n.Status)
+		if !n.Qualified && n.Status != "" {
+			training = "Latest application: " + strings.ToLower(training)
+		}
+		d.Staff = append(d.Staff, map[string]any{"value": page.Itoa(e.PractitionerID), "text": e.PractitionerName,
+			"hint": e.Role.Label() + " since " + e.StartedOn.Long() + ". " + training + "."})
 	}
 	items, open, err := s.appProgrammeItems(r)
 	if err != nil {
@@ -105,6 +135,20 @@ func (s *Handlers) Nominate(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !found {
 		d.Fail("programme", "Select a programme that is taking applications")
+	}
+	if d.Valid() {
+		n := d.standing[d.Person.PractitionerID]
+		var onProgramme domain.Status
+		if n.ProgrammeID == d.ChosenProgramme.ID {
+			onProgramme = n.Status
+		}
+		if err := domain.CheckNominee(d.Person.PractitionerName, d.ChosenProgramme.Name, n.Qualified, onProgramme); err != nil {
+			re, ok := store.IsRule(err)
+			if !ok {
+				return err
+			}
+			d.Fail(re.Field, re.Msg)
+		}
 	}
 	if !d.Valid() {
 		return s.RenderForm(w, r, "app-nominate", "Nominate a member of staff", d)

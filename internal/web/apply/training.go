@@ -19,6 +19,7 @@ import (
 type appTrainingSession struct {
 	store.SessionRecord
 	Length   string
+	Times    string // "9:30am to 3:30pm", "" for none
 	Link     bool
 	Mark     string
 	CaughtUp bool
@@ -86,7 +87,7 @@ func (s *Handlers) MyTraining(w http.ResponseWriter, r *http.Request) error {
 			today := s.Today()
 			for _, se := range sessions {
 				m := byID[se.ID]
-				ts := appTrainingSession{SessionRecord: se, Length: page.Duration(se.Minutes), Link: appIsLink(se.Venue),
+				ts := appTrainingSession{SessionRecord: se, Length: page.Duration(se.Minutes), Times: page.SessionTimes(se.Starts, se.Ends), Link: appIsLink(se.Venue),
 					CaughtUp: m.CaughtUp, Held: se.Date.OnOrBefore(today)}
 				if m.Mark != "" {
 					ts.Mark = m.Mark.Label()
@@ -138,6 +139,15 @@ func (s *Handlers) MyTrainingCalendar(w http.ResponseWriter, r *http.Request) er
 	c.line("CALSCALE:GREGORIAN")
 	c.line("METHOD:PUBLISH")
 	c.prop("X-WR-CALNAME", "Early Years SENCO training")
+	c.prop("X-WR-TIMEZONE", "Europe/London")
+	// The time zone the timed sessions name: UK time, GMT in winter and
+	// BST from the last Sunday of March to the last Sunday of October.
+	for _, l := range []string{"BEGIN:VTIMEZONE", "TZID:Europe/London",
+		"BEGIN:DAYLIGHT", "TZOFFSETFROM:+0000", "TZOFFSETTO:+0100", "TZNAME:BST", "DTSTART:19700329T010000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT",
+		"BEGIN:STANDARD", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0000", "TZNAME:GMT", "DTSTART:19701025T020000", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD",
+		"END:VTIMEZONE"} {
+		c.line(l)
+	}
 	stamp := s.DB.Now().Format("20060102T150405Z")
 	for _, app := range apps {
 		if !appInCalendar(app) {
@@ -158,10 +168,16 @@ func (s *Handlers) MyTrainingCalendar(w http.ResponseWriter, r *http.Request) er
 			if !se.UpdatedAt.IsZero() {
 				c.line("LAST-MODIFIED:" + se.UpdatedAt.UTC().Format("20060102T150405Z"))
 			}
-			// Sessions are whole teaching days with a length but no start
-			// time, so they are all-day events (DTEND is exclusive).
-			c.line("DTSTART;VALUE=DATE:" + se.Date.Time().Format("20060102"))
-			c.line("DTEND;VALUE=DATE:" + se.Date.AddDays(1).Time().Format("20060102"))
+			// A session with times is an event in UK time; one without is
+			// an all-day event (DTEND is exclusive).
+			if se.Starts != "" && se.Ends != "" {
+				day := se.Date.Time().Format("20060102")
+				c.line("DTSTART;TZID=Europe/London:" + day + "T" + strings.ReplaceAll(se.Starts, ":", "") + "00")
+				c.line("DTEND;TZID=Europe/London:" + day + "T" + strings.ReplaceAll(se.Ends, ":", "") + "00")
+			} else {
+				c.line("DTSTART;VALUE=DATE:" + se.Date.Time().Format("20060102"))
+				c.line("DTEND;VALUE=DATE:" + se.Date.AddDays(1).Time().Format("20060102"))
+			}
 			c.prop("SUMMARY", se.Topic+" – "+cohort.Name)
 			location := se.Venue
 			if location == "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -46,30 +47,47 @@ type covSettingRow struct {
 	Qualified, Designated, InTraining      bool
 	LATrained                              bool // someone there attended the LA's own SENCO course
 	Lost                                   domain.Date
+	Address                                string // "" when Ofsted withholds it
+	HomeBased                              bool   // a childminder or childcare on domestic premises
+	InspectedOn                            domain.Date
+}
+
+// covAddress is a setting's address on one line; Ofsted withholds a
+// home-based provider's, and writes REDACTED in its place.
+func covAddress(st store.SettingCoverageRow) string {
+	var parts []string
+	for _, p := range []string{st.Address1, st.Town, st.Postcode} {
+		if p = strings.TrimSpace(p); p != "" && p != "REDACTED" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 type covLAData struct {
-	Date        covAsAt
-	Query       url.Values
-	Code        string
-	Row         report.CoverageRow
-	Shown       bool
-	Ended       string
-	IMD         string
-	IMDPartOf   bool
-	Headline    []covKindRow
-	Key         []covKeyFigure
-	Show        string
-	Type        string
-	Months      string
-	MonthsN     int
-	ShowItems   []any
-	TypeItems   []any
-	Caption     string
-	LostCount   int
-	LATrained   string // settings where someone attended the LA's own course
-	LostHref    string
-	Settings    []covSettingRow
+	Date      covAsAt
+	Query     url.Values
+	Code      string
+	Row       report.CoverageRow
+	Shown     bool
+	Ended     string
+	IMD       string
+	IMDPartOf bool
+	Headline  []covKindRow
+	Key       []covKeyFigure
+	Show      string
+	Type      string
+	Months    string
+	MonthsN   int
+	ShowItems []any
+	TypeItems []any
+	Caption   string
+	LostCount int
+	LATrained string // settings where someone attended the LA's own course
+	LostHref  string
+	Settings  []covSettingRow
+	// Priority is the gap list's order in words (domain.GapPriorityRule).
+	Priority    []string
 	Total       int
 	First       int
 	Last        int
@@ -199,6 +217,16 @@ func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 		}
 		return page.ErrNotFound
 	}
+	if d.Show == "gap" {
+		// The gap list is worked through from the top: in the domain's
+		// order of priority, which the page states, not by name. (Its
+		// download keeps the report's order, as the command line's does.)
+		facts := func(st store.SettingCoverageRow) domain.GapFacts {
+			return domain.GapFacts{URN: st.URN, Places: st.Places, Outcome: st.Outcome, LostOn: lost[st.URN]}
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return domain.GapBefore(facts(rows[i]), facts(rows[j])) })
+		d.Priority = domain.GapPriorityRule
+	}
 	d.Shown = true
 	d.Query = covQuery(r, asAt)
 	path := "/coverage/la/" + url.PathEscape(code)
@@ -220,8 +248,8 @@ func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 	d.LostHref = covHref(path, d.Query, "settings", "show", "lost", "type", "")
 	d.Key = []covKeyFigure{
 		{Label: "Eligible settings", Value: page.Count(all.Eligible), Detail: page.Count(row.Group.Eligible) + " group settings and " + page.Count(row.Childminder.Eligible) + " childminders", Href: covHref(path, d.Query, "settings", "show", "all", "type", "")},
-		{Label: "With a qualified SENCO", Value: page.Count(all.Qualified), Detail: page.Percent(all.Coverage()) + " coverage", Href: covHref(path, d.Query, "settings", "show", "qualified", "type", "")},
-		{Label: "With someone in training", Value: page.Count(all.InTraining), Detail: page.Percent(all.TrainingCoverage()) + " of eligible settings", Href: covHref(path, d.Query, "settings", "show", "training", "type", "")},
+		{Label: "With a qualified SENCO", Value: page.Count(all.Qualified), Detail: page.PercentOfText(all.Qualified, all.Eligible) + " coverage", Href: covHref(path, d.Query, "settings", "show", "qualified", "type", "")},
+		{Label: "With someone in training", Value: page.Count(all.InTraining), Detail: page.PercentOfText(all.InTraining, all.Eligible) + " of eligible settings", Href: covHref(path, d.Query, "settings", "show", "training", "type", "")},
 		{Label: "Gap", Value: page.Count(all.Gap), Detail: "no qualified SENCO and no one in training", Href: covHref(path, d.Query, "settings", "show", "gap", "type", "")},
 	}
 	d.Total = len(rows)
@@ -234,7 +262,8 @@ func (s *Handlers) LA(w http.ResponseWriter, r *http.Request) error {
 			}
 			d.Settings = append(d.Settings, covSettingRow{URN: st.URN, Name: name, Withheld: st.Name == "", Href: page.SettingPath(st.URN), Type: st.Type.Label(),
 				Places: page.Count(st.Places), Outcome: st.Outcome.String(), Qualified: st.Qualified, Designated: st.Designated,
-				InTraining: st.InTraining, LATrained: laTrained[st.URN], Lost: lost[st.URN]})
+				InTraining: st.InTraining, LATrained: laTrained[st.URN], Lost: lost[st.URN], Address: covAddress(st), InspectedOn: st.InspectedOn,
+				HomeBased: st.Type == domain.Childminder || st.Type == domain.Domestic})
 		}
 		if d.Total > 0 {
 			d.First, d.Last = from+1, to

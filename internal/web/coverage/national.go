@@ -17,9 +17,10 @@ import (
 // covKindRow is one line of the headline figures: group settings,
 // childminders, or both.
 type covKindRow struct {
-	ID, Kind                                 string
-	Eligible, Qualified, InTraining, Gap     covCell
-	Coverage, TrainingCoverage, DesignatedOf string
+	ID, Kind                             string
+	Eligible, Qualified, InTraining, Gap covCell
+	Coverage, TrainingCoverage           template.HTML
+	DesignatedOf                         string
 }
 
 // covKindRows are an area's headline figures, each count linking to the
@@ -45,7 +46,7 @@ func covKindRows(a domain.AreaCoverage, link func(kind, what string) string) []c
 		out = append(out, covKindRow{ID: "figures-" + id, Kind: k.name,
 			Eligible: cell(k.c.Eligible, "all"), Qualified: cell(k.c.Qualified, "qualified"),
 			InTraining: cell(k.c.InTraining, "training"), Gap: cell(k.c.Gap, "gap"),
-			Coverage: page.Percent(k.c.Coverage()), TrainingCoverage: page.Percent(k.c.TrainingCoverage()),
+			Coverage: page.PercentOf(k.c.Qualified, k.c.Eligible), TrainingCoverage: page.PercentOf(k.c.InTraining, k.c.Eligible),
 			DesignatedOf: page.Count(k.c.Designated)})
 	}
 	return out
@@ -55,7 +56,7 @@ func covKindRows(a domain.AreaCoverage, link func(kind, what string) string) []c
 type covAreaRow struct {
 	ID, Name, Href, Note, Region, IMD    string
 	Eligible, Qualified, InTraining, Gap covCell
-	CovGroup, CovChildminder, CovAll     string
+	CovGroup, CovChildminder, CovAll     template.HTML
 	row                                  report.CoverageRow
 }
 
@@ -116,22 +117,27 @@ func covSortValue(key string) func(covAreaRow) (float64, string) {
 
 // covEquityRow is one IMD decile's coverage and uptake.
 type covEquityRow struct {
-	Decile, Href                        string
-	LAs, Eligible, Qualified, Gap       covCell
-	Coverage, TrainingCoverage          string
-	Applications, Certified, UptakeRate string
+	Decile, Href                  string
+	LAs, Eligible, Qualified, Gap covCell
+	Coverage, TrainingCoverage    template.HTML
+	Applications, Certified       string
+	UptakeRate                    template.HTML
 }
 
 type covProgrammeLink struct{ Name, Href string }
 
 type covNationalData struct {
-	Date        covAsAt
-	Query       url.Values
-	Cov         report.Coverage
-	Shown       bool
-	Headline    []covKindRow
-	Key         []covKeyFigure
-	Spread      string
+	Date     covAsAt
+	Query    url.Values
+	Cov      report.Coverage
+	Shown    bool
+	Headline []covKindRow
+	Key      []covKeyFigure
+	Spread   string
+	// Unfiled says how many of England's eligible settings Ofsted filed
+	// under no local authority, so are in no region's or authority's
+	// figure ("" when none).
+	Unfiled     string
 	Chart       template.HTML
 	RegionHeads []covHead
 	Regions     []covAreaRow
@@ -213,8 +219,8 @@ func (s *Handlers) National(w http.ResponseWriter, r *http.Request) error {
 	all := cov.England.All()
 	d.Key = []covKeyFigure{
 		{Label: "Eligible settings", Value: page.Count(all.Eligible), Detail: page.Count(cov.England.Group.Eligible) + " group settings and " + page.Count(cov.England.Childminder.Eligible) + " childminders", Href: "#by-la"},
-		{Label: "With a qualified SENCO", Value: page.Count(all.Qualified), Detail: page.Percent(all.Coverage()) + " coverage", Href: covHref(path, q, "by-la", "sort", "coverage", "dir", "asc")},
-		{Label: "With someone in training", Value: page.Count(all.InTraining), Detail: page.Percent(all.TrainingCoverage()) + " of eligible settings", Href: covHref(path, q, "by-la", "sort", "training", "dir", "desc")},
+		{Label: "With a qualified SENCO", Value: page.Count(all.Qualified), Detail: page.PercentOfText(all.Qualified, all.Eligible) + " coverage", Href: covHref(path, q, "by-la", "sort", "coverage", "dir", "asc")},
+		{Label: "With someone in training", Value: page.Count(all.InTraining), Detail: page.PercentOfText(all.InTraining, all.Eligible) + " of eligible settings", Href: covHref(path, q, "by-la", "sort", "training", "dir", "desc")},
 	}
 	// England's figures stand on the authorities' rows: each links to the
 	// table of authorities, sorted by it.
@@ -223,6 +229,13 @@ func (s *Handlers) National(w http.ResponseWriter, r *http.Request) error {
 		return covHref(path, q, "by-la", "sort", sort, "dir", "desc")
 	})
 	d.Spread = covSpreadSentence(cov.Spread)
+	unfiled := 0
+	for _, la := range cov.LAs {
+		if la.Level == report.LevelNotRecorded {
+			unfiled += la.All().Eligible
+		}
+	}
+	d.Unfiled = covUnfiledSentence(all.Eligible, unfiled)
 
 	// Regions: table, chart.
 	rKey, rDesc := covSort(r.URL.Query(), "rsort", "rdir", covRegionCols)
@@ -307,12 +320,12 @@ func (s *Handlers) National(w http.ResponseWriter, r *http.Request) error {
 			LAs:      covCell{Text: page.Count(e.LAs), Href: href, Numeric: true},
 			Eligible: covCell{Text: page.Count(a.Eligible), Numeric: true}, Qualified: covCell{Text: page.Count(a.Qualified), Numeric: true},
 			Gap:      covCell{Text: page.Count(a.Gap), Numeric: true},
-			Coverage: page.Percent(a.Coverage()), TrainingCoverage: page.Percent(a.TrainingCoverage()),
+			Coverage: page.PercentOf(a.Qualified, a.Eligible), TrainingCoverage: page.PercentOf(a.InTraining, a.Eligible),
 			Applications: page.Count(e.Applications), Certified: page.Count(e.Certified)}
 		if a.Eligible > 0 {
-			row.UptakeRate = page.Decimal(float64(e.Applications) * 100 / float64(a.Eligible))
+			row.UptakeRate = template.HTML(page.Decimal(float64(e.Applications) * 100 / float64(a.Eligible)))
 		} else {
-			row.UptakeRate = "0.0"
+			row.UptakeRate = page.NothingToCount
 		}
 		d.Equity = append(d.Equity, row)
 	}
@@ -331,7 +344,8 @@ func covAreaRowOf(r report.CoverageRow, asAt domain.Date, link func(what string)
 		id = "none"
 	}
 	out := covAreaRow{ID: r.Level + "-" + id, Name: r.Name, Region: r.RegionName, Note: covEnded(r.EndedOn), IMD: covIMD(r.IMD), row: r,
-		CovGroup: page.Percent(r.Group.Coverage()), CovChildminder: page.Percent(r.Childminder.Coverage()), CovAll: page.Percent(a.Coverage())}
+		CovGroup: page.PercentOf(r.Group.Qualified, r.Group.Eligible), CovChildminder: page.PercentOf(r.Childminder.Qualified, r.Childminder.Eligible),
+		CovAll: page.PercentOf(a.Qualified, a.Eligible)}
 	if r.Level == report.LevelNotRecorded {
 		out.Region, out.IMD = "Not recorded", "Not known"
 	}
@@ -348,6 +362,20 @@ func covAreaRowOf(r report.CoverageRow, asAt domain.Date, link func(what string)
 
 // covSpreadSentence states the spread between the best and worst
 // authorities plainly.
+// covUnfiledSentence explains why England's count of eligible settings is
+// more than its regions' and authorities' added up.
+func covUnfiledSentence(england, unfiled int) string {
+	switch unfiled {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("England's %s eligible settings include 1 that Ofsted filed under no local authority: it counts in England's figures but in no region's or authority's, so the regions add up to %s.",
+			page.Count(england), page.Count(england-unfiled))
+	}
+	return fmt.Sprintf("England's %s eligible settings include %s that Ofsted filed under no local authority: they count in England's figures but in no region's or authority's, so the regions add up to %s.",
+		page.Count(england), page.Count(unfiled), page.Count(england-unfiled))
+}
+
 func covSpreadSentence(sp report.Spread) string {
 	if sp.Best.Code == "" {
 		return fmt.Sprintf("No local authority has %d or more eligible settings on this date, so the spread between authorities is not shown.", report.SpreadMinEligible)

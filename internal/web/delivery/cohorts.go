@@ -99,6 +99,7 @@ func cohortPhaseColour(phase string) string {
 type cohortPage struct{ Today domain.Date }
 
 func (cohortPage) Hours(minutes int) string             { return page.Hours(minutes) }
+func (cohortPage) Times(starts, ends string) string     { return page.SessionTimes(starts, ends) }
 func (cohortPage) Percent(x float64) string             { return page.Rate(x) }
 func (cohortPage) PhaseColour(phase string) string      { return cohortPhaseColour(phase) }
 func (cohortPage) StatusColour(st domain.Status) string { return page.StatusColour(st) }
@@ -460,6 +461,24 @@ func (s *Handlers) cohortBanner(r *http.Request, u domain.User, d cohortShowData
 			}
 		}
 		return "", nil
+	case "moved":
+		id, err := strconv.ParseInt(q.Get("to"), 10, 64)
+		n, nerr := strconv.Atoi(q.Get("n"))
+		if err != nil || nerr != nil || n < 1 {
+			return "", nil
+		}
+		to, err := s.DB.Cohort(r.Context(), policy.Delivery(u), id)
+		if errors.Is(err, store.ErrNotFound) {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		people := "1 person"
+		if n != 1 {
+			people = fmt.Sprintf("%d people", n)
+		}
+		return fmt.Sprintf("%s moved from the waiting list to %s", people, to.Name), nil
 	}
 	id, err := strconv.ParseInt(q.Get("app"), 10, 64)
 	if err != nil {

@@ -26,6 +26,8 @@ type cohortSessionForm struct {
 	Topic     string
 	Venue     string
 	Units     string
+	Starts    string
+	Ends      string
 	ModeItems []any
 	// Holiday names the bank holiday the date falls on; HolidayOK is the
 	// supplier's answer that the session is meant to be held on it.
@@ -81,8 +83,9 @@ func (s *Handlers) SessionCreate(w http.ResponseWriter, r *http.Request) error {
 	f := cohortSessionForm{cohortPage: cohortPage{Today: s.Today()}, Cohort: c, ModeItems: cohortModeItems(),
 		Date: page.ReadDate(r, "date"), Hours: strings.TrimSpace(r.PostFormValue("hours")), Mode: r.PostFormValue("mode"),
 		Topic: strings.TrimSpace(r.PostFormValue("topic")), Venue: strings.TrimSpace(r.PostFormValue("venue")),
-		Units: strings.TrimSpace(r.PostFormValue("units"))}
-	sess := domain.Session{Mode: domain.DeliveryMode(f.Mode), Topic: f.Topic, Venue: f.Venue}
+		Units: strings.TrimSpace(r.PostFormValue("units")), Starts: strings.TrimSpace(r.PostFormValue("starts")),
+		Ends: strings.TrimSpace(r.PostFormValue("ends"))}
+	sess := domain.Session{Mode: domain.DeliveryMode(f.Mode), Topic: f.Topic, Venue: f.Venue, Starts: f.Starts, Ends: f.Ends}
 	if !f.Date.Empty() {
 		var msg string
 		if sess.Date, msg = f.Date.Parse("the date of the session"); msg != "" {
@@ -103,7 +106,7 @@ func (s *Handlers) SessionCreate(w http.ResponseWriter, r *http.Request) error {
 	for field, msg := range sess.Validate(c.Cohort) {
 		f.Fail(field, msg)
 	}
-	f.ErrorOrder = page.OrderFields(f.ErrorOrder, "date-day", "hours", "mode", "topic", "venue", "units")
+	f.ErrorOrder = page.OrderFields(f.ErrorOrder, "date-day", "starts", "ends", "hours", "mode", "topic", "venue", "units")
 	if !f.Valid() {
 		return s.RenderForm(w, r, "cohort-session-new", "Add a session", f)
 	}
@@ -121,7 +124,7 @@ func (s *Handlers) SessionCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	})
 	if rule, ok := store.IsRule(err); ok {
-		f.Fail(cohortRuleField(rule, "date-day", "date-day", "hours", "mode", "topic"), rule.Msg)
+		f.Fail(cohortRuleField(rule, "date-day", "date-day", "starts", "ends", "hours", "mode", "topic"), rule.Msg)
 		return s.RenderForm(w, r, "cohort-session-new", "Add a session", f)
 	}
 	if err != nil {
@@ -162,6 +165,16 @@ type cohortAttendanceData struct {
 	Unsaved   []cohortUnsaved
 	MarkItems []any
 	Missed    int
+	// MissedRows are the learners marked absent or half, each with a link
+	// to record their catch-up.
+	MissedRows []store.RegisterLine
+	// Unmarked counts the learners with no saved mark; Everyone says the
+	// page shows them as present (MarkEveryone), not yet saved.
+	Unmarked int
+	Everyone bool
+	// NotHeld says the session is after today, so its register cannot be
+	// taken yet.
+	NotHeld bool
 	page.Form
 }
 
@@ -203,7 +216,7 @@ func cohortMarkItems() []any {
 
 func (s *Handlers) cohortAttendanceData(r *http.Request, sess store.SessionRecord, c store.CohortRecord, chosen map[int64]domain.Mark) (cohortAttendanceData, error) {
 	d := cohortAttendanceData{cohortPage: cohortPage{Today: s.Today()}, Session: sess, Cohort: c, Version: sess.RegisterVersion,
-		MarkItems: cohortMarkItems()}
+		MarkItems: cohortMarkItems(), NotHeld: sess.Date.After(s.Today())}
 	lines, err := s.DB.Register(r.Context(), sess)
 	if err != nil {
 		return d, err
@@ -224,6 +237,10 @@ func (s *Handlers) cohortAttendanceData(r *http.Request, sess store.SessionRecor
 		}
 		if l.Mark == domain.Absent || l.Mark == domain.Half {
 			d.Missed++
+			d.MissedRows = append(d.MissedRows, l)
+		}
+		if l.Mark == "" {
+			d.Unmarked++
 		}
 		d.Rows = append(d.Rows, row)
 	}
@@ -257,6 +274,20 @@ func (s *Handlers) AttendanceForm(w http.ResponseWriter, r *http.Request) error 
 	d, err := s.cohortAttendanceData(r, sess, c, nil)
 	if err != nil {
 		return err
+	}
+	// "Mark everyone present" shows the unmarked learners as present for
+	// the trainer to change the exceptions; only Save writes them.
+	if r.URL.Query().Get("mark") == "present" && !d.NotHeld && d.Unmarked > 0 {
+		saved := map[int64]domain.Mark{}
+		ids := make([]int64, len(d.Rows))
+		for i, row := range d.Rows {
+			saved[row.ApplicationID], ids[i] = row.Mark, row.ApplicationID
+		}
+		chosen := domain.MarkEveryone(saved, ids)
+		for i := range d.Rows {
+			d.Rows[i].Value = chosen[d.Rows[i].ApplicationID]
+		}
+		d.Everyone = true
 	}
 	return s.Render(w, r, "cohort-attendance", cohortAttendanceTitle(sess), d)
 }

@@ -2,6 +2,7 @@ package page
 
 import (
 	"fmt"
+	"html/template"
 	"math"
 	"strconv"
 	"strings"
@@ -51,6 +52,63 @@ func tenthsText(t int64, short bool) string {
 // Percent writes a share as a statistic, always to one decimal place so a
 // column of them lines up: 0.2 → "20.0%".
 func Percent(share float64) string { return tenthsText(tenths(share), false) + "%" }
+
+// Clock writes a time of day kept as "HH:MM" in the GOV.UK style: 9:30am,
+// 1pm, midday; "" for none.
+func Clock(hhmm string) string {
+	var h, m int
+	if _, err := fmt.Sscanf(hhmm, "%d:%d", &h, &m); err != nil {
+		return ""
+	}
+	switch {
+	case h == 12 && m == 0:
+		return "midday"
+	case h == 0 && m == 0:
+		return "midnight"
+	}
+	suffix := "am"
+	if h >= 12 {
+		suffix = "pm"
+	}
+	if h = h % 12; h == 0 {
+		h = 12
+	}
+	if m == 0 {
+		return fmt.Sprintf("%d%s", h, suffix)
+	}
+	return fmt.Sprintf("%d:%02d%s", h, m, suffix)
+}
+
+// SessionTimes writes a session's times, "9:30am to 3:30pm", or "" when it
+// has none.
+func SessionTimes(starts, ends string) string {
+	if starts == "" || ends == "" {
+		return ""
+	}
+	return Clock(starts) + " to " + Clock(ends)
+}
+
+// PercentOf writes part ÷ whole as Percent does; with nothing to count
+// (whole 0) it writes "–", saying why to a screen reader, never "0.0%",
+// which would read as a figure of none.
+func PercentOf(part, whole int) template.HTML {
+	if whole == 0 {
+		return NothingToCount
+	}
+	return template.HTML(Percent(float64(part) / float64(whole)))
+}
+
+// PercentOfText is PercentOf for running text: "no eligible settings to
+// count" where the cell would show "–".
+func PercentOfText(part, whole int) string {
+	if whole == 0 {
+		return "no eligible settings to count"
+	}
+	return Percent(float64(part) / float64(whole))
+}
+
+// NothingToCount is a table cell's figure where there is nothing to count.
+const NothingToCount template.HTML = `<span aria-hidden="true">–</span><span class="govuk-visually-hidden">No eligible settings to count</span>`
 
 // Rate writes a share that is compared with a rule (an attendance rate, a
 // programme's threshold), by the same rounding as Percent but without a

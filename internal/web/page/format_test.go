@@ -144,3 +144,36 @@ func TestStatusTag(t *testing.T) {
 		}
 	}
 }
+
+func TestPercentOf(t *testing.T) {
+	tests := []struct {
+		part, whole int
+		cell, text  string
+	}{
+		{1, 3, "33.3%", "33.3%"},
+		{0, 5, "0.0%", "0.0%"},
+		{0, 0, string(NothingToCount), "no eligible settings to count"},
+	}
+	for _, tt := range tests {
+		if got := string(PercentOf(tt.part, tt.whole)); got != tt.cell {
+			t.Errorf("PercentOf(%d, %d) = %q, want %q", tt.part, tt.whole, got, tt.cell)
+		}
+		if got := PercentOfText(tt.part, tt.whole); got != tt.text {
+			t.Errorf("PercentOfText(%d, %d) = %q, want %q", tt.part, tt.whole, got, tt.text)
+		}
+	}
+}
+
+func TestSessionTimes(t *testing.T) {
+	for _, tt := range []struct{ starts, ends, want string }{
+		{"09:30", "15:30", "9:30am to 3:30pm"},
+		{"12:00", "13:00", "midday to 1pm"},
+		{"00:00", "00:30", "midnight to 12:30am"},
+		{"", "", ""},
+		{"09:30", "", ""},
+	} {
+		if got := SessionTimes(tt.starts, tt.ends); got != tt.want {
+			t.Errorf("SessionTimes(%q, %q) = %q, want %q", tt.starts, tt.ends, got, tt.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -116,8 +117,14 @@ type peopleListData struct {
 	Q         string
 	Page      store.PractitionerPage
 	CanImport bool
+	// Settings are where each person on the page works today, so two
+	// people of one name can be told apart.
+	Settings map[int64][]string
 	page.Span
 }
+
+// SettingsOf are the settings practitioner id works at today.
+func (d peopleListData) SettingsOf(id int64) []string { return d.Settings[id] }
 
 func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
@@ -139,6 +146,26 @@ func (s *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Span = page.SpanOf(r.URL, pageNo, 50, d.Page.Total, len(d.Page.Practitioners))
+	ids := make([]int64, len(d.Page.Practitioners))
+	for i, p := range d.Page.Practitioners {
+		ids[i] = p.ID
+	}
+	d.Settings = map[int64][]string{}
+	if len(ids) > 0 {
+		emps, err := s.DB.Employments(r.Context(), scope, store.PeopleFilter{PractitionerIDs: ids, CurrentOn: s.Today(), PageSize: 1000})
+		if err != nil {
+			return err
+		}
+		for _, e := range emps.Employments {
+			name := e.SettingName
+			if name == "" {
+				name = e.SettingType.Label() + " " + e.SettingURN
+			}
+			if !slices.Contains(d.Settings[e.PractitionerID], name) {
+				d.Settings[e.PractitionerID] = append(d.Settings[e.PractitionerID], name)
+			}
+		}
+	}
 	return s.Render(w, r, "people", "People", d)
 }
 

@@ -8,6 +8,7 @@ import (
 	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
+	"senco/internal/store/daily"
 	"senco/internal/web/page"
 )
 
@@ -108,7 +109,15 @@ type settingShowData struct {
 	SENCOBefore []store.EmploymentRecord
 	Eligible    bool
 	Today       domain.Date
+	// Training is where each current employment's person stands with SENCO
+	// training, by employment id; Standing is the designated SENCO's
+	// (page.StaffList.DesignatedSENCO).
+	Training map[int64]page.StaffRow
+	Standing string
 }
+
+// TrainingOf is the SENCO training of the person in employment id.
+func (d settingShowData) TrainingOf(id int64) page.StaffRow { return d.Training[id] }
 
 func (s *Handlers) Setting(w http.ResponseWriter, r *http.Request) error {
 	u, _ := page.CurrentUser(r)
@@ -127,6 +136,18 @@ func (s *Handlers) Setting(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		lines, err := daily.SettingStaff(ctx, s.DB.Reader(), st.URN, d.Today)
+		if err != nil {
+			return err
+		}
+		// Only the employments the user's scope lists are shown; the rows
+		// only say how each of them stands.
+		rows := page.StaffRows(lines, d.Today)
+		d.Training = map[int64]page.StaffRow{}
+		for _, row := range rows {
+			d.Training[row.EmploymentID] = row
+		}
+		d.Standing = rows.DesignatedSENCO()
 		for _, e := range all.Employments {
 			current := e.Covers(d.Today)
 			if current {
