@@ -511,10 +511,18 @@ func (p *page) summary() map[string]string {
 	return m
 }
 
-// after is the text of the element after the h2 with the text.
+// after is the text of the elements after the h2 with the text, up to the
+// next h2.
 func (p *page) after(heading string) string {
 	p.t.Helper()
-	return squash(eval[string](p, fmt.Sprintf(`[...document.querySelectorAll('main h2')].find(h => h.innerText.trim() === %s)?.nextElementSibling?.innerText ?? ''`, jsString(heading))))
+	// Everything up to the next heading of that level: a section may
+	// open with a warning before its list.
+	return squash(eval[string](p, fmt.Sprintf(`(() => {
+		const h = [...document.querySelectorAll('main h2')].find(h => h.innerText.trim() === %s);
+		const out = [];
+		for (let e = h?.nextElementSibling; e && e.tagName !== 'H2'; e = e.nextElementSibling) out.push(e.innerText);
+		return out.join(' ');
+	})()`, jsString(heading))))
 }
 
 // staffRow is the text of the current staff table's row for a name, or nil.
