@@ -60,7 +60,7 @@ func scanRecipient(sc store.Scanner, r *recipient) error { return sc.Scan(&r.id,
 // notifyAssessors tells the assessors of the learner's cohort.
 func notifyAssessors(ctx context.Context, tx *store.Tx, app store.Application, msg domain.Message, link string) error {
 	rs, err := store.Collect(ctx, tx.Reader(), "cohort assessors", scanRecipient, `SELECT u.id, u.email FROM cohort_staff cs JOIN users u ON u.id = cs.user_id
-		WHERE cs.cohort_id = $1 AND cs.role = 'assessor' AND u.disabled_at IS NULL ORDER BY u.id`, app.CohortID)
+		WHERE cs.cohort_id = $1 AND cs.role = '`+string(domain.RoleAssessor)+`' AND u.disabled_at IS NULL ORDER BY u.id`, app.CohortID)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func Queue(ctx context.Context, q store.Querier, scope policy.Scope, page, size 
 		// The same learners as portfolioScope's Staffed.
 		a = store.Args{}
 		from = ` FROM cohort_staff cs CROSS JOIN applications ap CROSS JOIN portfolio_submissions s JOIN portfolio_evidence e ON e.id = s.evidence_id` +
-			cohortJoin + `JOIN practitioners p ON p.id = ap.practitioner_id WHERE cs.role = 'assessor' AND cs.user_id = ` + a.Add(scope.UserID) +
+			cohortJoin + `JOIN practitioners p ON p.id = ap.practitioner_id WHERE cs.role = '` + string(domain.RoleAssessor) + `' AND cs.user_id = ` + a.Add(scope.UserID) +
 			` AND ap.cohort_id = cs.cohort_id AND s.application_id = ap.id AND s.marked_on IS NULL`
 	}
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*)`+from, a...).Scan(&out.Total); err != nil {

@@ -3,6 +3,7 @@ package portfolio
 import (
 	"context"
 
+	"senco/internal/domain"
 	"senco/internal/policy"
 	"senco/internal/store"
 )
@@ -18,7 +19,7 @@ func portfolioScope(a *store.Args, scope policy.Scope) (string, bool) {
 	case policy.Org:
 		return "ch.supplier_org_id = " + a.Add(scope.OrgID), true
 	case policy.Staffed:
-		return "EXISTS (SELECT 1 FROM cohort_staff cs WHERE cs.cohort_id = ap.cohort_id AND cs.role = 'assessor' AND cs.user_id = " + a.Add(scope.UserID) + ")", true
+		return "EXISTS (SELECT 1 FROM cohort_staff cs WHERE cs.cohort_id = ap.cohort_id AND cs.role = '" + string(domain.RoleAssessor) + "' AND cs.user_id = " + a.Add(scope.UserID) + ")", true
 	case policy.Awarding:
 		return "EXISTS (SELECT 1 FROM qualifications q WHERE q.id = COALESCE(ap.qualification_id, (SELECT pp.qualification_id FROM programmes pp WHERE pp.id = ap.programme_id)) AND q.awarding_org = " + a.Add(scope.OrgName) + ")", true
 	case policy.Setting:

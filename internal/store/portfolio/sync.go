@@ -228,7 +228,7 @@ func PushDecision(ctx context.Context, tx *store.Tx, a domain.Actor, scope polic
 		return d, false, fmt.Errorf("pushed decision: %w", err)
 	}
 	assessors, err := store.Collect(ctx, tx.Reader(), "cohort assessors", func(sc store.Scanner, id *int64) error { return sc.Scan(id) },
-		`SELECT user_id FROM cohort_staff WHERE cohort_id = $1 AND role = 'assessor'`, p.App.CohortID)
+		`SELECT user_id FROM cohort_staff WHERE cohort_id = $1 AND role = '`+string(domain.RoleAssessor)+`'`, p.App.CohortID)
 	if err != nil {
 		return d, false, err
 	}

@@ -139,7 +139,7 @@ func Decisions(ctx context.Context, q store.Querier, supplier int64, awardingOrg
 		d.Kind = domain.QAFinal
 		return sc.Scan(&d.ApplicationID, &d.AssessorID, &d.DecidedOn)
 	}, `SELECT ap.id, x.assessor, ap.assessment_complete_on FROM applications ap JOIN cohorts ch ON ch.id = ap.cohort_id
-		JOIN (SELECT cohort_id, MIN(user_id) AS assessor FROM cohort_staff WHERE role = 'assessor' GROUP BY cohort_id) x ON x.cohort_id = ch.id
+		JOIN (SELECT cohort_id, MIN(user_id) AS assessor FROM cohort_staff WHERE role = '`+string(domain.RoleAssessor)+`' GROUP BY cohort_id) x ON x.cohort_id = ch.id
 		WHERE `+where+` ORDER BY ap.id`, a...)
 	if err != nil {
 		return nil, err
